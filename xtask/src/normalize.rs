@@ -1,0 +1,650 @@
+//! Rewrites a vendor's document into one progenitor 0.15 can take, without changing what it means
+//! on the wire.
+//!
+//! The committed spec stays as the vendor describes its API; these rules run on the in-memory copy
+//! only, and the result is kept as a snapshot (`xtask/tests/snapshots/`) so every rewrite can be
+//! reviewed. Each rule is one function that names the progenitor limit it works around.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, Components, ObjectType, OpenAPI, Operation, ReferenceOr, Response,
+    Schema, SchemaKind, StatusCode, Type,
+};
+
+use crate::error::{CodegenError, escape_token};
+
+/// Media type whose schema progenitor decodes.
+const JSON: &str = "application/json";
+
+/// Applies every rule, in order, to `doc` (read from `file`, named in errors).
+pub fn normalize(file: &str, mut doc: OpenAPI) -> Result<OpenAPI, CodegenError> {
+    drop_no_content_bodies(&mut doc);
+    default_to_error_ranges(&mut doc);
+    merge_error_schemas(&mut doc)
+        .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
+    fold_codes_into_ranges(&mut doc);
+    open_response_enums(&mut doc);
+    Ok(doc)
+}
+
+/// Removes the body schema of `204 No Content`, `205 Reset Content` and `304 Not Modified`
+/// responses.
+///
+/// **progenitor limit:** a response with a JSON schema is decoded as JSON, so Looker's
+/// `logout` (documented as `204` with a `string` schema) would fail on the empty body the server
+/// actually sends. HTTP forbids a body on these statuses, so dropping the schema loses nothing.
+pub fn drop_no_content_bodies(doc: &mut OpenAPI) {
+    for op in operations_mut(doc) {
+        for (status, response) in op.responses.responses.iter_mut() {
+            if matches!(status, StatusCode::Code(204 | 205 | 304))
+                && let ReferenceOr::Item(response) = response
+            {
+                response.content.clear();
+            }
+        }
+    }
+}
+
+/// Replaces a `default` response by `4XX` and `5XX` responses (where not already present) when
+/// the operation also documents a success response.
+///
+/// **progenitor limit:** progenitor counts `default` as a possible *success* too; when its schema
+/// differs from the `2xx` one (Torq's `default` is `rpcStatus`, its `200` the list), generation
+/// panics on `assert!(response_types.len() <= 1)` (progenitor issues #344, #950). With a
+/// documented success, `default` can only describe errors, so the ranges say the same thing.
+pub fn default_to_error_ranges(doc: &mut OpenAPI) {
+    for op in operations_mut(doc) {
+        let has_success = op.responses.responses.keys().any(|s| match s {
+            StatusCode::Code(c) => (200..300).contains(c),
+            StatusCode::Range(r) => *r == 2,
+        });
+        if !has_success {
+            continue;
+        }
+        let Some(default) = op.responses.default.take() else {
+            continue;
+        };
+        for range in [4, 5] {
+            op.responses
+                .responses
+                .entry(StatusCode::Range(range))
+                .or_insert_with(|| default.clone());
+        }
+        op.responses
+            .responses
+            .sort_by(|a, _, b, _| status_order(a).cmp(&status_order(b)));
+    }
+}
+
+/// Sorts explicit codes before ranges so that the document reads in the order progenitor matches.
+fn status_order(status: &StatusCode) -> (u16, u16) {
+    match status {
+        StatusCode::Code(c) => (c / 100, *c),
+        StatusCode::Range(r) => (*r, 1000),
+    }
+}
+
+/// Gives all error responses of an operation one schema: the union of the object schemas the
+/// vendor documents for them.
+///
+/// **progenitor limit:** one error *type* per operation; Looker's `update_integration` and
+/// `test_integration` answer `Error` for 400/404/429 but `ValidationError` for 422, which panics
+/// progenitor (`assert!(response_types.len() <= 1)`). The merged schema (`ErrorOrValidationError`)
+/// has every property of both, required only where both require it, so every documented body
+/// still decodes. Inline schemas without properties (Torq's 401 and 403 say only "object") add
+/// nothing; when a single schema remains, the operation simply uses it.
+///
+/// Fails, with the JSON pointer of the operation, when an error schema is not an object or two
+/// schemas give one property different types.
+pub fn merge_error_schemas(doc: &mut OpenAPI) -> Result<(), (String, String)> {
+    let components = doc.components.get_or_insert_with(Components::default);
+    let mut schemas = std::mem::take(&mut components.schemas);
+    let mut result = Ok(());
+    for (path, method, op) in operations_with_place(&mut doc.paths) {
+        let here = format!("/paths/{}/{method}/responses", escape_token(&path));
+        if let Err(message) = merge_operation_errors(op, &mut schemas) {
+            result = Err((here, message));
+            break;
+        }
+    }
+    doc.components
+        .get_or_insert_with(Components::default)
+        .schemas = schemas;
+    result
+}
+
+fn merge_operation_errors(
+    op: &mut Operation,
+    schemas: &mut IndexMap<String, ReferenceOr<Schema>>,
+) -> Result<(), String> {
+    let is_error = |s: &StatusCode| match s {
+        StatusCode::Code(c) => (400..600).contains(c),
+        StatusCode::Range(r) => *r == 4 || *r == 5,
+    };
+    // The distinct error schemas, in the order the document gives them.
+    let mut distinct: Vec<ReferenceOr<Schema>> = Vec::new();
+    for (status, response) in &op.responses.responses {
+        if !is_error(status) {
+            continue;
+        }
+        if let Some(schema) = json_schema(response)
+            && !distinct.contains(schema)
+        {
+            distinct.push(schema.clone());
+        }
+    }
+    if distinct.len() <= 1 {
+        return Ok(());
+    }
+    // Resolve each one to (component name, object type); drop the ones that document nothing.
+    let mut parts: Vec<(Option<String>, ObjectType)> = Vec::new();
+    for schema in &distinct {
+        let (name, resolved) = match schema {
+            ReferenceOr::Reference { reference } => {
+                let name = reference
+                    .trim_start_matches("#/components/schemas/")
+                    .to_owned();
+                match schemas.get(&name) {
+                    Some(ReferenceOr::Item(s)) => (Some(name), s.clone()),
+                    _ => return Err(format!("error schema `{reference}` is not a schema object")),
+                }
+            }
+            ReferenceOr::Item(s) => (None, s.clone()),
+        };
+        let SchemaKind::Type(Type::Object(object)) = resolved.schema_kind else {
+            return Err(format!(
+                "error schema {} is not an object; cannot merge it with the other error bodies",
+                name.as_deref().unwrap_or("(inline)")
+            ));
+        };
+        if object.properties.is_empty() && object.additional_properties.is_none() {
+            continue;
+        }
+        parts.push((name, object));
+    }
+    let merged_ref = match parts.as_slice() {
+        [] => distinct[0].clone(),
+        [(Some(name), _)] => ReferenceOr::ref_(&format!("#/components/schemas/{name}")),
+        [(None, object)] => ReferenceOr::Item(object_schema(object.clone(), None)),
+        _ => {
+            let name = parts
+                .iter()
+                .map(|(n, _)| n.clone().unwrap_or_else(|| "Inline".to_owned()))
+                .collect::<Vec<_>>()
+                .join("Or");
+            let object = union_objects(parts.iter().map(|(_, o)| o))?;
+            let names = parts
+                .iter()
+                .filter_map(|(n, _)| n.as_deref().map(|n| format!("`{n}`")))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let description = format!(
+                "Any error body of the operations that answer {names}: every property of each, \
+                 required only where all require it. Made by `cargo xtask codegen` \
+                 (normalize::merge_error_schemas) because progenitor takes one error type per operation."
+            );
+            let schema = ReferenceOr::Item(object_schema(object, Some(description)));
+            match schemas.get(&name) {
+                Some(existing) if *existing != schema => {
+                    return Err(format!(
+                        "merged error schema `{name}` already exists and differs"
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    schemas.insert(name.clone(), schema);
+                }
+            }
+            ReferenceOr::ref_(&format!("#/components/schemas/{name}"))
+        }
+    };
+    for (status, response) in op.responses.responses.iter_mut() {
+        if !is_error(status) {
+            continue;
+        }
+        if let ReferenceOr::Item(response) = response
+            && let Some(media) = response.content.get_mut(JSON)
+            && media.schema.is_some()
+        {
+            media.schema = Some(merged_ref.clone());
+        }
+    }
+    Ok(())
+}
+
+/// The union of object schemas: all properties (first description wins), required where all
+/// require, additional properties if any allows them.
+fn union_objects<'a>(objects: impl Iterator<Item = &'a ObjectType>) -> Result<ObjectType, String> {
+    let objects: Vec<&ObjectType> = objects.collect();
+    let mut out = ObjectType::default();
+    for object in &objects {
+        for (name, schema) in &object.properties {
+            match out.properties.get(name) {
+                None => {
+                    out.properties.insert(name.clone(), schema.clone());
+                }
+                Some(seen) if same_shape(seen, schema) => {}
+                Some(_) => {
+                    return Err(format!(
+                        "property `{name}` has different types in the error bodies"
+                    ));
+                }
+            }
+        }
+        if out.additional_properties.is_none() {
+            out.additional_properties
+                .clone_from(&object.additional_properties);
+        }
+    }
+    out.required = objects[0]
+        .required
+        .iter()
+        .filter(|r| objects.iter().all(|o| o.required.contains(r)))
+        .cloned()
+        .collect();
+    Ok(out)
+}
+
+/// Two property schemas are the same shape when they differ at most in their prose.
+fn same_shape(a: &ReferenceOr<Box<Schema>>, b: &ReferenceOr<Box<Schema>>) -> bool {
+    match (a, b) {
+        (ReferenceOr::Item(a), ReferenceOr::Item(b)) => {
+            a.schema_kind == b.schema_kind && a.schema_data.nullable == b.schema_data.nullable
+        }
+        _ => a == b,
+    }
+}
+
+fn object_schema(object: ObjectType, description: Option<String>) -> Schema {
+    Schema {
+        schema_data: openapiv3::SchemaData {
+            description,
+            ..Default::default()
+        },
+        schema_kind: SchemaKind::Type(Type::Object(object)),
+    }
+}
+
+/// Folds an explicit error code (`401`) into the range that covers it (`4XX`) when both have the
+/// same body schema, keeping the code's description in the range's.
+///
+/// **progenitor limit:** progenitor sorts a range by its lowest code (`4XX` as 400), so its match
+/// arm comes before `401` and makes the code's arm unreachable — rustc warns, and CI denies
+/// warnings. Once [`merge_error_schemas`] gave every error response one schema, the range says
+/// everything the code said.
+pub fn fold_codes_into_ranges(doc: &mut OpenAPI) {
+    for op in operations_mut(doc) {
+        let responses = &mut op.responses.responses;
+        let codes: Vec<u16> = responses
+            .keys()
+            .filter_map(|s| match s {
+                StatusCode::Code(c) => Some(*c),
+                StatusCode::Range(_) => None,
+            })
+            .collect();
+        for code in codes {
+            let range = StatusCode::Range(code / 100);
+            let (Some(ReferenceOr::Item(by_code)), Some(ReferenceOr::Item(by_range))) = (
+                responses.get(&StatusCode::Code(code)),
+                responses.get(&range),
+            ) else {
+                continue;
+            };
+            if by_code.content != by_range.content || !by_code.headers.is_empty() {
+                continue;
+            }
+            let note = format!("{code}: {}", by_code.description.trim());
+            if let Some(ReferenceOr::Item(by_range)) = responses.get_mut(&range) {
+                by_range.description = format!("{}\n\n{note}", by_range.description.trim_end());
+            }
+            responses.shift_remove(&StatusCode::Code(code));
+        }
+    }
+}
+
+/// Turns closed string enums reachable from a response into open strings, and lists the known
+/// values in the description instead.
+///
+/// **progenitor limit:** a string enum becomes a closed Rust enum, so one value the vendor adds
+/// later (a new Torq sharing `direction`, a new Looker format) would fail the decoding of a whole
+/// list. Request-only schemas keep their enums: what we send must be a value the vendor knows.
+pub fn open_response_enums(doc: &mut OpenAPI) {
+    let reachable = schemas_reachable_from_responses(doc);
+    if let Some(components) = doc.components.as_mut() {
+        for (name, schema) in components.schemas.iter_mut() {
+            if reachable.contains(name)
+                && let ReferenceOr::Item(schema) = schema
+            {
+                open_enums_in(schema);
+            }
+        }
+    }
+    for op in operations_mut(doc) {
+        for response in op.responses.responses.values_mut() {
+            if let ReferenceOr::Item(response) = response {
+                for media in response.content.values_mut() {
+                    if let Some(ReferenceOr::Item(schema)) = media.schema.as_mut() {
+                        open_enums_in(schema);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn open_enums_in(schema: &mut Schema) {
+    let open_boxed = |s: &mut ReferenceOr<Box<Schema>>| {
+        if let ReferenceOr::Item(s) = s {
+            open_enums_in(s);
+        }
+    };
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+            let known: Vec<String> = string
+                .enumeration
+                .drain(..)
+                .flatten()
+                .map(|v| format!("`{v}`"))
+                .collect();
+            let note = format!(
+                "Known values: {}. Other values are kept as they come.",
+                known.join(", ")
+            );
+            schema.schema_data.description = Some(match schema.schema_data.description.take() {
+                Some(d) => format!("{}\n\n{note}", d.trim_end()),
+                None => note,
+            });
+        }
+        SchemaKind::Type(Type::Object(object)) => {
+            object.properties.values_mut().for_each(open_boxed);
+            if let Some(AdditionalProperties::Schema(extra)) = object.additional_properties.as_mut()
+                && let ReferenceOr::Item(extra) = extra.as_mut()
+            {
+                open_enums_in(extra);
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(items) = array.items.as_mut() {
+                open_boxed(items);
+            }
+        }
+        SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AllOf { all_of: list }
+        | SchemaKind::AnyOf { any_of: list } => {
+            for s in list.iter_mut() {
+                if let ReferenceOr::Item(s) = s {
+                    open_enums_in(s);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Names of the component schemas that a response body uses, directly or through other schemas.
+fn schemas_reachable_from_responses(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
+    let mut todo: Vec<String> = Vec::new();
+    for (_, item) in doc.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            for response in op
+                .responses
+                .responses
+                .values()
+                .chain(op.responses.default.as_ref())
+            {
+                if let ReferenceOr::Item(response) = response {
+                    for media in response.content.values() {
+                        if let Some(schema) = &media.schema {
+                            collect_refs(
+                                &serde_json::to_value(schema).unwrap_or_default(),
+                                &mut todo,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+            collect_refs(&serde_json::to_value(schema).unwrap_or_default(), &mut todo);
+        }
+    }
+    seen
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(|r| r.as_str())
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The JSON schema of a response, if it has one inline.
+fn json_schema(response: &ReferenceOr<Response>) -> Option<&ReferenceOr<Schema>> {
+    match response {
+        ReferenceOr::Item(r) => r.content.get(JSON)?.schema.as_ref(),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// Every operation of the document, mutably.
+fn operations_mut(doc: &mut OpenAPI) -> impl Iterator<Item = &mut Operation> {
+    operations_with_place(&mut doc.paths).map(|(_, _, op)| op)
+}
+
+/// Every operation with its path and method, mutably.
+fn operations_with_place(
+    paths: &mut openapiv3::Paths,
+) -> impl Iterator<Item = (String, &'static str, &mut Operation)> {
+    paths.paths.iter_mut().flat_map(|(path, item)| {
+        let ops: Vec<(String, &'static str, &mut Operation)> = match item {
+            ReferenceOr::Item(item) => [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("options", &mut item.options),
+                ("head", &mut item.head),
+                ("patch", &mut item.patch),
+                ("trace", &mut item.trace),
+            ]
+            .into_iter()
+            .filter_map(|(m, op)| op.as_mut().map(|op| (path.clone(), m, op)))
+            .collect(),
+            ReferenceOr::Reference { .. } => Vec::new(),
+        };
+        ops
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(value: serde_json::Value) -> OpenAPI {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn op_responses(doc: &OpenAPI, path: &str) -> serde_json::Value {
+        let ReferenceOr::Item(item) = &doc.paths.paths[path] else {
+            panic!()
+        };
+        let op = item.iter().next().unwrap().1;
+        serde_json::to_value(&op.responses).unwrap()
+    }
+
+    fn base(responses: serde_json::Value, schemas: serde_json::Value) -> OpenAPI {
+        doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {"operationId": "x", "responses": responses}}},
+            "components": {"schemas": schemas}
+        }))
+    }
+
+    fn json_ref(name: &str) -> serde_json::Value {
+        json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}, "description": "d"})
+    }
+
+    #[test]
+    fn no_content_responses_lose_their_body_schema() {
+        let mut d = base(
+            json!({"204": {"description": "gone", "content": {"application/json": {"schema": {"type": "string"}}}}}),
+            json!({}),
+        );
+        drop_no_content_bodies(&mut d);
+        assert_eq!(
+            op_responses(&d, "/x")["204"],
+            json!({"description": "gone"})
+        );
+    }
+
+    #[test]
+    fn default_becomes_error_ranges_next_to_a_success() {
+        let mut d = base(
+            json!({"200": json_ref("List"), "401": {"description": "no"}, "default": json_ref("Status")}),
+            json!({"List": {"type": "object"}, "Status": {"type": "object"}}),
+        );
+        default_to_error_ranges(&mut d);
+        let r = op_responses(&d, "/x");
+        assert!(r.get("default").is_none());
+        assert_eq!(r["4XX"], json_ref("Status"));
+        assert_eq!(r["5XX"], json_ref("Status"));
+        assert_eq!(
+            r["401"],
+            json!({"description": "no"}),
+            "explicit codes are kept"
+        );
+        let order: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(order, ["200", "401", "4XX", "5XX"]);
+    }
+
+    #[test]
+    fn default_alone_is_left_alone() {
+        let mut d = base(
+            json!({"default": json_ref("Status")}),
+            json!({"Status": {"type": "object"}}),
+        );
+        default_to_error_ranges(&mut d);
+        assert_eq!(op_responses(&d, "/x")["default"], json_ref("Status"));
+    }
+
+    #[test]
+    fn two_error_schemas_merge_into_their_union() {
+        let mut d = base(
+            json!({"200": json_ref("Ok"), "404": json_ref("Error"), "422": json_ref("ValidationError")}),
+            json!({
+                "Ok": {"type": "object"},
+                "Error": {"type": "object", "required": ["message"],
+                    "properties": {"message": {"type": "string"}, "documentation_url": {"type": "string"}}},
+                "ValidationError": {"type": "object", "required": ["message", "errors"],
+                    "properties": {"message": {"type": "string"}, "errors": {"type": "array", "items": {"type": "string"}}}}
+            }),
+        );
+        merge_error_schemas(&mut d).unwrap();
+        let r = op_responses(&d, "/x");
+        assert_eq!(r["404"], json_ref("ErrorOrValidationError"));
+        assert_eq!(r["422"], json_ref("ErrorOrValidationError"));
+        assert_eq!(r["200"], json_ref("Ok"), "success responses are untouched");
+        let merged =
+            serde_json::to_value(&d.components.as_ref().unwrap().schemas["ErrorOrValidationError"])
+                .unwrap();
+        let props: Vec<&String> = merged["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(props, ["documentation_url", "errors", "message"]);
+        assert_eq!(merged["required"], json!(["message"]));
+    }
+
+    #[test]
+    fn undocumented_error_objects_defer_to_the_documented_one() {
+        let mut d = base(
+            json!({"200": json_ref("Ok"), "401": {"description": "d", "content": {"application/json": {"schema": {"type": "object"}}}},
+                   "4XX": json_ref("rpcStatus")}),
+            json!({"Ok": {"type": "object"}, "rpcStatus": {"type": "object", "properties": {"code": {"type": "integer"}}}}),
+        );
+        merge_error_schemas(&mut d).unwrap();
+        let r = op_responses(&d, "/x");
+        assert_eq!(r["401"], json_ref("rpcStatus"));
+        assert_eq!(d.components.unwrap().schemas.len(), 2, "no new schema");
+    }
+
+    #[test]
+    fn conflicting_error_properties_are_an_error_with_a_pointer() {
+        let mut d = base(
+            json!({"400": json_ref("A"), "422": json_ref("B")}),
+            json!({"A": {"type": "object", "properties": {"code": {"type": "integer"}}},
+                   "B": {"type": "object", "properties": {"code": {"type": "string"}}}}),
+        );
+        let (pointer, message) = merge_error_schemas(&mut d).unwrap_err();
+        assert_eq!(pointer, "/paths/~1x/get/responses");
+        assert!(message.contains("`code`"), "{message}");
+    }
+
+    #[test]
+    fn codes_fold_into_a_range_with_the_same_body() {
+        let mut d = base(
+            json!({"200": json_ref("Ok"), "401": {"description": "Bad token.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}},
+                   "404": {"description": "Other body.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ok"}}}},
+                   "4XX": {"description": "Any other error.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}}}),
+            json!({"Ok": {"type": "object"}, "S": {"type": "object"}}),
+        );
+        fold_codes_into_ranges(&mut d);
+        let r = op_responses(&d, "/x");
+        assert!(r.get("401").is_none());
+        assert_eq!(
+            r["4XX"]["description"],
+            "Any other error.\n\n401: Bad token."
+        );
+        assert_eq!(
+            r["404"]["description"], "Other body.",
+            "a code with another body stays"
+        );
+    }
+
+    #[test]
+    fn response_enums_open_and_request_enums_stay_closed() {
+        let mut d = doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"post": {"operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
+                "responses": {"200": json_ref("Res")}}}},
+            "components": {"schemas": {
+                "Req": {"type": "object", "properties": {"grant": {"type": "string", "enum": ["a"]}}},
+                "Res": {"type": "object", "properties": {"inner": {"$ref": "#/components/schemas/Inner"}}},
+                "Inner": {"type": "object", "properties": {
+                    "direction": {"type": "string", "enum": ["in", "out"], "default": "in", "description": "Where."},
+                    "tags": {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}}}}
+            }}
+        }));
+        open_response_enums(&mut d);
+        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        let direction = &schemas["Inner"]["properties"]["direction"];
+        assert!(direction.get("enum").is_none());
+        assert_eq!(direction["default"], "in");
+        assert_eq!(
+            direction["description"],
+            "Where.\n\nKnown values: `in`, `out`. Other values are kept as they come."
+        );
+        assert!(
+            schemas["Inner"]["properties"]["tags"]["items"]
+                .get("enum")
+                .is_none()
+        );
+        assert_eq!(schemas["Req"]["properties"]["grant"]["enum"], json!(["a"]));
+    }
+}
