@@ -46,3 +46,23 @@ fn generation_is_byte_identical_across_runs() {
         assert_eq!(a, b, "{} differs between runs", vendor.spec);
     }
 }
+
+/// Generated docs are `///` lines: a `/** */` block gets indented by rustfmt, and rustdoc would
+/// then run the vendor's prose as doctests.
+#[test]
+fn generated_docs_are_line_comments() {
+    let root = workspace_root();
+    for vendor in VENDORS {
+        let code = generate(&root, vendor).unwrap().code;
+        assert!(
+            !code.contains("/**"),
+            "{} has a block doc comment",
+            vendor.output
+        );
+        assert!(
+            code.contains("    ///Sends a `GET` request to `"),
+            "{}",
+            vendor.output
+        );
+    }
+}

@@ -307,15 +307,15 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Looker API 4.0: integrations
-
-The subset of Looker's API 4.0 that integrations-rs uses: the Integration resource (list, get, update, test) and the API session (login, logout).
-
-Written for integrations-rs from Looker's reference pages for these methods and from the facts of Looker's published OpenAPI document, API 4.0.26.12 (field types, read-only and nullable flags, enums, the login body, response codes). Descriptions are our own words.
-
-Every integration call needs an access token from `login`, sent as `Authorization: token <access_token>` (Looker also accepts `Bearer <access_token>`).
-
-Version: 4.0.26.12*/
+///Client for Looker API 4.0: integrations
+///
+///The subset of Looker's API 4.0 that integrations-rs uses: the Integration resource (list, get, update, test) and the API session (login, logout).
+///
+///Written for integrations-rs from Looker's reference pages for these methods and from the facts of Looker's published OpenAPI document, API 4.0.26.12 (field types, read-only and nullable flags, enums, the login body, response codes). Descriptions are our own words.
+///
+///Every integration call needs an access token from `login`, sent as `Authorization: token <access_token>` (Looker also accepts `Bearer <access_token>`).
+///
+///Version: 4.0.26.12
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -377,16 +377,15 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Get all integrations
-
-    List every integration of every integration hub on this instance, optionally for one hub only.
-
-    Sends a `GET` request to `/integrations`
-
-    Arguments:
-    - `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
-    - `integration_hub_id`: Only list the integrations of this integration hub.
-    */
+    ///Get all integrations
+    ///
+    ///List every integration of every integration hub on this instance, optionally for one hub only.
+    ///
+    ///Sends a `GET` request to `/integrations`
+    ///
+    ///Arguments:
+    ///- `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
+    ///- `integration_hub_id`: Only list the integrations of this integration hub.
     pub async fn all_integrations<'a>(
         &'a self,
         fields: Option<&'a str>,
@@ -434,16 +433,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an integration
-
-    Read one integration.
-
-    Sends a `GET` request to `/integrations/{integration_id}`
-
-    Arguments:
-    - `integration_id`: Identifier of the integration (for example `slack` or `1::google_sheets`).
-    - `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
-    */
+    ///Get an integration
+    ///
+    ///Read one integration.
+    ///
+    ///Sends a `GET` request to `/integrations/{integration_id}`
+    ///
+    ///Arguments:
+    ///- `integration_id`: Identifier of the integration (for example `slack` or `1::google_sheets`).
+    ///- `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
     pub async fn integration<'a>(
         &'a self,
         integration_id: &'a str,
@@ -491,17 +489,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an integration
-
-    Change the writable settings of an integration: `enabled`, the `value` and `user_attribute_name` of its params, and `installed_delegate_oauth_targets`. Read-only fields in the body are ignored. A param `value` of null leaves the stored value as it is; an empty string clears it.
-
-    Sends a `PATCH` request to `/integrations/{integration_id}`
-
-    Arguments:
-    - `integration_id`: Identifier of the integration (for example `slack` or `1::google_sheets`).
-    - `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
-    - `body`: The fields to change.
-    */
+    ///Update an integration
+    ///
+    ///Change the writable settings of an integration: `enabled`, the `value` and `user_attribute_name` of its params, and `installed_delegate_oauth_targets`. Read-only fields in the body are ignored. A param `value` of null leaves the stored value as it is; an empty string clears it.
+    ///
+    ///Sends a `PATCH` request to `/integrations/{integration_id}`
+    ///
+    ///Arguments:
+    ///- `integration_id`: Identifier of the integration (for example `slack` or `1::google_sheets`).
+    ///- `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
+    ///- `body`: The fields to change.
     pub async fn update_integration<'a>(
         &'a self,
         integration_id: &'a str,
@@ -554,15 +551,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test an integration
-
-    Ask the integration's hub to check that the integration's settings work.
-
-    Sends a `POST` request to `/integrations/{integration_id}/test`
-
-    Arguments:
-    - `integration_id`: Identifier of the integration (for example `slack` or `1::google_sheets`).
-    */
+    ///Test an integration
+    ///
+    ///Ask the integration's hub to check that the integration's settings work.
+    ///
+    ///Sends a `POST` request to `/integrations/{integration_id}/test`
+    ///
+    ///Arguments:
+    ///- `integration_id`: Identifier of the integration (for example `slack` or `1::google_sheets`).
     pub async fn test_integration<'a>(
         &'a self,
         integration_id: &'a str,
@@ -612,15 +608,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Log in
-
-    Exchange the client id and client secret of an API key for an access token (OAuth2 resource-owner password flow). The credentials go in the form-encoded body; passing them as query parameters is deprecated by Looker. A failed login answers 404.
-
-    Sends a `POST` request to `/login`
-
-    Arguments:
-    - `body`: The API key's credentials.
-    */
+    ///Log in
+    ///
+    ///Exchange the client id and client secret of an API key for an access token (OAuth2 resource-owner password flow). The credentials go in the form-encoded body; passing them as query parameters is deprecated by Looker. A failed login answers 404.
+    ///
+    ///Sends a `POST` request to `/login`
+    ///
+    ///Arguments:
+    ///- `body`: The API key's credentials.
     pub async fn login<'a>(
         &'a self,
         body: &'a types::LoginRequest,
@@ -663,13 +658,11 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Log out
-
-    Invalidate the access token used to make this call.
-
-    Sends a `DELETE` request to `/logout`
-
-    */
+    ///Log out
+    ///
+    ///Invalidate the access token used to make this call.
+    ///
+    ///Sends a `DELETE` request to `/logout`
     pub async fn logout<'a>(&'a self) -> Result<ResponseValue<()>, Error<types::Error>> {
         let url = format!("{}/logout", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);

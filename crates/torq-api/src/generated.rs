@@ -184,11 +184,11 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct V1alphaSharingData {
-        /**- `not_shared`: the integration is not shared.
-        - `incoming`: shared with this workspace by another.
-        - `outgoing`: shared from this workspace with others.
-
-        Known values: `not_shared`, `incoming`, `outgoing`. Other values are kept as they come.*/
+        ///- `not_shared`: the integration is not shared.
+        ///- `incoming`: shared with this workspace by another.
+        ///- `outgoing`: shared from this workspace with others.
+        ///
+        ///Known values: `not_shared`, `incoming`, `outgoing`. Other values are kept as they come.
         #[serde(default = "defaults::v1alpha_sharing_data_direction")]
         pub direction: ::std::string::String,
         ///For an incoming share, the source workspace; for an outgoing share, the destination workspaces.
@@ -252,15 +252,15 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Torq public API v1alpha: integrations
-
-The part of Torq's public API that integrations-rs uses: listing the integrations of a workspace, and the client-credentials token exchange that authorizes it.
-
-Written for integrations-rs from Torq's public API reference page for "List integrations" and its authentication, regions and errors pages. Torq publishes no OpenAPI document. Where those pages are silent, this document says so instead of guessing: the page documents no paging parameters for this method, no body for the 401 and 403 answers, no body or `Retry-After` header for rate limiting (at most 50 requests per second), and no error body for the token endpoint.
-
-Torq's errors page also says that a call with an expired bearer token is answered with 302 (not a redirect to follow): clients refresh the token and retry. An API key belongs to one workspace; every call acts on that workspace.
-
-Version: v1alpha*/
+///Client for Torq public API v1alpha: integrations
+///
+///The part of Torq's public API that integrations-rs uses: listing the integrations of a workspace, and the client-credentials token exchange that authorizes it.
+///
+///Written for integrations-rs from Torq's public API reference page for "List integrations" and its authentication, regions and errors pages. Torq publishes no OpenAPI document. Where those pages are silent, this document says so instead of guessing: the page documents no paging parameters for this method, no body for the 401 and 403 answers, no body or `Retry-After` header for rate limiting (at most 50 requests per second), and no error body for the token endpoint.
+///
+///Torq's errors page also says that a call with an expired bearer token is answered with 302 (not a redirect to follow): clients refresh the token and retry. An API key belongs to one workspace; every call acts on that workspace.
+///
+///Version: v1alpha
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -322,13 +322,11 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Create a bearer token
-
-    Exchange an API key (client id and secret, sent with HTTP Basic authentication) for a bearer token that lives one hour. Served by the auth host of the region, not the API host.
-
-    Sends a `POST` request to `/v1/auth/token`
-
-    */
+    ///Create a bearer token
+    ///
+    ///Exchange an API key (client id and secret, sent with HTTP Basic authentication) for a bearer token that lives one hour. Served by the auth host of the region, not the API host.
+    ///
+    ///Sends a `POST` request to `/v1/auth/token`
     pub async fn create_token<'a>(
         &'a self,
         body: &'a types::TokenRequest,
@@ -362,15 +360,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List integrations
-
-    List every integration created in the workspace. Paging is not documented for this method.
-
-    Sends a `GET` request to `/v1alpha/integrations`
-
-    Arguments:
-    - `type_id`: Only list integrations of this type (for example `webhook`).
-    */
+    ///List integrations
+    ///
+    ///List every integration created in the workspace. Paging is not documented for this method.
+    ///
+    ///Sends a `GET` request to `/v1alpha/integrations`
+    ///
+    ///Arguments:
+    ///- `type_id`: Only list integrations of this type (for example `webhook`).
     pub async fn list_integrations<'a>(
         &'a self,
         type_id: Option<&'a str>,
