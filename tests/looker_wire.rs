@@ -154,9 +154,9 @@ async fn integration_not_found_is_a_typed_error_body() {
 #[tokio::test]
 async fn update_integration_sends_json_and_decodes_the_result() {
     let (server, client) = serve(200, Some(slack())).await;
-    let body = types::Integration {
+    let body = types::IntegrationWrite {
         enabled: Some(false),
-        params: vec![types::IntegrationParam {
+        params: vec![types::IntegrationParamWrite {
             name: Some("channel".into()),
             value: Some(String::new()),
             ..Default::default()
@@ -192,7 +192,7 @@ async fn update_integration_validation_error_lists_each_field() {
     });
     let (_server, client) = serve(422, Some(body)).await;
     match client
-        .update_integration("slack", None, &types::Integration::default())
+        .update_integration("slack", None, &types::IntegrationWrite::default())
         .await
     {
         Err(Error::ErrorResponse(rv)) => {

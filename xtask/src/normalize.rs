@@ -24,6 +24,7 @@ pub fn normalize(file: &str, mut doc: OpenAPI) -> Result<OpenAPI, CodegenError> 
         .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
     fold_codes_into_ranges(&mut doc);
     open_response_enums(&mut doc);
+    write_models_for_request_bodies(&mut doc);
     Ok(doc)
 }
 
@@ -381,6 +382,96 @@ fn open_enums_in(schema: &mut Schema) {
     }
 }
 
+/// Points each JSON request body at a *write model* of its schema: the same object without its
+/// `readOnly` properties (`Integration` → `IntegrationWrite`, and nested `IntegrationParam` →
+/// `IntegrationParamWrite`).
+///
+/// **progenitor limit:** `readOnly` is ignored, so a request body reuses the read model and a
+/// caller could send fields the vendor does not let it write. With a write model, the generated
+/// method cannot put a read-only field on the wire. Responses keep the full read model.
+pub fn write_models_for_request_bodies(doc: &mut OpenAPI) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let schemas = &mut components.schemas;
+    for op in operations_with_place(&mut doc.paths).map(|(_, _, op)| op) {
+        let Some(ReferenceOr::Item(body)) = op.request_body.as_mut() else {
+            continue;
+        };
+        let Some(media) = body.content.get_mut(JSON) else {
+            continue;
+        };
+        if let Some(ReferenceOr::Reference { reference }) = media.schema.as_ref()
+            && let Some(name) = reference.strip_prefix("#/components/schemas/")
+            && let Some(write) = write_model(schemas, name)
+        {
+            media.schema = Some(ReferenceOr::ref_(&format!("#/components/schemas/{write}")));
+        }
+    }
+}
+
+/// Makes (once) the write model of component `name`; `None` when it has no read-only part.
+fn write_model(schemas: &mut IndexMap<String, ReferenceOr<Schema>>, name: &str) -> Option<String> {
+    let write_name = format!("{name}Write");
+    if schemas.contains_key(&write_name) {
+        return Some(write_name);
+    }
+    let Some(ReferenceOr::Item(schema)) = schemas.get(name) else {
+        return None;
+    };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    let mut object = object.clone();
+    let mut changed = false;
+    let read_only: Vec<String> = object
+        .properties
+        .iter()
+        .filter(|(_, p)| matches!(p, ReferenceOr::Item(p) if p.schema_data.read_only))
+        .map(|(n, _)| n.clone())
+        .collect();
+    for prop in &read_only {
+        object.properties.shift_remove(prop);
+        object.required.retain(|r| r != prop);
+        changed = true;
+    }
+    for prop in object.properties.values_mut() {
+        // A property that is (an array of) another component with read-only parts.
+        let target = match prop {
+            ReferenceOr::Reference { reference } => Some(reference),
+            ReferenceOr::Item(item) => match &mut item.schema_kind {
+                SchemaKind::Type(Type::Array(array)) => match array.items.as_mut() {
+                    Some(ReferenceOr::Reference { reference }) => Some(reference),
+                    _ => None,
+                },
+                _ => None,
+            },
+        };
+        if let Some(reference) = target
+            && let Some(inner) = reference
+                .strip_prefix("#/components/schemas/")
+                .map(str::to_owned)
+            && inner != name
+            && let Some(inner_write) = write_model(schemas, &inner)
+        {
+            *reference = format!("#/components/schemas/{inner_write}");
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    let description = format!(
+        "The fields of `{name}` a caller may write (its read-only fields left out). Made by \
+         `cargo xtask codegen` (normalize::write_models_for_request_bodies)."
+    );
+    schemas.insert(
+        write_name.clone(),
+        ReferenceOr::Item(object_schema(object, Some(description))),
+    );
+    Some(write_name)
+}
+
 /// Names of the component schemas that a response body uses, directly or through other schemas.
 fn schemas_reachable_from_responses(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
     let mut todo: Vec<String> = Vec::new();
@@ -613,6 +704,59 @@ mod tests {
         assert_eq!(
             r["404"]["description"], "Other body.",
             "a code with another body stays"
+        );
+    }
+
+    #[test]
+    fn request_bodies_get_write_models_without_read_only_fields() {
+        let mut d = doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"patch": {"operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "responses": {"200": json_ref("Thing")}}}},
+            "components": {"schemas": {
+                "Thing": {"type": "object", "required": ["id"], "properties": {
+                    "id": {"type": "string", "readOnly": true},
+                    "enabled": {"type": "boolean"},
+                    "params": {"type": "array", "items": {"$ref": "#/components/schemas/Param"}}}},
+                "Param": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "label": {"type": "string", "readOnly": true}}}
+            }}
+        }));
+        write_models_for_request_bodies(&mut d);
+        let ReferenceOr::Item(item) = &d.paths.paths["/x"] else {
+            panic!()
+        };
+        let body =
+            serde_json::to_value(item.patch.as_ref().unwrap().request_body.as_ref().unwrap())
+                .unwrap();
+        assert_eq!(
+            body["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ThingWrite"
+        );
+        assert_eq!(
+            op_responses(&d, "/x")["200"],
+            json_ref("Thing"),
+            "responses keep the read model"
+        );
+        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        let write = &schemas["ThingWrite"];
+        let props: Vec<&String> = write["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(props, ["enabled", "params"]);
+        assert!(write.get("required").is_none());
+        assert_eq!(
+            write["properties"]["params"]["items"]["$ref"],
+            "#/components/schemas/ParamWrite"
+        );
+        let param_props: Vec<&String> = schemas["ParamWrite"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(param_props, ["name"]);
+        assert!(
+            schemas["Thing"]["properties"].get("id").is_some(),
+            "the read model is untouched"
         );
     }
 

@@ -194,6 +194,27 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    ///The fields of `IntegrationParam` a caller may write (its read-only fields left out). Made by `cargo xtask codegen` (normalize::write_models_for_request_bodies).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct IntegrationParamWrite {
+        ///Name of the setting; identifies it in an update.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When set, the value comes from this user attribute instead of `value`; null to use `value`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_attribute_name: ::std::option::Option<::std::string::String>,
+        ///The value. Always null for a sensitive setting. In an update, null leaves the value unchanged and an empty string clears it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
     ///A field a query must contain for the integration to apply.
     #[derive(
         ::serde::Deserialize,
@@ -235,6 +256,27 @@ pub mod types {
         ///Whether the test passed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
+    }
+    ///The fields of `Integration` a caller may write (its read-only fields left out). Made by `cargo xtask codegen` (normalize::write_models_for_request_bodies).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct IntegrationWrite {
+        ///Whether users may use the integration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Delegate OAuth targets installed for this integration.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub installed_delegate_oauth_targets: ::std::vec::Vec<::std::string::String>,
+        ///Settings of the integration.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub params: ::std::vec::Vec<IntegrationParamWrite>,
     }
     ///Form body of `login`: the two halves of an API key.
     #[derive(
@@ -503,7 +545,7 @@ impl Client {
         &'a self,
         integration_id: &'a str,
         fields: Option<&'a str>,
-        body: &'a types::Integration,
+        body: &'a types::IntegrationWrite,
     ) -> Result<ResponseValue<types::Integration>, Error<types::ErrorOrValidationError>> {
         let url = format!(
             "{}/integrations/{}",
