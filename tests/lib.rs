@@ -48,3 +48,17 @@ pub async fn only_request(server: &MockServer) -> Seen {
         body: String::from_utf8_lossy(&r.body).into_owned(),
     }
 }
+
+/// `value` with every `null` member removed: generated types write an absent optional field
+/// where the vendor wrote `null`, which means the same.
+pub fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, without_nulls(v)))
+            .collect(),
+        serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+        other => other,
+    }
+}

@@ -1,7 +1,7 @@
 //! The generated Looker client on the wire: every operation's request as a server sees it, and a
 //! realistic answer (nulls, an unknown field, an unknown enum value) decoding.
 
-use integrations_tests::{ODD_IDS, only_request};
+use integrations_tests::{ODD_IDS, only_request, without_nulls};
 use looker_api::{Client, Error, Hooks, types};
 use serde_json::json;
 use wiremock::matchers::any;
@@ -91,6 +91,17 @@ async fn all_integrations_sends_its_filters_and_decodes_a_realistic_list() {
         Some(vec!["email".to_owned()])
     );
     assert_eq!(slack.can.get("update"), Some(&true));
+    assert_eq!(
+        slack.extra.get("added_in_a_later_release"),
+        Some(&json!({"x": 1})),
+        "unknown members are kept"
+    );
+    let round_trip = serde_json::to_value(slack).unwrap();
+    assert_eq!(
+        round_trip,
+        without_nulls(self::slack()),
+        "serializing gives back everything Looker sent"
+    );
 }
 
 #[tokio::test]

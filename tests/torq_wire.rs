@@ -96,6 +96,11 @@ async fn list_integrations_filters_by_type_and_decodes_everything_torq_sends() {
             .as_deref(),
         Some("https://hooks.torq.io/v1/webhooks/d7639fb8")
     );
+    assert_eq!(
+        first.extra.get("labels"),
+        Some(&json!(["added later"])),
+        "unknown members are kept"
+    );
     let second = &list.integrations[1];
     assert_eq!(
         second.sharing_data.as_ref().unwrap().direction,

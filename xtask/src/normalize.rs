@@ -25,6 +25,7 @@ pub fn normalize(file: &str, mut doc: OpenAPI) -> Result<OpenAPI, CodegenError> 
     fold_codes_into_ranges(&mut doc);
     open_response_enums(&mut doc);
     write_models_for_request_bodies(&mut doc);
+    keep_unknown_members(&mut doc);
     Ok(doc)
 }
 
@@ -382,6 +383,37 @@ fn open_enums_in(schema: &mut Schema) {
     }
 }
 
+/// Lets every object schema reachable from a response keep the members it does not document
+/// (`additionalProperties: {}`), except the write models made for request bodies.
+///
+/// **progenitor limit:** generated structs drop unknown JSON members, so a field a vendor adds
+/// would be lost between the wire and the caller. With additional properties allowed, typify
+/// gives each struct an `extra` map (`#[serde(flatten)]`) that keeps them, and serializing the
+/// struct gives back everything the vendor sent.
+pub fn keep_unknown_members(doc: &mut OpenAPI) {
+    let reachable = schemas_reachable_from_responses(doc);
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for (name, schema) in components.schemas.iter_mut() {
+        if !reachable.contains(name) {
+            continue;
+        }
+        if let ReferenceOr::Item(schema) = schema
+            && let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind
+            && object.additional_properties.is_none()
+        {
+            // `{}` rather than `true`: typify reads `true` as the JSON Schema default and adds no map.
+            object.additional_properties = Some(AdditionalProperties::Schema(Box::new(
+                ReferenceOr::Item(Schema {
+                    schema_data: Default::default(),
+                    schema_kind: SchemaKind::Any(Default::default()),
+                }),
+            )));
+        }
+    }
+}
+
 /// Points each JSON request body at a *write model* of its schema: the same object without its
 /// `readOnly` properties (`Integration` → `IntegrationWrite`, and nested `IntegrationParam` →
 /// `IntegrationParamWrite`).
@@ -423,6 +455,7 @@ fn write_model(schemas: &mut IndexMap<String, ReferenceOr<Schema>>, name: &str) 
         return None;
     };
     let mut object = object.clone();
+    object.additional_properties = None;
     let mut changed = false;
     let read_only: Vec<String> = object
         .properties
@@ -757,6 +790,32 @@ mod tests {
         assert!(
             schemas["Thing"]["properties"].get("id").is_some(),
             "the read model is untouched"
+        );
+    }
+
+    #[test]
+    fn response_objects_keep_unknown_members_and_request_only_ones_do_not() {
+        let mut d = doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"post": {"operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
+                "responses": {"200": json_ref("Res")}}}},
+            "components": {"schemas": {
+                "Req": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Res": {"type": "object", "properties": {"inner": {"$ref": "#/components/schemas/Inner"}}},
+                "Inner": {"type": "object", "properties": {"b": {"type": "string"}}},
+                "Map": {"type": "object", "additionalProperties": {"type": "boolean"}}
+            }}
+        }));
+        keep_unknown_members(&mut d);
+        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        assert_eq!(schemas["Res"]["additionalProperties"], json!({}));
+        assert_eq!(schemas["Inner"]["additionalProperties"], json!({}));
+        assert!(schemas["Req"].get("additionalProperties").is_none());
+        assert_eq!(
+            schemas["Map"]["additionalProperties"],
+            json!({"type": "boolean"}),
+            "kept as written"
         );
     }
 

@@ -10,13 +10,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 pub mod types {
     ///An API access token returned by `login`.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct AccessToken {
         ///The token to send in the Authorization header.
@@ -31,16 +25,12 @@ pub mod types {
         ///Kind of token, e.g. `Bearer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_type: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Outcome of testing one delegate OAuth connection.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct DelegateOauthTest {
         ///Identifier of the installation.
@@ -55,6 +45,8 @@ pub mod types {
         ///Whether the test passed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Looker's error body.
     #[derive(
@@ -67,6 +59,8 @@ pub mod types {
         ///What went wrong.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Any error body of the operations that answer `Error` or `ValidationError`: every property of each, required only where all require it. Made by `cargo xtask codegen` (normalize::merge_error_schemas) because progenitor takes one error type per operation.
     #[derive(
@@ -82,16 +76,12 @@ pub mod types {
         ///What went wrong.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///An integration (action) that an integration hub offers to this instance.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct Integration {
         ///What the calling user may do with this integration, by operation name.
@@ -151,16 +141,12 @@ pub mod types {
         ///Whether the integration signs users in with OAuth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uses_oauth: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One setting of an integration.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct IntegrationParam {
         ///When set, the OAuth address the user is sent to.
@@ -193,6 +179,8 @@ pub mod types {
         ///The value. Always null for a sensitive setting. In an update, null leaves the value unchanged and an empty string clears it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The fields of `IntegrationParam` a caller may write (its read-only fields left out). Made by `cargo xtask codegen` (normalize::write_models_for_request_bodies).
     #[derive(
@@ -217,13 +205,7 @@ pub mod types {
     }
     ///A field a query must contain for the integration to apply.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct IntegrationRequiredField {
         ///Matches a field carrying all of these tags; takes precedence over `tag`.
@@ -235,16 +217,12 @@ pub mod types {
         ///Matches a field carrying this tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tag: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Outcome of testing an integration.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct IntegrationTestResult {
         ///Outcome per delegate OAuth connection.
@@ -256,6 +234,8 @@ pub mod types {
         ///Whether the test passed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The fields of `Integration` a caller may write (its read-only fields left out). Made by `cargo xtask codegen` (normalize::write_models_for_request_bodies).
     #[derive(
@@ -320,6 +300,8 @@ pub mod types {
         ///What is wrong.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /// Error types.
     pub mod error {

@@ -24,13 +24,7 @@ pub mod types {
     }
     ///Torq's error body (a gRPC status).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct RpcStatus {
         ///gRPC status code.
@@ -42,6 +36,8 @@ pub mod types {
         ///What went wrong.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Form body of the token request.
     #[derive(
@@ -112,16 +108,12 @@ pub mod types {
         ///Kind of token: `Bearer`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_type: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///An integration of the workspace.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct V1alphaIntegration {
         ///When the integration was created.
@@ -149,35 +141,29 @@ pub mod types {
         ///Type of the integration.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub type_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Details of an integration.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct V1alphaIntegrationDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trigger: ::std::option::Option<V1alphaTriggerDetails>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Answer of `list_integrations`.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct V1alphaListIntegrationsResponse {
         ///The integrations.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub integrations: ::std::vec::Vec<V1alphaIntegration>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Whether and how the integration is shared between workspaces.
     #[derive(
@@ -194,29 +180,19 @@ pub mod types {
         ///For an incoming share, the source workspace; for an outgoing share, the destination workspaces.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub workspace_ids: ::std::vec::Vec<::std::string::String>,
-    }
-    impl ::std::default::Default for V1alphaSharingData {
-        fn default() -> Self {
-            Self {
-                direction: defaults::v1alpha_sharing_data_direction(),
-                workspace_ids: Default::default(),
-            }
-        }
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///How the integration is triggered.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
     )]
     pub struct V1alphaTriggerDetails {
         ///Endpoint of the integration's webhook trigger.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook_url: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /// Generation of default values for serde.
     pub mod defaults {
