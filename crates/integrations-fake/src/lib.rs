@@ -1,0 +1,120 @@
+//! In-process fake Looker and Torq servers (axum), for tests, demos and benchmarks.
+//!
+//! [`LookerFake`] behaves like a Looker instance's API 4.0 and [`TorqFake`] like Torq's public
+//! API (v1alpha) and its auth host, as the committed specs (`spec/looker.json`,
+//! `spec/torq.json`) and the vendors' pages say, including what users see on the wire:
+//!
+//! - Looker: `POST /api/4.0/login` takes form fields `client_id` and `client_secret` and answers
+//!   `{"access_token", "token_type": "Bearer", "expires_in": 3599}` (no `refresh_token`); wrong
+//!   credentials answer **404**; a call without a live `Authorization: token …` (or `Bearer …`)
+//!   answers 401 `Requires authentication.`; `fields=` is honoured (`id,params(name,value)`);
+//!   sensitive values are never returned (`has_value` tells); PATCH changes only writable
+//!   fields, with a param `value` of null meaning "leave" and `""` "clear", and answers 422 with
+//!   every wrong field; `test` answers from the integration's state.
+//! - Torq: `POST /v1/auth/token` with HTTP Basic client credentials and
+//!   `grant_type=client_credentials` gives a bearer token of one hour (401 for wrong
+//!   credentials); `GET /v1alpha/integrations` (`type_id`) answers 401 for an unknown token and
+//!   **302** for an expired one; errors are `rpcStatus` bodies.
+//! - Both: request bodies are limited to [`BODY_LIMIT`]; anything malformed gets a 4xx in the
+//!   vendor's error shape.
+//!
+//! Their wire types are the generated clients' (`looker_api::types`, `torq_api::types`), so a
+//! change of a spec reaches the fakes too. Each fake has a [`Control`] to inject failures
+//! (429 with `Retry-After`, 500, 503…), delays and dropped connections, to expire every token,
+//! and to count requests per route (by operationId), logins and TCP connections.
+//!
+//! ```no_run
+//! use integrations_fake::FakeServers;
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let fakes = FakeServers::start().await?;
+//! let looker = looker_api::Client::new(&fakes.looker.api_url(), Default::default());
+//! let login = looker_api::types::LoginRequest {
+//!     client_id: fakes.looker.client_id().into(),
+//!     client_secret: fakes.looker.client_secret().into(),
+//! };
+//! let token = looker.login(&login).await?.into_inner();
+//! assert_eq!(token.expires_in, Some(3599));
+//!
+//! // The next list call is rate limited; the one after succeeds.
+//! fakes.looker.control().fail_next("all_integrations", 1, 429, Some(2));
+//! assert_eq!(fakes.looker.control().logins(), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! Standalone, `cargo run -p integrations-fake` starts both fakes on loopback and prints, one per
+//! line, the shell assignments that point Looker's SDKs and a Torq client at them
+//! (`LOOKERSDK_BASE_URL`, `LOOKERSDK_CLIENT_ID`, `LOOKERSDK_CLIENT_SECRET`,
+//! `LOOKERSDK_VERIFY_SSL`, `TORQ_BASE_URL`, `TORQ_AUTH_URL`, `TORQ_CLIENT_ID`,
+//! `TORQ_CLIENT_SECRET`), logs to stderr, and serves until Ctrl-C:
+//!
+//! ```text
+//! $ cargo run -q -p integrations-fake > fake.env &
+//! $ set -a; . ./fake.env; set +a
+//! $ curl -s -d "client_id=$LOOKERSDK_CLIENT_ID&client_secret=$LOOKERSDK_CLIENT_SECRET" \
+//!       "$LOOKERSDK_BASE_URL/api/4.0/login"
+//! ```
+
+#![warn(missing_docs)]
+
+mod control;
+mod fields;
+mod gate;
+pub mod looker;
+mod request;
+mod server;
+mod tokens;
+pub mod torq;
+
+pub use control::Control;
+pub use looker::{LookerFake, LookerSeed};
+pub use request::BODY_LIMIT;
+pub use torq::{TorqFake, TorqSeed};
+
+/// A Looker fake and a Torq fake, both on loopback.
+#[derive(Clone, Debug)]
+pub struct FakeServers {
+    /// The Looker fake.
+    pub looker: LookerFake,
+    /// The Torq fake.
+    pub torq: TorqFake,
+}
+
+impl FakeServers {
+    /// Starts both fakes on ephemeral loopback ports, with the demo data.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(LookerSeed::demo(), TorqSeed::demo()).await
+    }
+
+    /// Starts both fakes on ephemeral loopback ports, with the given data.
+    pub async fn start_with(looker: LookerSeed, torq: TorqSeed) -> std::io::Result<Self> {
+        Ok(Self {
+            looker: LookerFake::start(looker).await?,
+            torq: TorqFake::start(torq).await?,
+        })
+    }
+
+    /// The shell assignments that point Looker's SDKs and a Torq client at these fakes, in the
+    /// order the standalone binary prints them.
+    pub fn environment(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("LOOKERSDK_BASE_URL", self.looker.base_url()),
+            ("LOOKERSDK_CLIENT_ID", self.looker.client_id().to_owned()),
+            (
+                "LOOKERSDK_CLIENT_SECRET",
+                self.looker.client_secret().to_owned(),
+            ),
+            ("LOOKERSDK_VERIFY_SSL", "false".to_owned()),
+            ("TORQ_BASE_URL", self.torq.base_url()),
+            ("TORQ_AUTH_URL", self.torq.auth_url()),
+            ("TORQ_CLIENT_ID", self.torq.client_id().to_owned()),
+            ("TORQ_CLIENT_SECRET", self.torq.client_secret().to_owned()),
+        ]
+    }
+
+    /// Stops both fakes.
+    pub async fn shutdown(&self) {
+        self.looker.shutdown().await;
+        self.torq.shutdown().await;
+    }
+}

@@ -1,0 +1,281 @@
+//! The Looker fake's routes, under `/api/4.0`: `login`, `logout`, `all_integrations`,
+//! `integration`, `update_integration`, `test_integration`, and the vendor-shaped answers to
+//! anything else.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post};
+use axum::{Json, Router};
+use looker_api::types::{AccessToken, ValidationErrorDetail};
+use serde_json::Value;
+
+use super::LookerState;
+use super::check::test_integration as run_test;
+use super::update::apply_update;
+use super::wire::{
+    NOT_FOUND, REQUIRES_AUTHENTICATION, error, integration_to_wire, not_found, test_result_to_wire,
+    validation_failed,
+};
+use crate::fields::FieldSelection;
+use crate::gate::Gate;
+use crate::request::{
+    BODY_LIMIT, BodyError, MediaType, authorization, form_as_json, form_field, media_type,
+    read_body,
+};
+use crate::tokens::TokenStatus;
+
+/// Why a request is refused, rendered as Looker renders it.
+#[derive(Debug)]
+enum Refusal {
+    /// An `Error` body with this status and message.
+    Error(StatusCode, String),
+    /// 422 with a `ValidationError` listing these fields.
+    Invalid(Vec<ValidationErrorDetail>),
+}
+
+impl Refusal {
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(StatusCode::BAD_REQUEST, message.into())
+    }
+
+    fn unauthorized() -> Self {
+        Self::Error(StatusCode::UNAUTHORIZED, REQUIRES_AUTHENTICATION.into())
+    }
+
+    fn not_found() -> Self {
+        Self::Error(StatusCode::NOT_FOUND, NOT_FOUND.into())
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Error(status, message) => error(status, &message),
+            Self::Invalid(errors) => validation_failed(errors),
+        }
+    }
+}
+
+type Answer = Result<Response, Refusal>;
+
+/// Where Looker serves API 4.0 on an instance.
+pub(crate) const API_PREFIX: &str = "/api/4.0";
+
+type Shared = State<Arc<LookerState>>;
+type QueryMap = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+/// The router of the Looker fake.
+pub(crate) fn router(state: Arc<LookerState>) -> Router {
+    let gate = |operation: &'static str| Gate {
+        control: state.control.clone(),
+        operation,
+        render: error,
+    };
+    let at = |path: &str| format!("{API_PREFIX}{path}");
+    Router::new()
+        .route(&at("/login"), gate("login").guard(post(login)))
+        .route(&at("/logout"), gate("logout").guard(delete(logout)))
+        // Looker's official SDKs log out at the version-less path.
+        .route("/api/logout", gate("logout").guard(delete(logout)))
+        .route(
+            &at("/integrations"),
+            gate("all_integrations").guard(get(all_integrations)),
+        )
+        .route(
+            &at("/integrations/{integration_id}"),
+            gate("integration").guard(get(integration)),
+        )
+        .route(
+            &at("/integrations/{integration_id}"),
+            gate("update_integration").guard(patch(update_integration)),
+        )
+        .route(
+            &at("/integrations/{integration_id}/test"),
+            gate("test_integration").guard(post(test_integration)),
+        )
+        .fallback(|| async { not_found() })
+        .method_not_allowed_fallback(|| async {
+            error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+        })
+        .with_state(state)
+}
+
+/// Checks the `Authorization: token …` (or `Bearer …`) header; returns the live token.
+fn authorize(state: &LookerState, headers: &HeaderMap) -> Result<String, Refusal> {
+    match authorization(headers) {
+        Some((scheme, token))
+            if (scheme == "token" || scheme == "bearer")
+                && state.control.tokens.check(&token) == TokenStatus::Live =>
+        {
+            Ok(token)
+        }
+        _ => Err(Refusal::unauthorized()),
+    }
+}
+
+async fn body_bytes(body: Body) -> Result<Bytes, Refusal> {
+    read_body(body).await.map_err(|e| match e {
+        BodyError::TooLarge => Refusal::Error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("The request body is larger than {BODY_LIMIT} bytes."),
+        ),
+        BodyError::Unreadable => Refusal::bad_request("The request body could not be read."),
+    })
+}
+
+fn integration_id(path: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
+    path.map(|Path(id)| id)
+        .map_err(|e| Refusal::bad_request(format!("Invalid integration id: {}", e.body_text())))
+}
+
+fn query(query: QueryMap) -> Result<HashMap<String, String>, Refusal> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| Refusal::bad_request(format!("Invalid query string: {}", e.body_text())))
+}
+
+fn selection(query: &HashMap<String, String>) -> Result<Option<FieldSelection>, Refusal> {
+    match query.get("fields") {
+        None => Ok(None),
+        Some(spec) => FieldSelection::parse(spec)
+            .map_err(|e| Refusal::bad_request(format!("Invalid fields parameter: {}.", e.0))),
+    }
+}
+
+fn project(value: Value, selection: Option<&FieldSelection>) -> Value {
+    match selection {
+        Some(selection) => selection.project(&value),
+        None => value,
+    }
+}
+
+async fn login(
+    State(state): Shared,
+    headers: HeaderMap,
+    RawQuery(raw_query): RawQuery,
+    body: Body,
+) -> Answer {
+    let bytes = body_bytes(body).await?;
+    let form_body = match media_type(&headers) {
+        MediaType::Form | MediaType::Missing => true,
+        _ if bytes.is_empty() => false,
+        _ => {
+            return Err(Refusal::bad_request(
+                "login takes its credentials as a form (application/x-www-form-urlencoded).",
+            ));
+        }
+    };
+    let form: &[u8] = if form_body { &bytes } else { &[] };
+    if !form.is_empty() {
+        state.record_body("login", form_as_json(form));
+    }
+    let raw_query = raw_query.unwrap_or_default();
+    // The form body, or the deprecated query parameters.
+    let field = |name| form_field(form, name).or_else(|| form_field(raw_query.as_bytes(), name));
+    let (Some(client_id), Some(client_secret)) = (field("client_id"), field("client_secret"))
+    else {
+        return Err(Refusal::bad_request(
+            "client_id and client_secret are required.",
+        ));
+    };
+    if client_id != state.client_id || client_secret != state.client_secret {
+        // Looker answers wrong credentials with 404, not 401.
+        return Err(Refusal::not_found());
+    }
+    let (token, lifetime) = state.control.tokens.grant("");
+    state.control.count_login();
+    let body = AccessToken {
+        access_token: Some(token),
+        token_type: Some("Bearer".to_owned()),
+        expires_in: Some(lifetime),
+        refresh_token: None,
+        extra: serde_json::Map::new(),
+    };
+    Ok(Json(body).into_response())
+}
+
+async fn logout(State(state): Shared, headers: HeaderMap) -> Answer {
+    let token = authorize(&state, &headers)?;
+    state.control.tokens.revoke(&token);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn all_integrations(State(state): Shared, headers: HeaderMap, q: QueryMap) -> Answer {
+    authorize(&state, &headers)?;
+    let q = query(q)?;
+    let selection = selection(&q)?;
+    let hub = q.get("integration_hub_id");
+    let listed: Vec<Value> = state.with_integrations(|all| {
+        all.iter()
+            .filter(|i| hub.is_none() || i.integration_hub_id.as_ref() == hub)
+            .map(|i| project(integration_to_wire(i), selection.as_ref()))
+            .collect()
+    });
+    Ok(Json(listed).into_response())
+}
+
+async fn integration(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    q: QueryMap,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = integration_id(path)?;
+    let selection = selection(&query(q)?)?;
+    let found = state.integration(&id).ok_or_else(Refusal::not_found)?;
+    Ok(Json(project(integration_to_wire(&found), selection.as_ref())).into_response())
+}
+
+async fn update_integration(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    q: QueryMap,
+    body: Body,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = integration_id(path)?;
+    let selection = selection(&query(q)?)?;
+    match media_type(&headers) {
+        MediaType::Json | MediaType::Missing => {}
+        MediaType::Form | MediaType::Other(_) => {
+            return Err(Refusal::bad_request(
+                "update_integration takes a JSON body (Content-Type: application/json).",
+            ));
+        }
+    }
+    let bytes = body_bytes(body).await?;
+    let parsed: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Refusal::bad_request(format!("Looker could not parse the JSON body: {e}.")))?;
+    state.record_body("update_integration", parsed.clone());
+    let Value::Object(changes) = parsed else {
+        return Err(Refusal::bad_request(
+            "The request body must be a JSON object.",
+        ));
+    };
+    match state.update(&id, |stored| apply_update(stored, &changes)) {
+        Some(Ok(updated)) => {
+            Ok(Json(project(integration_to_wire(&updated), selection.as_ref())).into_response())
+        }
+        Some(Err(errors)) => Err(Refusal::Invalid(errors)),
+        None => Err(Refusal::not_found()),
+    }
+}
+
+async fn test_integration(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = integration_id(path)?;
+    let found = state.integration(&id).ok_or_else(Refusal::not_found)?;
+    Ok(Json(test_result_to_wire(&run_test(&found))).into_response())
+}

@@ -1,0 +1,8 @@
+//! Tests of the fake servers over real HTTP: one binary, one module per concern.
+
+mod conformance;
+mod control;
+mod looker;
+mod robustness;
+mod support;
+mod torq;

@@ -1,0 +1,267 @@
+//! Bad input never panics the servers: malformed JSON, wrong content types, huge bodies,
+//! unknown routes, odd ids and raw bytes get a clear 4xx (in the vendor's error shape whenever
+//! the request reaches the router), and the servers keep serving.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use integrations_fake::{BODY_LIMIT, FakeServers};
+use looker_api::types::Error as LookerError;
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use torq_api::types::RpcStatus;
+
+use crate::support::{Answer, client, looker_token, torq_token};
+
+/// Sends `request` as raw bytes and returns the status and body of the answer (the connection
+/// is closed by the request's `Connection: close`).
+async fn raw(what: &str, addr: SocketAddr, request: &[u8]) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request).await.expect("write");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    assert!(
+        read.is_ok(),
+        "{what}: the server neither answers nor closes"
+    );
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// A raw HTTP/1.1 request for `target` with `headers` (each ending in CRLF) and `body`, its
+/// `Content-Length` computed, closing the connection after the answer.
+fn request(method: &str, target: &str, headers: &str, body: &[u8]) -> Vec<u8> {
+    let head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: h\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    [head.as_bytes(), body].concat()
+}
+
+fn assert_looker_error(what: &str, status: u16, body: &str) {
+    assert!((400..500).contains(&status), "{what}: status {status}");
+    let parsed: Result<LookerError, _> = serde_json::from_str(body);
+    assert!(
+        parsed.is_ok_and(|e| e.message.is_some() && e.documentation_url.is_some()),
+        "{what}: not Looker's error shape: {body}"
+    );
+}
+
+fn assert_torq_error(what: &str, status: u16, body: &str) {
+    assert!((400..500).contains(&status), "{what}: status {status}");
+    let parsed: Result<RpcStatus, _> = serde_json::from_str(body);
+    assert!(
+        parsed.is_ok_and(|e| e.code.is_some() && e.message.is_some()),
+        "{what}: not an rpcStatus: {body}"
+    );
+}
+
+#[tokio::test]
+async fn looker_answers_bad_requests_with_its_error_shape_and_keeps_serving() {
+    let fakes = FakeServers::start().await.expect("started");
+    let looker = &fakes.looker;
+    let token = looker_token(looker).await;
+    let addr = looker.addr();
+    let auth = format!("Authorization: token {token}\r\n");
+
+    let too_big = "x".repeat(BODY_LIMIT + 1);
+    let deep = "[".repeat(100_000);
+    let not_utf8: &[u8] = b"{\"enabled\": \"\xff\xfe\"}";
+    let json = format!("{auth}Content-Type: application/json\r\n");
+    let form = "Content-Type: application/x-www-form-urlencoded\r\n";
+    let slack = "/api/4.0/integrations/1::slack";
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "dot-dot path",
+            request("GET", "/api/4.0/integrations/../integrations/x", &auth, b""),
+        ),
+        (
+            "encoded dot-dot",
+            request("GET", "/api/4.0/integrations/%2e%2e", &auth, b""),
+        ),
+        (
+            "encoded slash",
+            request("GET", "/api/4.0/integrations/1%2F..%2Fslack", &auth, b""),
+        ),
+        (
+            "encoded space and query",
+            request("GET", "/api/4.0/integrations/a%20b%3Fc", &auth, b""),
+        ),
+        (
+            "invalid utf-8 id",
+            request("GET", "/api/4.0/integrations/%FF%FE", &auth, b""),
+        ),
+        (
+            "trailing slash",
+            request("GET", "/api/4.0/integrations/1::slack/", &auth, b""),
+        ),
+        (
+            "unknown route",
+            request("GET", "/api/3.1/integrations", "", b""),
+        ),
+        (
+            "odd fields",
+            request("GET", "/api/4.0/integrations?fields=((((", &auth, b""),
+        ),
+        ("wrong method", request("PUT", "/api/4.0/login", "", b"")),
+        (
+            "huge login",
+            request("POST", "/api/4.0/login", form, too_big.as_bytes()),
+        ),
+        (
+            "deeply nested json",
+            request("PATCH", slack, &json, deep.as_bytes()),
+        ),
+        ("not utf-8 json", request("PATCH", slack, &json, not_utf8)),
+        ("empty patch", request("PATCH", slack, &json, b"")),
+        (
+            "form patch",
+            request("PATCH", slack, &format!("{auth}{form}"), b"enabled=1"),
+        ),
+        ("null patch", request("PATCH", slack, &json, b"null")),
+        (
+            "params of nulls",
+            request("PATCH", slack, &json, br#"{"params": [null, 1, []]}"#),
+        ),
+        (
+            "non-ascii token",
+            request(
+                "GET",
+                "/api/4.0/integrations",
+                "Authorization: token \u{e9}\r\n",
+                b"",
+            ),
+        ),
+    ];
+    for (what, request) in &cases {
+        let (status, body) = raw(what, addr, request).await;
+        assert_looker_error(what, status, &body);
+    }
+
+    // Below the router, hyper refuses what is not HTTP at all; the server lives on.
+    for garbage in [
+        &b"\x00\x01\x02 nonsense\r\n\r\n"[..],
+        b"GET /a b c d HTTP/1.1\r\n\r\n",
+    ] {
+        let (status, _) = raw("garbage", addr, garbage).await;
+        assert_eq!(status, 400);
+    }
+    // A client that connects and leaves without a word.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.shutdown().await.expect("shutdown");
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut rest)).await;
+    assert!(
+        closed.is_ok_and(|read| read.is_ok()),
+        "the server closes its side too"
+    );
+    // A body cut short.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream
+        .write_all(format!("PATCH /api/4.0/integrations/1::slack HTTP/1.1\r\nHost: h\r\n{auth}Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"ena").as_bytes())
+        .await
+        .expect("write");
+    drop(stream);
+
+    // Still serving, and nothing was changed by the bad requests.
+    let answer = Answer::to(
+        client()
+            .get(format!("{}/integrations/1::slack", looker.api_url()))
+            .header("authorization", format!("token {token}")),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json["enabled"], Value::Bool(true));
+    assert_eq!(
+        fakes.looker.integration("1::slack"),
+        Some(looker_demo_slack())
+    );
+}
+
+fn looker_demo_slack() -> looker_api::types::Integration {
+    integrations_fake::LookerSeed::demo()
+        .integrations
+        .into_iter()
+        .find(|i| i.id.as_deref() == Some("1::slack"))
+        .expect("slack in the demo")
+}
+
+#[tokio::test]
+async fn torq_answers_bad_requests_with_rpc_status_and_keeps_serving() {
+    let fakes = FakeServers::start().await.expect("started");
+    let torq = &fakes.torq;
+    let addr = torq.addr();
+    let too_big = "grant_type=client_credentials&".repeat(BODY_LIMIT / 20);
+    let form = "Content-Type: application/x-www-form-urlencoded\r\n";
+    let grant = b"grant_type=client_credentials";
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "huge token request",
+            request("POST", "/v1/auth/token", form, too_big.as_bytes()),
+        ),
+        (
+            "bad base64",
+            request(
+                "POST",
+                "/v1/auth/token",
+                &format!("Authorization: Basic %%%not-base64\r\n{form}"),
+                grant,
+            ),
+        ),
+        (
+            "json token request",
+            request(
+                "POST",
+                "/v1/auth/token",
+                "Content-Type: application/json\r\n",
+                b"{}",
+            ),
+        ),
+        (
+            "unknown route",
+            request("GET", "/v1alpha/integrations/x", "", b""),
+        ),
+        (
+            "dot-dot",
+            request("GET", "/v1alpha/../v1alpha/integrations", "", b""),
+        ),
+        (
+            "wrong method",
+            request("POST", "/v1alpha/integrations", "", b""),
+        ),
+        (
+            "non-ascii bearer",
+            request(
+                "GET",
+                "/v1alpha/integrations?type_id=%FF",
+                "Authorization: Bearer \u{e9}\u{fe}\r\n",
+                b"",
+            ),
+        ),
+    ];
+    for (what, request) in &cases {
+        let (status, body) = raw(what, addr, request).await;
+        assert_torq_error(what, status, &body);
+    }
+    let token = torq_token(torq).await;
+    let answer = Answer::to(
+        client()
+            .get(format!(
+                "{}/v1alpha/integrations?type_id=%FF%00",
+                torq.base_url()
+            ))
+            .header("authorization", format!("Bearer {token}")),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json["integrations"], serde_json::json!([]));
+}

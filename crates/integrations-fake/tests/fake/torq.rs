@@ -1,0 +1,254 @@
+//! The Torq fake behaves like Torq: client-credentials tokens, 401 for an unknown token and 302
+//! for an expired one, the `type_id` filter, the optional rate limit, and the generated client
+//! against it.
+
+use base64::Engine;
+use integrations_fake::{TorqFake, TorqSeed};
+use serde_json::json;
+
+use crate::support::{Answer, client, torq_token};
+
+async fn demo() -> TorqFake {
+    TorqFake::start(TorqSeed::demo()).await.expect("started")
+}
+
+async fn list(torq: &TorqFake, query: &str, auth: &str) -> Answer {
+    Answer::to(
+        client()
+            .get(format!("{}/v1alpha/integrations{query}", torq.base_url()))
+            .header("authorization", auth),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_token_endpoint_takes_basic_credentials_and_client_credentials_grant() {
+    let torq = demo().await;
+    let http = client();
+    let answer = Answer::to(
+        http.post(torq.token_url())
+            .basic_auth(torq.client_id(), Some(torq.client_secret()))
+            .header("accept", "application/json")
+            .form(&[("grant_type", "client_credentials")]),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json["expires_in"], 3600);
+    assert_eq!(answer.json["token_type"], "Bearer");
+    assert!(
+        answer.json["access_token"]
+            .as_str()
+            .is_some_and(|t| t.len() >= 32)
+    );
+    assert_eq!(
+        torq.last_request_body("create_token"),
+        Some(json!({"grant_type": "client_credentials"}))
+    );
+
+    // client_secret_post works too.
+    let answer = Answer::to(http.post(torq.token_url()).form(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", torq.client_id()),
+        ("client_secret", torq.client_secret()),
+    ]))
+    .await;
+    assert_eq!(answer.status, 200);
+
+    let wrong = Answer::to(
+        http.post(torq.token_url())
+            .basic_auth("someone", Some("else"))
+            .form(&[("grant_type", "client_credentials")]),
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(
+        wrong.json,
+        json!({"code": 16, "message": "invalid client credentials", "details": []})
+    );
+    let anonymous = Answer::to(
+        http.post(torq.token_url())
+            .form(&[("grant_type", "client_credentials")]),
+    )
+    .await;
+    assert_eq!(anonymous.status, 401);
+    let no_grant = Answer::to(
+        http.post(torq.token_url())
+            .basic_auth(torq.client_id(), Some(torq.client_secret())),
+    )
+    .await;
+    assert_eq!(no_grant.status, 400);
+    assert_eq!(no_grant.json["code"], 3);
+    assert_eq!(torq.control().logins(), 2);
+    assert_eq!(torq.control().requests("create_token"), 5);
+}
+
+#[tokio::test]
+async fn an_unknown_token_gets_401_and_an_expired_one_302() {
+    let torq = demo().await;
+    let token = torq_token(&torq).await;
+    let bearer = format!("Bearer {token}");
+    assert_eq!(list(&torq, "", &bearer).await.status, 200);
+    for auth in [
+        "",
+        "Bearer nope",
+        &format!("token {token}"),
+        &format!("Basic {token}"),
+    ] {
+        let answer = list(&torq, "", auth).await;
+        assert_eq!(answer.status, 401, "{auth}");
+        assert_eq!(answer.json["code"], 16);
+    }
+
+    torq.control().expire_all_tokens();
+    let answer = list(&torq, "", &bearer).await;
+    assert_eq!(answer.status, 302);
+    assert!(
+        answer.headers.get("location").is_none(),
+        "nothing to follow"
+    );
+    assert_eq!(answer.json["message"], "token expired");
+
+    // A new token works; one born expired gets 302 at once.
+    let fresh = torq_token(&torq).await;
+    assert_eq!(
+        list(&torq, "", &format!("Bearer {fresh}")).await.status,
+        200
+    );
+    torq.set_token_lifetime(0);
+    let short = torq_token(&torq).await;
+    assert_eq!(
+        list(&torq, "", &format!("Bearer {short}")).await.status,
+        302
+    );
+}
+
+#[tokio::test]
+async fn the_list_filters_by_type_id() {
+    let torq = demo().await;
+    let bearer = format!("Bearer {}", torq_token(&torq).await);
+    let all = list(&torq, "", &bearer).await.json;
+    assert_eq!(
+        all["integrations"].as_array().map(Vec::len),
+        Some(TorqSeed::demo().integrations.len())
+    );
+    let webhooks = list(&torq, "?type_id=webhook", &bearer).await.json;
+    let webhooks = webhooks["integrations"].as_array().expect("a list");
+    assert_eq!(webhooks.len(), 2);
+    assert!(webhooks.iter().all(|i| i["type_id"] == "webhook"));
+    assert!(
+        webhooks
+            .iter()
+            .all(|i| i["details"]["trigger"]["webhook_url"].as_str().is_some())
+    );
+    let none = list(&torq, "?type_id=unheard_of", &bearer).await.json;
+    assert_eq!(none, json!({"integrations": []}));
+}
+
+#[tokio::test]
+async fn the_rate_limit_refuses_requests_past_the_limit_when_set() {
+    let torq = demo().await;
+    let bearer = format!("Bearer {}", torq_token(&torq).await);
+    torq.set_rate_limit(Some(5));
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let answer = list(&torq, "", &bearer).await;
+        if answer.status == 429 {
+            assert_eq!(answer.json["code"], 8);
+            assert!(answer.headers.get("retry-after").is_none());
+        }
+        statuses.push(answer.status);
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        3,
+        "{statuses:?}"
+    );
+    torq.set_rate_limit(None);
+    assert_eq!(list(&torq, "", &bearer).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_generated_client_works_against_the_fake() {
+    let torq = demo().await;
+    let mut basic = reqwest::header::HeaderMap::new();
+    let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        torq.client_id(),
+        torq.client_secret()
+    ));
+    basic.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("Basic {credentials}")).expect("header"),
+    );
+    let auth_http = reqwest::Client::builder()
+        .default_headers(basic)
+        .build()
+        .expect("client");
+    let auth =
+        torq_api::Client::new_with_client(&torq.auth_url(), auth_http, torq_api::Hooks::default());
+    let token = auth
+        .create_token(&torq_api::types::TokenRequest {
+            grant_type: torq_api::types::TokenRequestGrantType::ClientCredentials,
+        })
+        .await
+        .expect("token")
+        .into_inner();
+    assert_eq!(token.expires_in, Some(3600));
+
+    let mut bearer = reqwest::header::HeaderMap::new();
+    bearer.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.access_token))
+            .expect("header"),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(bearer)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let api = torq_api::Client::new_with_client(&torq.base_url(), http, torq_api::Hooks::default());
+    let listed = api
+        .list_integrations(None)
+        .await
+        .expect("list")
+        .into_inner();
+    assert_eq!(listed.integrations, torq.integrations());
+    let typed = api
+        .list_integrations(Some("slack"))
+        .await
+        .expect("list")
+        .into_inner();
+    assert_eq!(typed.integrations.len(), 1);
+    let id = typed.integrations[0].id.expect("an id").to_string();
+    assert_eq!(
+        torq.integration(&id.to_uppercase()),
+        Some(typed.integrations[0].clone())
+    );
+
+    torq.control().fail_next("list_integrations", 1, 503, None);
+    match api.list_integrations(None).await {
+        Err(torq_api::Error::ErrorResponse(e)) => {
+            assert_eq!(e.status().as_u16(), 503);
+            assert_eq!(e.code, Some(14));
+        }
+        other => panic!("expected a 503, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn ten_thousand_synthetic_integrations_are_listed_in_full() {
+    let torq = TorqFake::start(TorqSeed::synthetic(10_000))
+        .await
+        .expect("started");
+    let bearer = format!("Bearer {}", torq_token(&torq).await);
+    let answer = list(&torq, "", &bearer).await;
+    assert_eq!(
+        answer.json["integrations"].as_array().map(Vec::len),
+        Some(10_000)
+    );
+}

@@ -1,0 +1,61 @@
+//! Lists the integrations of a Looker instance and a Torq workspace side by side.
+//!
+//! Runs against the fake servers of `integrations-fake`, started in-process, so it needs no
+//! account and no network:
+//!
+//! ```sh
+//! cargo run -p integrations --example list_everything
+//! ```
+//!
+//! Against real vendors, build the providers with `LookerConfig::from_env()` and
+//! `TorqConfig::from_env()` instead.
+
+use std::sync::Arc;
+
+use integrations::{IntegrationProvider, ListFilter, LookerConfig, TorqConfig, list_all};
+use integrations_fake::FakeServers;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let fake = FakeServers::start().await?;
+    let providers: Vec<Arc<dyn IntegrationProvider>> = vec![
+        Arc::new(
+            LookerConfig::new()
+                .with_base_url(fake.looker.base_url())
+                .with_client_id(fake.looker.client_id())
+                .with_client_secret(fake.looker.client_secret())
+                .build()?,
+        ),
+        Arc::new(
+            TorqConfig::new()
+                .with_base_url(fake.torq.base_url())
+                .with_auth_url(fake.torq.auth_url())
+                .with_client_id(fake.torq.client_id())
+                .with_client_secret(fake.torq.client_secret())
+                .build()?,
+        ),
+    ];
+    for listing in list_all(&providers, &ListFilter::all(), 4).await {
+        println!("== {} ({})", listing.provider, listing.vendor);
+        match listing.result {
+            Ok(items) => {
+                for i in items {
+                    let enabled = match i.enabled {
+                        Some(true) => "enabled",
+                        Some(false) => "disabled",
+                        None => "-",
+                    };
+                    println!(
+                        "{:<48} {:<9} {:<10} {}",
+                        i.id.to_string(),
+                        enabled,
+                        i.kind.unwrap_or_default(),
+                        i.name
+                    );
+                }
+            }
+            Err(e) => println!("failed: {e}"),
+        }
+    }
+    Ok(())
+}

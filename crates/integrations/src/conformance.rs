@@ -1,0 +1,163 @@
+//! One suite of checks that every [`IntegrationProvider`] must pass, whatever its vendor.
+//!
+//! The facade's own tests run it against the Looker and Torq providers on the fake servers of
+//! `integrations-fake`, directly and through `Arc<dyn …>` and `Box<dyn …>`. Run it on a provider
+//! of your own the same way. Each check panics with a message naming the provider when it fails.
+
+use crate::error::{Error, Operation};
+use crate::model::{IntegrationId, IntegrationPatch, ListFilter};
+use crate::provider::IntegrationProvider;
+
+/// Runs every check. The provider must hold at least one integration with a kind.
+pub async fn run_all(provider: &dyn IntegrationProvider) {
+    list_returns_integrations_of_this_vendor(provider).await;
+    list_filters_by_kind(provider).await;
+    get_returns_what_list_returned(provider).await;
+    unknown_ids_are_not_found(provider).await;
+    foreign_ids_are_refused(provider).await;
+    unsupported_operations_say_so(provider).await;
+}
+
+/// `list` returns integrations with ids of the provider's vendor, each with its raw record.
+pub async fn list_returns_integrations_of_this_vendor(provider: &dyn IntegrationProvider) {
+    let name = provider.name().to_owned();
+    let all = provider
+        .list(&ListFilter::all())
+        .await
+        .unwrap_or_else(|e| panic!("{name}: list failed: {e}"));
+    assert!(!all.is_empty(), "{name}: list returned nothing");
+    for integration in &all {
+        assert_eq!(
+            integration.id.vendor(),
+            provider.vendor(),
+            "{name}: {}",
+            integration.id
+        );
+        assert!(
+            integration.raw.is_object(),
+            "{name}: {} has no raw record",
+            integration.id
+        );
+        let reparsed: IntegrationId = integration
+            .id
+            .to_string()
+            .parse()
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(reparsed, integration.id);
+    }
+}
+
+/// Filtering by the kind of a listed integration returns exactly the integrations of that kind.
+pub async fn list_filters_by_kind(provider: &dyn IntegrationProvider) {
+    let name = provider.name().to_owned();
+    let all = provider
+        .list(&ListFilter::all())
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let kind = all
+        .iter()
+        .find_map(|i| i.kind.clone())
+        .unwrap_or_else(|| panic!("{name}: no integration has a kind"));
+    let kind = kind.as_str();
+    let expected = all
+        .iter()
+        .filter(|i| i.kind.as_deref() == Some(kind))
+        .count();
+    let some = provider
+        .list(&ListFilter::kind(kind))
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert!(!some.is_empty(), "{name}: nothing of kind {kind}");
+    assert_eq!(some.len(), expected, "{name}: kind {kind}");
+    assert!(
+        some.iter().all(|i| i.kind.as_deref() == Some(kind)),
+        "{name}: the filter let other kinds through"
+    );
+}
+
+/// `get` of a listed id returns the same integration.
+pub async fn get_returns_what_list_returned(provider: &dyn IntegrationProvider) {
+    let name = provider.name().to_owned();
+    let all = provider
+        .list(&ListFilter::all())
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let first = &all[0];
+    let got = provider
+        .get(&first.id)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: get {} failed: {e}", first.id));
+    assert_eq!(got.id, first.id);
+    assert_eq!(got.name, first.name);
+    assert_eq!(got.parameters, first.parameters);
+}
+
+/// An id that does not exist is [`Error::NotFound`] naming it, also with odd characters.
+pub async fn unknown_ids_are_not_found(provider: &dyn IntegrationProvider) {
+    let name = provider.name().to_owned();
+    for odd in [
+        "no-such-integration",
+        "a/b",
+        "what?x=1",
+        "50% off",
+        "../etc",
+    ] {
+        let id = IntegrationId::new(provider.vendor(), odd).unwrap_or_else(|e| panic!("{e}"));
+        match provider.get(&id).await {
+            Err(Error::NotFound {
+                id: missing,
+                vendor,
+                ..
+            }) => {
+                assert_eq!(missing, odd, "{name}");
+                assert_eq!(vendor, provider.vendor());
+            }
+            other => panic!("{name}: get {id}: expected NotFound, got {other:?}"),
+        }
+    }
+}
+
+/// An id of another vendor is refused before any request.
+pub async fn foreign_ids_are_refused(provider: &dyn IntegrationProvider) {
+    let other = match provider.vendor() {
+        crate::Vendor::Looker => "torq:x",
+        crate::Vendor::Torq => "looker:x",
+    };
+    let id: IntegrationId = other.parse().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(provider.get(&id).await, Err(Error::InvalidId { .. })),
+        "{}",
+        provider.name()
+    );
+}
+
+/// What [`capabilities`](IntegrationProvider::capabilities) denies answers
+/// [`Error::Unsupported`], never a fake success.
+pub async fn unsupported_operations_say_so(provider: &dyn IntegrationProvider) {
+    let name = provider.name().to_owned();
+    let caps = provider.capabilities();
+    let id = IntegrationId::new(provider.vendor(), "no-such-integration")
+        .unwrap_or_else(|e| panic!("{e}"));
+    if !caps.update {
+        let outcome = provider
+            .update(&id, &IntegrationPatch::new().enabled(true))
+            .await;
+        assert!(
+            matches!(outcome, Err(Error::Unsupported { operation: Operation::Update, vendor }) if vendor == provider.vendor()),
+            "{name}: update: {outcome:?}"
+        );
+    }
+    if !caps.test {
+        let outcome = provider.test(&id).await;
+        assert!(
+            matches!(
+                outcome,
+                Err(Error::Unsupported {
+                    operation: Operation::Test,
+                    ..
+                })
+            ),
+            "{name}: test: {outcome:?}"
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! The one error type of the facade.
+
+use std::time::Duration;
+
+use crate::model::Vendor;
+
+/// A shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The boxed cause of an error.
+pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The operations of a provider, as named in errors, spans and capabilities.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    /// List integrations.
+    List,
+    /// Read one integration.
+    Get,
+    /// Change an integration.
+    Update,
+    /// Test an integration.
+    Test,
+    /// Obtain an access token.
+    Login,
+    /// End the session.
+    Logout,
+}
+
+impl Operation {
+    /// Lower-case name (`list`, `get`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::List => "list",
+            Operation::Get => "get",
+            Operation::Update => "update",
+            Operation::Test => "test",
+            Operation::Login => "login",
+            Operation::Logout => "logout",
+        }
+    }
+}
+
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What is wrong with one field of a rejected update.
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct FieldError {
+    /// The field, as the vendor names it (e.g. `params[0].name`).
+    pub field: String,
+    /// The vendor's error code (e.g. `missing`, `invalid`).
+    pub code: Option<String>,
+    /// What is wrong.
+    pub message: Option<String>,
+}
+
+/// Why a call failed. Every variant from a call names the vendor and the operation; none holds a
+/// secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The integration does not exist (or the caller may not see it).
+    #[error("{vendor} {operation}: integration `{id}` not found")]
+    NotFound {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// The vendor id asked for.
+        id: String,
+    },
+    /// The credentials were refused (after one fresh login).
+    #[error("{vendor} {operation}: unauthorized: {message}")]
+    Unauthorized {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// What the vendor said (never a credential).
+        message: String,
+    },
+    /// The credentials are valid but may not do this.
+    #[error("{vendor} {operation}: forbidden: {message}")]
+    Forbidden {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// What the vendor said.
+        message: String,
+    },
+    /// The vendor rejected the fields of an update.
+    #[error("{vendor} {operation}: validation failed: {message}{}", field_list(.errors))]
+    Validation {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// The vendor's summary.
+        message: String,
+        /// One entry per invalid field.
+        errors: Vec<FieldError>,
+    },
+    /// The vendor is rate limiting and the retry budget is spent.
+    #[error("{vendor} {operation}: rate limited{}", retry_after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// How long the vendor asked to wait, if it said.
+        retry_after: Option<Duration>,
+    },
+    /// The vendor has no such operation.
+    #[error("{vendor} does not support {operation}")]
+    Unsupported {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+    },
+    /// No answer in time.
+    #[error("{vendor} {operation}: timed out")]
+    Timeout {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// The underlying error.
+        #[source]
+        source: Source,
+    },
+    /// The request could not be sent or its answer not received.
+    #[error("{vendor} {operation}: transport error: {source}")]
+    Transport {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// The underlying error.
+        #[source]
+        source: Source,
+    },
+    /// The vendor answered something the API does not describe.
+    #[error("{vendor} {operation}: unexpected response{}: {snippet}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    BadResponse {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// HTTP status, when there was one.
+        status: Option<u16>,
+        /// The start of the body or the decoding error (bounded; no credentials).
+        snippet: String,
+    },
+    /// A string is not a valid vendor-qualified id.
+    #[error("invalid integration id `{input}`: {reason}")]
+    InvalidId {
+        /// What was given.
+        input: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// A setting is missing or malformed.
+    #[error("{vendor} configuration: {setting}: {message}")]
+    Config {
+        /// Vendor.
+        vendor: Vendor,
+        /// The setting, as users name it (`LOOKERSDK_BASE_URL`, `looker.ini [Looker] base_url`).
+        setting: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn field_list(errors: &[FieldError]) -> String {
+    if errors.is_empty() {
+        return String::new();
+    }
+    let fields: Vec<String> = errors
+        .iter()
+        .map(|e| match &e.message {
+            Some(m) => format!("{} ({m})", e.field),
+            None => e.field.clone(),
+        })
+        .collect();
+    format!(": {}", fields.join(", "))
+}
+
+impl Error {
+    /// The vendor the error is about, when it is about one.
+    pub fn vendor(&self) -> Option<Vendor> {
+        match self {
+            Error::NotFound { vendor, .. }
+            | Error::Unauthorized { vendor, .. }
+            | Error::Forbidden { vendor, .. }
+            | Error::Validation { vendor, .. }
+            | Error::RateLimited { vendor, .. }
+            | Error::Unsupported { vendor, .. }
+            | Error::Timeout { vendor, .. }
+            | Error::Transport { vendor, .. }
+            | Error::BadResponse { vendor, .. }
+            | Error::Config { vendor, .. } => Some(*vendor),
+            Error::InvalidId { .. } => None,
+        }
+    }
+}
+
+/// Longest body excerpt an error keeps.
+pub(crate) const SNIPPET_LIMIT: usize = 200;
+
+/// The first [`SNIPPET_LIMIT`] characters of `body`, on one line.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(SNIPPET_LIMIT) {
+        Some((i, _)) => format!("{}…", &one_line[..i]),
+        None => one_line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_vendor_operation_and_cause() {
+        let e = Error::Validation {
+            vendor: Vendor::Looker,
+            operation: Operation::Update,
+            message: "Validation Failed".into(),
+            errors: vec![
+                FieldError {
+                    field: "params[0].name".into(),
+                    code: Some("invalid".into()),
+                    message: Some("unknown".into()),
+                },
+                FieldError {
+                    field: "enabled".into(),
+                    code: None,
+                    message: None,
+                },
+            ],
+        };
+        assert_eq!(
+            e.to_string(),
+            "looker update: validation failed: Validation Failed: params[0].name (unknown), enabled"
+        );
+        let e = Error::RateLimited {
+            vendor: Vendor::Torq,
+            operation: Operation::List,
+            retry_after: Some(Duration::from_secs(3)),
+        };
+        assert_eq!(e.to_string(), "torq list: rate limited (retry after 3 s)");
+        assert_eq!(e.vendor(), Some(Vendor::Torq));
+    }
+
+    #[test]
+    fn snippets_are_bounded_and_on_one_line() {
+        let long = "x".repeat(1000);
+        let s = snippet(long.as_bytes());
+        assert_eq!(s.chars().count(), SNIPPET_LIMIT + 1);
+        assert_eq!(
+            snippet(b"<html>\n  <b>502</b>\n</html>"),
+            "<html> <b>502</b> </html>"
+        );
+        assert_eq!(snippet(&[0xff, b'a']), "\u{fffd}a");
+    }
+}

@@ -1,0 +1,53 @@
+//! One async trait over the integrations of Looker instances and Torq workspaces.
+//!
+//! Users depend on this crate only. It wraps the clients that `cargo xtask codegen` generates
+//! from the vendors' OpenAPI documents (`looker-api`, `torq-api`) and adds what a caller should not
+//! have to write: logins and token renewal (one login in flight however many calls wait),
+//! retries with back-off that respect what each method allows, one error type, configuration as
+//! the vendors' own SDKs read it, secrets that never reach `Debug` or logs, and a tracing span
+//! per call (`integrations.call`: vendor, operation, status, attempts, latency).
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use integrations::{IntegrationPatch, IntegrationProvider, ListFilter, LookerConfig, ParamChange, TorqConfig};
+//!
+//! # async fn demo() -> integrations::Result<()> {
+//! // LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID, LOOKERSDK_CLIENT_SECRET (or ./looker.ini),
+//! // TORQ_CLIENT_ID, TORQ_CLIENT_SECRET, TORQ_REGION …
+//! let providers: Vec<Arc<dyn IntegrationProvider>> = vec![
+//!     Arc::new(LookerConfig::from_env()?.build()?),
+//!     Arc::new(TorqConfig::from_env()?.build()?),
+//! ];
+//! for listing in integrations::list_all(&providers, &ListFilter::all(), 4).await {
+//!     for integration in listing.result? {
+//!         println!("{:<50} {}", integration.id, integration.name);
+//!     }
+//! }
+//!
+//! let slack = "looker:1::slack".parse()?;
+//! let patch = IntegrationPatch::new().enabled(true).param("token", ParamChange::set("xoxb-…"));
+//! providers[0].update(&slack, &patch).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The `examples/` directory runs the same against the fake servers of `integrations-fake`.
+
+mod client;
+pub mod conformance;
+mod error;
+mod fanout;
+mod looker;
+mod model;
+mod provider;
+mod torq;
+
+pub use client::retry::RetryConfig;
+pub use error::{Error, FieldError, Operation, Result};
+pub use fanout::{ProviderListing, list_all};
+pub use looker::{LookerConfig, LookerConfigKey, LookerProvider};
+pub use model::{
+    Integration, IntegrationId, IntegrationPatch, ListFilter, ParamChange, Parameter, TestOutcome,
+    ValueChange, Vendor,
+};
+pub use provider::{Capabilities, IntegrationProvider};
+pub use torq::{TorqConfig, TorqConfigKey, TorqProvider, TorqRegion};

@@ -1,0 +1,156 @@
+//! Looker's records in the facade's model, and the facade's patch as Looker's write model.
+
+use looker_api::types;
+
+use crate::client::errors::ErrorBody;
+use crate::error::{FieldError, Result};
+use crate::model::{Integration, IntegrationId, IntegrationPatch, Parameter, TestOutcome, Vendor};
+
+/// A Looker integration in the facade's model. Looker's full record is kept in `raw`.
+pub(crate) fn integration(record: types::Integration) -> Result<Integration> {
+    let mut raw = serde_json::to_value(&record).unwrap_or_default();
+    scrub_sensitive_values(&mut raw);
+    let vendor_id = record.id.clone().unwrap_or_default();
+    Ok(Integration {
+        id: IntegrationId::new(Vendor::Looker, vendor_id.clone())?,
+        name: record.label.clone().unwrap_or(vendor_id),
+        description: record.description,
+        enabled: record.enabled,
+        kind: record.integration_hub_id,
+        created_at: None,
+        last_used_at: None,
+        parameters: record.params.into_iter().map(parameter).collect(),
+        raw,
+    })
+}
+
+/// Looker never sends a sensitive value; should a server do so anyway, it is dropped here so it
+/// cannot reach `Debug` output, logs or `--json` through the raw record.
+fn scrub_sensitive_values(raw: &mut serde_json::Value) {
+    let Some(params) = raw.get_mut("params").and_then(|p| p.as_array_mut()) else {
+        return;
+    };
+    for param in params {
+        let sensitive = param
+            .get("sensitive")
+            .and_then(|s| s.as_bool())
+            .unwrap_or(true);
+        if sensitive && let Some(value) = param.get_mut("value") {
+            *value = serde_json::Value::Null;
+        }
+    }
+}
+
+fn parameter(p: types::IntegrationParam) -> Parameter {
+    // Looker: `sensitive` defaults to true and `required` to false when absent.
+    let sensitive = p.sensitive.unwrap_or(true);
+    Parameter {
+        name: p.name.unwrap_or_default(),
+        label: p.label,
+        required: p.required.unwrap_or(false),
+        sensitive,
+        has_value: p.has_value.unwrap_or(p.value.is_some()),
+        value: if sensitive { None } else { p.value },
+        user_attribute: p.user_attribute_name,
+        per_user: p.per_user.unwrap_or(false),
+    }
+}
+
+/// The body of `update_integration`: only the fields the patch sets, all of them writable.
+pub(crate) fn write_model(patch: &IntegrationPatch) -> types::IntegrationWrite {
+    types::IntegrationWrite {
+        enabled: patch.enabled,
+        params: patch
+            .params
+            .iter()
+            .map(|(name, change)| types::IntegrationParamWrite {
+                name: Some(name.clone()),
+                value: change.value.wire(),
+                user_attribute_name: change.user_attribute.clone(),
+            })
+            .collect(),
+        installed_delegate_oauth_targets: patch.delegate_oauth_targets.clone().unwrap_or_default(),
+    }
+}
+
+/// Looker's test result in the facade's model.
+pub(crate) fn test_outcome(result: types::IntegrationTestResult) -> TestOutcome {
+    TestOutcome {
+        success: result.success.unwrap_or(false),
+        message: result.message.clone(),
+        raw: serde_json::to_value(&result).unwrap_or_default(),
+    }
+}
+
+impl ErrorBody for types::Error {
+    fn message(&self) -> Option<String> {
+        self.message.clone()
+    }
+}
+
+impl ErrorBody for types::ErrorOrValidationError {
+    fn message(&self) -> Option<String> {
+        self.message.clone()
+    }
+
+    fn field_errors(&self) -> Vec<FieldError> {
+        self.errors
+            .iter()
+            .flatten()
+            .map(|e| FieldError {
+                field: e.field.clone().unwrap_or_default(),
+                code: e.code.clone(),
+                message: e.message.clone(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ParamChange;
+
+    #[test]
+    fn the_write_model_holds_only_what_the_patch_sets() {
+        let patch = IntegrationPatch::new()
+            .enabled(false)
+            .param("token", ParamChange::set("s3cret"))
+            .param("channel", ParamChange::clear())
+            .param("owner", ParamChange::bind_user_attribute("email"));
+        let body = serde_json::to_value(write_model(&patch)).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "enabled": false,
+                "params": [
+                    {"name": "channel", "value": ""},
+                    {"name": "owner", "user_attribute_name": "email"},
+                    {"name": "token", "value": "s3cret"}
+                ]
+            })
+        );
+        assert_eq!(
+            serde_json::to_value(write_model(&IntegrationPatch::new())).unwrap(),
+            serde_json::json!({})
+        );
+    }
+
+    #[test]
+    fn sensitive_values_never_reach_the_model() {
+        let p: types::IntegrationParam = serde_json::from_value(serde_json::json!({
+            "name": "token", "value": "leaked-by-a-buggy-server", "has_value": true
+        }))
+        .unwrap();
+        let record: types::Integration = serde_json::from_value(serde_json::json!({
+            "id": "x", "params": [serde_json::to_value(&p).unwrap()]
+        }))
+        .unwrap();
+        let model = integration(record).unwrap();
+        assert!(!model.raw.to_string().contains("leaked"), "{}", model.raw);
+        let p = parameter(p);
+        assert!(p.sensitive, "absent `sensitive` means sensitive");
+        assert_eq!(p.value, None);
+        assert!(p.has_value);
+    }
+}

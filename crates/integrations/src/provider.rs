@@ -1,0 +1,126 @@
+//! The trait every provider of integrations implements.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Operation, Result};
+use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
+
+/// Which operations a provider offers, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Capabilities {
+    /// `list` is available.
+    pub list: bool,
+    /// `get` is available.
+    pub get: bool,
+    /// `get` works by listing and picking one out (the vendor has no route for one integration).
+    pub get_by_listing: bool,
+    /// `update` is available.
+    pub update: bool,
+    /// `test` is available.
+    pub test: bool,
+}
+
+impl Capabilities {
+    /// Whether `operation` is available.
+    pub fn supports(&self, operation: Operation) -> bool {
+        match operation {
+            Operation::List => self.list,
+            Operation::Get => self.get,
+            Operation::Update => self.update,
+            Operation::Test => self.test,
+            Operation::Login | Operation::Logout => true,
+        }
+    }
+}
+
+/// A source of integrations: one Looker instance or one Torq workspace.
+///
+/// Object safe: keep several in a `Vec<Arc<dyn IntegrationProvider>>`. An operation the vendor
+/// lacks returns [`Error::Unsupported`]; [`capabilities`](Self::capabilities) tells in advance.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use integrations::{IntegrationProvider, ListFilter, LookerConfig, TorqConfig};
+///
+/// # async fn demo() -> integrations::Result<()> {
+/// let providers: Vec<Arc<dyn IntegrationProvider>> = vec![
+///     Arc::new(LookerConfig::from_env()?.build()?),
+///     Arc::new(TorqConfig::from_env()?.build()?),
+/// ];
+/// for provider in &providers {
+///     for integration in provider.list(&ListFilter::all()).await? {
+///         println!("{} {}", integration.id, integration.name);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[async_trait]
+pub trait IntegrationProvider: Send + Sync + Debug + 'static {
+    /// The vendor behind this provider.
+    fn vendor(&self) -> Vendor;
+
+    /// A name for this provider, unique among a user's providers (e.g. `looker@acme.cloud.looker.com`).
+    fn name(&self) -> &str;
+
+    /// What this provider can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Lists integrations, filtered as the vendor can (see [`ListFilter::kind`]).
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<Integration>>;
+
+    /// Reads one integration.
+    async fn get(&self, id: &IntegrationId) -> Result<Integration>;
+
+    /// Changes an integration; only what `patch` sets is sent.
+    async fn update(&self, id: &IntegrationId, patch: &IntegrationPatch) -> Result<Integration>;
+
+    /// Asks the vendor to test an integration's settings.
+    async fn test(&self, id: &IntegrationId) -> Result<TestOutcome>;
+}
+
+macro_rules! forward_provider {
+    ($($wrapper:ty),*) => {$(
+        #[async_trait]
+        impl<T: IntegrationProvider + ?Sized> IntegrationProvider for $wrapper {
+            fn vendor(&self) -> Vendor {
+                (**self).vendor()
+            }
+            fn name(&self) -> &str {
+                (**self).name()
+            }
+            fn capabilities(&self) -> Capabilities {
+                (**self).capabilities()
+            }
+            async fn list(&self, filter: &ListFilter) -> Result<Vec<Integration>> {
+                (**self).list(filter).await
+            }
+            async fn get(&self, id: &IntegrationId) -> Result<Integration> {
+                (**self).get(id).await
+            }
+            async fn update(&self, id: &IntegrationId, patch: &IntegrationPatch) -> Result<Integration> {
+                (**self).update(id, patch).await
+            }
+            async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {
+                (**self).test(id).await
+            }
+        }
+    )*};
+}
+
+forward_provider!(Arc<T>, Box<T>);
+
+/// Checks that `id` belongs to `vendor` (a provider is asked only about its own integrations).
+pub(crate) fn own_id(vendor: Vendor, id: &IntegrationId) -> Result<&str> {
+    if id.vendor() == vendor {
+        Ok(id.vendor_id())
+    } else {
+        Err(Error::InvalidId {
+            input: id.to_string(),
+            reason: format!("a {} id was given to a {vendor} provider", id.vendor()),
+        })
+    }
+}

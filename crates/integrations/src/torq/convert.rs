@@ -1,0 +1,72 @@
+//! Torq's records in the facade's model.
+
+use torq_api::types;
+
+use crate::client::errors::ErrorBody;
+use crate::model::{Integration, IntegrationId, Vendor};
+
+/// A Torq integration in the facade's model, or `None` when it has neither id nor name to be
+/// addressed by. Torq's full record is kept in `raw`.
+pub(crate) fn integration(record: types::V1alphaIntegration) -> Option<Integration> {
+    let raw = serde_json::to_value(&record).unwrap_or_default();
+    let vendor_id = record
+        .id
+        .map(|id| id.to_string())
+        .or_else(|| record.name.clone())?;
+    let id = IntegrationId::new(Vendor::Torq, vendor_id).ok()?;
+    Some(Integration {
+        name: record
+            .display_name
+            .or(record.name)
+            .unwrap_or_else(|| id.vendor_id().to_owned()),
+        id,
+        description: None,
+        enabled: None,
+        kind: record.type_id,
+        created_at: record.created_at,
+        last_used_at: record.last_used_at,
+        parameters: Vec::new(),
+        raw,
+    })
+}
+
+impl ErrorBody for types::RpcStatus {
+    fn message(&self) -> Option<String> {
+        self.message.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_map_to_the_model_with_everything_kept_raw() {
+        let record: types::V1alphaIntegration = serde_json::from_value(serde_json::json!({
+            "id": "d7639fb8-8037-4ce2-80e9-c50bc3345c5a", "name": "my_integration", "display_name": "My Integration",
+            "type_id": "webhook", "created_at": "2022-03-09T08:40:18.490771179Z",
+            "sharing_data": {"direction": "incoming", "workspace_ids": ["w1"]}, "labels": ["new"]
+        }))
+        .unwrap();
+        let model = integration(record).unwrap();
+        assert_eq!(
+            model.id.to_string(),
+            "torq:d7639fb8-8037-4ce2-80e9-c50bc3345c5a"
+        );
+        assert_eq!(model.name, "My Integration");
+        assert_eq!(model.kind.as_deref(), Some("webhook"));
+        assert_eq!(model.enabled, None);
+        assert_eq!(model.raw["labels"], serde_json::json!(["new"]));
+        assert_eq!(model.raw["sharing_data"]["direction"], "incoming");
+    }
+
+    #[test]
+    fn a_record_without_id_falls_back_to_its_name_or_is_skipped() {
+        let named: types::V1alphaIntegration =
+            serde_json::from_value(serde_json::json!({"name": "n"})).unwrap();
+        assert_eq!(integration(named).unwrap().id.vendor_id(), "n");
+        let anonymous: types::V1alphaIntegration =
+            serde_json::from_value(serde_json::json!({})).unwrap();
+        assert!(integration(anonymous).is_none());
+    }
+}

@@ -1,0 +1,45 @@
+//! Providers on the fake servers, for the facade's end-to-end tests.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use integrations::{LookerConfig, LookerProvider, RetryConfig, TorqConfig, TorqProvider};
+use integrations_fake::{LookerFake, TorqFake};
+
+/// A retry budget with short waits, so that tests run fast.
+pub fn fast_retry(max_attempts: usize) -> RetryConfig {
+    RetryConfig {
+        max_attempts,
+        min_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(10),
+        max_retry_after: Duration::from_secs(3),
+        deadline: Duration::from_secs(20),
+    }
+}
+
+pub fn looker_config(fake: &LookerFake) -> LookerConfig {
+    LookerConfig::new()
+        .with_base_url(fake.base_url())
+        .with_client_id(fake.client_id())
+        .with_client_secret(fake.client_secret())
+        .with_retry(fast_retry(4))
+}
+
+pub fn looker(fake: &LookerFake) -> LookerProvider {
+    looker_config(fake).build().expect("looker provider")
+}
+
+pub fn torq_config(fake: &TorqFake) -> TorqConfig {
+    TorqConfig::new()
+        .with_base_url(fake.base_url())
+        .with_auth_url(fake.auth_url())
+        .with_client_id(fake.client_id())
+        .with_client_secret(fake.client_secret())
+        .with_retry(fast_retry(4))
+        .with_requests_per_second(10_000)
+}
+
+pub fn torq(fake: &TorqFake) -> TorqProvider {
+    torq_config(fake).build().expect("torq provider")
+}
