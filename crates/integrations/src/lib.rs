@@ -32,6 +32,8 @@
 //!
 //! The `examples/` directory runs the same against the fake servers of `integrations-fake`.
 
+#![warn(missing_docs)]
+
 mod client;
 pub mod conformance;
 mod error;
