@@ -3,38 +3,15 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use integrations::{
     Error, IntegrationPatch, IntegrationProvider, ListFilter, LookerConfig, ParamChange,
 };
 use integrations_fake::FakeServers;
 
-/// Collects everything the tracing subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_secret_in_debug_display_or_traces() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = common::Captured::default();
+    let _guard = captured.install(tracing::Level::TRACE);
 
     let fake = FakeServers::start().await.unwrap();
     let secret_value = "param-value-that-is-secret-1234";
@@ -91,7 +68,7 @@ async fn no_secret_in_debug_display_or_traces() {
         seen += &format!("{e}{e:?}");
     }
 
-    let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let traces = captured.text();
     assert!(traces.contains("integrations.call"), "tracing was captured");
     let tokens = fake
         .looker

@@ -7,3 +7,56 @@ pub(crate) mod pace;
 pub mod retry;
 pub(crate) mod token;
 pub(crate) mod transport;
+
+/// The setters both vendors' configurations share: credentials, timeouts, retries, token
+/// renewal and the provider's name. Expands inside `impl <Config>`; the struct has fields
+/// `client_id`, `client_secret`, `timeout`, `connect_timeout`, `retry`, `refresh_margin`, `name`.
+macro_rules! builder_setters {
+    (timeout = $timeout:literal, refresh_margin = $margin:literal, name = $name:literal) => {
+        /// The API key's client id.
+        pub fn with_client_id(mut self, id: impl Into<String>) -> Self {
+            self.client_id = Some(id.into());
+            self
+        }
+
+        /// The API key's client secret (kept in a `secrecy` box: never in `Debug` output).
+        pub fn with_client_secret(mut self, secret: impl Into<String>) -> Self {
+            self.client_secret = Some(std::sync::Arc::new(secrecy::SecretString::from(
+                secret.into(),
+            )));
+            self
+        }
+
+        #[doc = concat!("Time allowed for each request (default ", $timeout, ").")]
+        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.timeout = timeout;
+            self
+        }
+
+        /// Time allowed to connect (default 10 s).
+        pub fn with_connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.connect_timeout = timeout;
+            self
+        }
+
+        /// Retry policy (see [`RetryConfig`](crate::RetryConfig)).
+        pub fn with_retry(mut self, retry: crate::RetryConfig) -> Self {
+            self.retry = retry;
+            self
+        }
+
+        #[doc = concat!("How long before expiry a token is renewed (default ", $margin, ").")]
+        pub fn with_refresh_margin(mut self, margin: std::time::Duration) -> Self {
+            self.refresh_margin = margin;
+            self
+        }
+
+        #[doc = concat!("The provider's name (default ", $name, ").")]
+        pub fn with_name(mut self, name: impl Into<String>) -> Self {
+            self.name = Some(name.into());
+            self
+        }
+    };
+}
+
+pub(crate) use builder_setters;

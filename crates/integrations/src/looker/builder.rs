@@ -202,51 +202,9 @@ impl LookerConfig {
         self
     }
 
-    /// The API key's client id.
-    pub fn with_client_id(mut self, id: impl Into<String>) -> Self {
-        self.client_id = Some(id.into());
-        self
-    }
-
-    /// The API key's client secret.
-    pub fn with_client_secret(mut self, secret: impl Into<String>) -> Self {
-        self.client_secret = Some(Arc::new(SecretString::from(secret.into())));
-        self
-    }
-
     /// Whether to verify the server's TLS certificate (default `true`).
     pub fn with_verify_ssl(mut self, verify: bool) -> Self {
         self.verify_ssl = verify;
-        self
-    }
-
-    /// Time allowed for each request (default 120 s, as Looker's SDKs).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Time allowed to connect (default 10 s).
-    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Retry policy (see [`RetryConfig`]).
-    pub fn with_retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// How long before expiry a token is renewed (default 10 s, as Looker's SDKs).
-    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = margin;
-        self
-    }
-
-    /// The provider's name (default `looker@<host>`).
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
         self
     }
 
@@ -255,6 +213,12 @@ impl LookerConfig {
             .clone()
             .unwrap_or_else(|| key.as_ref().to_owned())
     }
+
+    crate::client::builder_setters!(
+        timeout = "120 s, as Looker's SDKs",
+        refresh_margin = "10 s, as Looker's SDKs",
+        name = "`looker@<host>`"
+    );
 
     /// Checks the settings and makes the provider. No request is sent until the first call.
     pub fn build(self) -> Result<LookerProvider> {

@@ -195,53 +195,17 @@ impl TorqConfig {
         self
     }
 
-    /// The API key's client id.
-    pub fn with_client_id(mut self, id: impl Into<String>) -> Self {
-        self.client_id = Some(id.into());
-        self
-    }
-
-    /// The API key's client secret.
-    pub fn with_client_secret(mut self, secret: impl Into<String>) -> Self {
-        self.client_secret = Some(Arc::new(SecretString::from(secret.into())));
-        self
-    }
-
-    /// Time allowed for each request (default 60 s).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Time allowed to connect (default 10 s).
-    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Retry policy (see [`RetryConfig`]).
-    pub fn with_retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// How long before expiry a token is renewed (default 30 s).
-    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = margin;
-        self
-    }
-
     /// Most requests started per second (default 45, under Torq's 50 per workspace).
     pub fn with_requests_per_second(mut self, limit: u32) -> Self {
         self.requests_per_second = limit;
         self
     }
 
-    /// The provider's name (default `torq@<host>`).
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
+    crate::client::builder_setters!(
+        timeout = "60 s",
+        refresh_margin = "30 s",
+        name = "`torq@<host>`"
+    );
 
     /// Checks the settings and makes the provider. No request is sent until the first call.
     pub fn build(self) -> Result<TorqProvider> {
