@@ -68,8 +68,7 @@ impl FromStr for Vendor {
 /// assert!("slack".parse::<IntegrationId>().is_err());
 /// # Ok::<(), integrations::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, JsonSchema)]
-#[schemars(with = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IntegrationId {
     vendor: Vendor,
     id: String,
@@ -130,6 +129,32 @@ impl FromStr for IntegrationId {
             reason: format!("unknown vendor `{vendor}`: expected `looker` or `torq`"),
         })?;
         IntegrationId::new(vendor, id)
+    }
+}
+
+/// Described as the string it serializes to.
+impl JsonSchema for IntegrationId {
+    fn schema_name() -> String {
+        "IntegrationId".into()
+    }
+
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        use schemars::schema::{InstanceType, Metadata, SchemaObject, StringValidation};
+        SchemaObject {
+            metadata: Some(Box::new(Metadata {
+                description: Some(
+                    "A vendor-qualified integration id: `looker:<id>` (e.g. `looker:1::slack`) or `torq:<uuid>`.".into(),
+                ),
+                ..Metadata::default()
+            })),
+            instance_type: Some(InstanceType::String.into()),
+            string: Some(Box::new(StringValidation {
+                pattern: Some("^(looker|torq):.+$".into()),
+                ..StringValidation::default()
+            })),
+            ..SchemaObject::default()
+        }
+        .into()
     }
 }
 
@@ -365,6 +390,14 @@ mod tests {
         assert_eq!(json, "\"looker:1::slack\"");
         assert_eq!(serde_json::from_str::<IntegrationId>(&json).unwrap(), id);
         assert!(serde_json::from_str::<IntegrationId>("\"nope\"").is_err());
+    }
+
+    #[test]
+    fn the_id_schema_is_the_string_it_serializes_to() {
+        let schema = serde_json::to_value(schemars::schema_for!(IntegrationId)).unwrap();
+        assert_eq!(schema["type"], "string");
+        let pattern = schema["pattern"].as_str().unwrap();
+        assert_eq!(pattern, "^(looker|torq):.+$");
     }
 
     #[test]

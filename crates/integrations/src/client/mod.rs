@@ -8,6 +8,12 @@ pub mod retry;
 pub(crate) mod token;
 pub(crate) mod transport;
 
+/// The process environment, without the variables whose name or value is not UTF-8 (which
+/// `std::env::vars` would panic on); none of the settings read from it can be such.
+pub(crate) fn utf8_vars() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+}
+
 /// The setters both vendors' configurations share: credentials, timeouts, retries, token
 /// renewal and the provider's name. Expands inside `impl <Config>`; the struct has fields
 /// `client_id`, `client_secret`, `timeout`, `connect_timeout`, `retry`, `refresh_margin`, `name`.

@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use super::LookerProvider;
 use crate::client::http::{HttpSettings, parse_url};
 use crate::client::retry::RetryConfig;
+use crate::client::utf8_vars;
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
@@ -123,7 +124,7 @@ impl LookerConfig {
         if ini.is_file() {
             config = config.with_ini_file(ini, "Looker")?;
         }
-        config.with_vars(std::env::vars())
+        config.with_vars(utf8_vars())
     }
 
     /// Applies the settings of `section` (Looker's SDKs use `Looker`) of an ini file.

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use super::TorqProvider;
 use crate::client::http::{HttpSettings, parse_url};
 use crate::client::retry::RetryConfig;
+use crate::client::utf8_vars;
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
@@ -132,7 +133,7 @@ impl TorqConfig {
 
     /// Reads the `TORQ_*` environment variables.
     pub fn from_env() -> Result<Self> {
-        Self::new().with_vars(std::env::vars())
+        Self::new().with_vars(utf8_vars())
     }
 
     /// Applies the `TORQ_*` variables among `vars` (the others are ignored).

@@ -1,0 +1,299 @@
+//! The errors of a command, what each one prints, and the exit code it gives.
+
+use std::error::Error as StdError;
+use std::io;
+
+use integrations::{Error as FacadeError, IntegrationId, IntegrationProvider, Vendor};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as a category with its exit code. The codes are part of the interface: see
+/// the crate documentation and `integrations --help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// 1: anything else (writing the output, reading standard input, starting the demo servers).
+    Other,
+    /// 2: the command line is wrong (also an invalid id, an unknown `--provider`).
+    Usage,
+    /// 3: the vendor refused the credentials, or they may not do this.
+    Auth,
+    /// 4: no such integration.
+    NotFound,
+    /// 5: the vendor rejected the change (each field's error is in the message).
+    Validation,
+    /// 6: the vendor has no such operation (Torq: update, test).
+    Unsupported,
+    /// 7: the vendor could not be reached, timed out, rate limited us or answered nonsense; also
+    /// `list` when providers failed for different reasons.
+    Transport,
+    /// 8: the configuration is missing or wrong (environment, `looker.ini`, `--config` file).
+    Config,
+    /// 9: `test` ran and the integration's test failed.
+    TestFailed,
+}
+
+impl ErrorKind {
+    /// The process exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Other => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::Auth => 3,
+            ErrorKind::NotFound => 4,
+            ErrorKind::Validation => 5,
+            ErrorKind::Unsupported => 6,
+            ErrorKind::Transport => 7,
+            ErrorKind::Config => 8,
+            ErrorKind::TestFailed => 9,
+        }
+    }
+
+    /// The category of a facade error.
+    pub fn of(error: &FacadeError) -> Self {
+        match error {
+            FacadeError::NotFound { .. } => ErrorKind::NotFound,
+            FacadeError::Unauthorized { .. } | FacadeError::Forbidden { .. } => ErrorKind::Auth,
+            FacadeError::Validation { .. } => ErrorKind::Validation,
+            FacadeError::Unsupported { .. } => ErrorKind::Unsupported,
+            FacadeError::RateLimited { .. }
+            | FacadeError::Timeout { .. }
+            | FacadeError::Transport { .. }
+            | FacadeError::BadResponse { .. } => ErrorKind::Transport,
+            FacadeError::InvalidId { .. } => ErrorKind::Usage,
+            FacadeError::Config { .. } => ErrorKind::Config,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// One provider's failure during a fan-out.
+#[derive(Debug)]
+pub struct ProviderFailure {
+    /// The provider's name.
+    pub provider: String,
+    /// Its vendor.
+    pub vendor: Vendor,
+    /// Why it failed.
+    pub error: FacadeError,
+}
+
+impl ProviderFailure {
+    /// The failure as one line, without the `error: ` prefix.
+    pub fn line(&self) -> String {
+        one_line(&format!("{}: ", self.provider), &self.error)
+    }
+}
+
+/// Why a command failed. `main` prints it once, on stderr, one line per failure, and exits with
+/// [`CliError::kind`]'s code. No variant holds a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The command line is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// The configuration is missing or wrong.
+    #[error("{0}")]
+    Config(String),
+    /// A provider's call failed.
+    #[error("{provider}: {source}")]
+    Provider {
+        /// The provider's name.
+        provider: String,
+        /// The facade's error (it names the vendor and the operation).
+        #[source]
+        source: FacadeError,
+    },
+    /// The facade refused something that is not a provider's call (building a provider).
+    #[error(transparent)]
+    Facade(#[from] FacadeError),
+    /// Some providers of a `list` failed; the others' rows were printed.
+    #[error("{} of {total} providers failed", failures.len())]
+    List {
+        /// One entry per failed provider, in the providers' order.
+        failures: Vec<ProviderFailure>,
+        /// How many providers were asked.
+        total: usize,
+    },
+    /// `test` ran and the integration's test failed.
+    #[error("{provider}: {id}: test failed{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    TestFailed {
+        /// The provider's name.
+        provider: String,
+        /// The integration.
+        id: IntegrationId,
+        /// What the vendor said.
+        message: Option<String>,
+    },
+    /// Reading or writing failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl CliError {
+    /// A failed call of `provider`.
+    pub fn provider(provider: &dyn IntegrationProvider, source: FacadeError) -> Self {
+        CliError::Provider {
+            provider: provider.name().to_owned(),
+            source,
+        }
+    }
+
+    /// A failed read or write.
+    pub fn io(context: impl Into<String>, source: io::Error) -> Self {
+        CliError::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// The category, which gives the exit code.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CliError::Usage(_) => ErrorKind::Usage,
+            CliError::Config(_) => ErrorKind::Config,
+            CliError::Provider { source, .. } | CliError::Facade(source) => ErrorKind::of(source),
+            CliError::List { failures, .. } => {
+                let mut kinds = failures.iter().map(|f| ErrorKind::of(&f.error));
+                match kinds.next() {
+                    Some(first) if kinds.all(|k| k == first) => first,
+                    _ => ErrorKind::Transport,
+                }
+            }
+            CliError::TestFailed { .. } => ErrorKind::TestFailed,
+            CliError::Io { .. } => ErrorKind::Other,
+        }
+    }
+
+    /// Whether this is a write to a closed pipe (`integrations list | head`): not worth a word.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// What to print, one line per failure, without the `error: ` prefix: the message and its
+    /// chain of causes, each on the same line.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            CliError::List { failures, .. } => failures.iter().map(ProviderFailure::line).collect(),
+            other => vec![one_line("", other)],
+        }
+    }
+}
+
+/// `prefix`, `error` and each of its causes not already said, joined by `: `, on one line.
+pub fn one_line(prefix: &str, error: &dyn StdError) -> String {
+    let mut text = format!("{prefix}{error}");
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let said = e.to_string();
+        if !said.is_empty() && !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = e.source();
+    }
+    text.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use integrations::Operation;
+
+    fn not_found() -> FacadeError {
+        FacadeError::NotFound {
+            vendor: Vendor::Looker,
+            operation: Operation::Get,
+            id: "1::nope".into(),
+        }
+    }
+
+    fn transport() -> FacadeError {
+        let inner = io::Error::new(io::ErrorKind::ConnectionReset, "connection reset\nby peer");
+        FacadeError::Transport {
+            vendor: Vendor::Torq,
+            operation: Operation::List,
+            source: Box::new(io::Error::other(inner)),
+        }
+    }
+
+    #[test]
+    fn every_kind_has_its_own_code() {
+        let kinds = [
+            ErrorKind::Other,
+            ErrorKind::Usage,
+            ErrorKind::Auth,
+            ErrorKind::NotFound,
+            ErrorKind::Validation,
+            ErrorKind::Unsupported,
+            ErrorKind::Transport,
+            ErrorKind::Config,
+            ErrorKind::TestFailed,
+        ];
+        let codes: Vec<u8> = kinds.iter().map(|k| k.exit_code()).collect();
+        assert_eq!(codes, (1..=9).collect::<Vec<u8>>());
+    }
+
+    #[test]
+    fn provider_errors_name_the_provider_vendor_and_cause_on_one_line() {
+        let e = CliError::Provider {
+            provider: "prod".into(),
+            source: not_found(),
+        };
+        assert_eq!(
+            e.lines(),
+            ["prod: looker get: integration `1::nope` not found"]
+        );
+        assert_eq!(e.kind().exit_code(), 4);
+        let e = CliError::Provider {
+            provider: "soc".into(),
+            source: transport(),
+        };
+        assert_eq!(
+            e.lines(),
+            ["soc: torq list: transport error: connection reset by peer"]
+        );
+    }
+
+    #[test]
+    fn a_list_exits_with_the_shared_kind_or_transport() {
+        let failure = |error| ProviderFailure {
+            provider: "p".into(),
+            vendor: Vendor::Looker,
+            error,
+        };
+        let unauthorized = || FacadeError::Unauthorized {
+            vendor: Vendor::Looker,
+            operation: Operation::Login,
+            message: "refused".into(),
+        };
+        let same = CliError::List {
+            failures: vec![failure(unauthorized()), failure(unauthorized())],
+            total: 3,
+        };
+        assert_eq!(same.kind(), ErrorKind::Auth);
+        assert_eq!(same.lines().len(), 2);
+        let mixed = CliError::List {
+            failures: vec![failure(unauthorized()), failure(not_found())],
+            total: 2,
+        };
+        assert_eq!(mixed.kind(), ErrorKind::Transport);
+    }
+
+    #[test]
+    fn broken_pipes_are_recognised() {
+        let e = CliError::io("writing", io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(e.is_broken_pipe());
+        assert!(!CliError::Usage("x".into()).is_broken_pipe());
+    }
+}

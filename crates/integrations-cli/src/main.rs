@@ -1,0 +1,170 @@
+//! `integrations`: see and change the integrations of Looker instances and Torq workspaces from
+//! a shell, through the `integrations` facade.
+//!
+//! ```text
+//! integrations --demo list                      # no account, no network: fake servers in-process
+//! integrations list [--vendor looker|torq] [--kind KIND] [--json | --json-lines | --quiet]
+//! integrations get <id>
+//! integrations enable <id> | disable <id>
+//! integrations set-param <id> <name> <value|->  # `-`: read the value from stdin
+//! integrations clear-param <id> <name>
+//! integrations test <id>
+//! integrations capabilities
+//! integrations schema list|integration|test|capabilities
+//! ```
+//!
+//! Ids are the facade's vendor-qualified ids: `looker:1::slack`, `torq:<uuid>`.
+//!
+//! # Providers
+//!
+//! Without `--config`, providers come from the vendors' own settings, as the facade reads them:
+//! Looker from `LOOKERSDK_*` over `./looker.ini`, Torq from `TORQ_*`, each only when one of its
+//! variables is set. `--config FILE` (or `INTEGRATIONS_CONFIG`) names several providers in TOML
+//! (see [`config`]); secrets are best referenced by variable name (`client_secret_env`). Flags
+//! (`--looker-base-url`, `--torq-region`, `--timeout`, …) override both; no flag takes a secret.
+//! An id goes to the one provider of its vendor; when several are configured, `--provider NAME`
+//! chooses (Looker ids such as `1::slack` exist on every instance, so the CLI never guesses).
+//!
+//! # Output
+//!
+//! Tables for people (a sensitive value shows as `••••` when set), `--json` for scripts (one
+//! document whose JSON Schema `integrations schema` prints), `list --json-lines`, `--quiet`.
+//! Errors go to stderr, one line each, naming the provider, the vendor and the cause. No secret
+//! is ever printed, not even with `--verbose`.
+//!
+//! # Exit codes
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | other failure: writing the output, reading stdin, starting the demo servers |
+//! | 2 | usage: bad arguments, invalid id, unknown or missing `--provider` |
+//! | 3 | authentication: credentials refused (Looker's login answers 404 for them), or forbidden |
+//! | 4 | not found |
+//! | 5 | validation: the vendor rejected the change |
+//! | 6 | unsupported: the vendor has no such operation (Torq: update, test) |
+//! | 7 | transport: unreachable, timed out, rate limited, unexpected answer |
+//! | 8 | configuration |
+//! | 9 | `test` ran and the integration's test failed |
+//!
+//! `list` prints the rows of the providers that answered, then one error line per provider that
+//! failed, and exits with their code (7 when they failed for different reasons).
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+mod cmd_capabilities;
+mod cmd_clear_param;
+mod cmd_disable;
+mod cmd_enable;
+mod cmd_get;
+mod cmd_list;
+mod cmd_schema;
+mod cmd_set_param;
+mod cmd_test;
+pub mod config;
+mod context;
+mod demo;
+mod document;
+mod error;
+mod output;
+mod patch;
+mod progress;
+mod providers;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::demo::Demo;
+use crate::error::CliError;
+use crate::output::Output;
+use crate::providers::{Environment, Providers, Source};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    let mut out = Output::stdio(cli.global.format());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build();
+    let result = match runtime {
+        Ok(runtime) => runtime.block_on(run(cli, &mut out)),
+        Err(e) => Err(CliError::io("starting the async runtime", e)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => ExitCode::from(out.error(&e).exit_code()),
+    }
+}
+
+async fn run(cli: Cli, out: &mut Output) -> Result<(), CliError> {
+    let Cli { command, global } = cli;
+    if let Command::Schema { document } = command {
+        return cmd_schema::run(out, document);
+    }
+    let demo = if global.demo {
+        Some(Demo::start().await?)
+    } else {
+        None
+    };
+    let source = match (&demo, &global.config) {
+        (Some(demo), _) => Source::Demo(demo.endpoints()),
+        (None, Some(path)) => Source::File(path.clone()),
+        (None, None) => Source::Environment,
+    };
+    let providers = Providers::resolve(
+        &source,
+        &global.overrides(),
+        &global.provider,
+        &Environment::current(),
+    )?;
+    let mut ctx = Context {
+        providers,
+        out,
+        interactive: std::io::stderr().is_terminal() && !global.quiet && global.verbose == 0,
+    };
+    let result = match &command {
+        Command::List(args) => cmd_list::run(&mut ctx, args).await,
+        Command::Get { id } => cmd_get::run(&mut ctx, id).await,
+        Command::Enable { id } => cmd_enable::run(&mut ctx, id).await,
+        Command::Disable { id } => cmd_disable::run(&mut ctx, id).await,
+        Command::SetParam { id, name, value } => {
+            cmd_set_param::run(&mut ctx, id, name, value).await
+        }
+        Command::ClearParam { id, name } => cmd_clear_param::run(&mut ctx, id, name).await,
+        Command::Test { id } => cmd_test::run(&mut ctx, id).await,
+        Command::Capabilities => cmd_capabilities::run(&mut ctx).await,
+        Command::Schema { .. } => unreachable!("handled above"),
+    };
+    if let Some(demo) = demo {
+        demo.stop().await;
+    }
+    result
+}
+
+/// Logs on stderr: warnings of this CLI and the facade by default; with `-v` what each call does
+/// (the facade's `integrations.call` spans: vendor, operation, status, attempts, latency); with
+/// `-vv` everything they trace. Other crates (HTTP internals) stay at warnings, so no header or
+/// body ever reaches the log.
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "debug",
+        _ => "trace",
+    };
+    // `integrations` is both the facade and this binary's crate name: one directive covers both.
+    let directives = format!("warn,integrations={level},integrations_fake={level}");
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(filter)
+        .try_init();
+}

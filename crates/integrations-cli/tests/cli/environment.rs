@@ -1,0 +1,342 @@
+//! Configuration from the vendors' variables, `looker.ini`, a config file and flags, against
+//! fakes this test runs (so that it can inspect and script them).
+
+use std::time::Duration;
+
+use crate::common::{Fakes, cli};
+
+#[test]
+fn the_vendors_variables_configure_each_vendor_present() {
+    let fakes = Fakes::start();
+    let both = cli(&["capabilities"]).envs(fakes.env()).run().ok();
+    snapshot!("environment_capabilities", both.stdout);
+
+    let looker_only = cli(&["list", "-q"]).envs(fakes.looker_env()).run().ok();
+    assert_eq!(looker_only.stdout.lines().count(), 18);
+    assert!(looker_only.stdout.lines().all(|l| l.starts_with("looker:")));
+
+    let torq_only = cli(&["list", "-q"]).envs(fakes.torq_env()).run().ok();
+    assert_eq!(torq_only.stdout.lines().count(), 13);
+}
+
+#[test]
+fn looker_ini_in_the_working_directory_is_read_and_variables_win() {
+    let fakes = Fakes::start();
+    let dir = tempfile::tempdir().unwrap();
+    let looker = &fakes.servers.looker;
+    std::fs::write(
+        dir.path().join("looker.ini"),
+        format!(
+            "[Looker]\nbase_url={}\nclient_id={}\nclient_secret=wrong-secret\nverify_ssl=False\n",
+            looker.base_url(),
+            looker.client_id()
+        ),
+    )
+    .unwrap();
+    let refused = cli(&["get", "looker:1::slack", "-q"])
+        .dir(dir.path())
+        .run()
+        .code(3);
+    assert!(
+        refused.stderr.contains("looker login: unauthorized"),
+        "{}",
+        refused.stderr
+    );
+    cli(&["get", "looker:1::slack", "-q"])
+        .dir(dir.path())
+        .env("LOOKERSDK_CLIENT_SECRET", looker.client_secret())
+        .run()
+        .ok();
+}
+
+#[test]
+fn flags_override_the_variables() {
+    let fakes = Fakes::start();
+    let run = cli(&[
+        "--looker-base-url",
+        &fakes.servers.looker.base_url(),
+        "get",
+        "looker:1::slack",
+        "-q",
+    ])
+    .envs(fakes.looker_env())
+    .env("LOOKERSDK_BASE_URL", "http://127.0.0.1:9")
+    .run();
+    run.ok();
+    let run = cli(&[
+        "--looker-client-id",
+        "someone-else",
+        "get",
+        "looker:1::slack",
+    ])
+    .envs(fakes.looker_env())
+    .run()
+    .code(3);
+    assert!(
+        run.stderr.contains("looker login: unauthorized"),
+        "{}",
+        run.stderr
+    );
+}
+
+fn config_file(fakes: &Fakes) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let looker = &fakes.servers.looker;
+    let torq = &fakes.servers.torq;
+    let text = format!(
+        r#"
+[[looker]]
+name = "prod"
+base_url = "{looker_url}"
+client_id = "{looker_id}"
+client_secret_env = "PROD_LOOKER_SECRET"
+
+[[looker]]
+name = "staging"
+base_url = "{looker_url}"
+client_id = "{looker_id}"
+client_secret_env = "PROD_LOOKER_SECRET"
+timeout = 30
+
+[[torq]]
+name = "soc"
+base_url = "{torq_url}"
+auth_url = "{torq_auth}"
+client_id = "{torq_id}"
+client_secret_env = "SOC_TORQ_SECRET"
+"#,
+        looker_url = looker.base_url(),
+        looker_id = looker.client_id(),
+        torq_url = torq.base_url(),
+        torq_auth = torq.auth_url(),
+        torq_id = torq.client_id(),
+    );
+    let path = dir.path().join("integrations.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path.display().to_string())
+}
+
+#[test]
+fn a_config_file_names_several_providers_and_provider_chooses_one() {
+    let fakes = Fakes::start();
+    let (_dir, path) = config_file(&fakes);
+    let secrets = [
+        (
+            "PROD_LOOKER_SECRET",
+            fakes.servers.looker.client_secret().to_owned(),
+        ),
+        (
+            "SOC_TORQ_SECRET",
+            fakes.servers.torq.client_secret().to_owned(),
+        ),
+    ];
+    let caps = cli(&["--config", &path, "capabilities"])
+        .envs(secrets.clone())
+        .run()
+        .ok();
+    snapshot!("config_file_capabilities", caps.stdout);
+
+    let list = cli(&["--config", &path, "list", "--kind", "3"])
+        .envs(secrets.clone())
+        .run()
+        .ok();
+    snapshot!("config_file_list_kind_3", list.stdout);
+
+    let ambiguous = cli(&["--config", &path, "get", "looker:1::slack"])
+        .envs(secrets.clone())
+        .run()
+        .code(2);
+    assert_eq!(
+        ambiguous.stderr,
+        "error: 2 looker providers are configured (prod, staging); choose one with --provider\n"
+    );
+    let chosen = cli(&[
+        "--config",
+        &path,
+        "--provider",
+        "staging",
+        "get",
+        "looker:1::slack",
+        "--json",
+    ])
+    .envs(secrets.clone())
+    .run()
+    .ok();
+    assert_eq!(chosen.json()["provider"], "staging");
+
+    let from_env = cli(&["list", "-q"])
+        .env("INTEGRATIONS_CONFIG", &path)
+        .envs(secrets.clone())
+        .run()
+        .ok();
+    assert_eq!(from_env.stdout.lines().count(), 18 + 18 + 13);
+
+    let missing = cli(&["--config", &path, "list"])
+        .env("PROD_LOOKER_SECRET", "x")
+        .run()
+        .code(8);
+    assert_eq!(
+        missing.stderr,
+        "error: config: [[torq]] `soc`: `client_secret_env`: the variable SOC_TORQ_SECRET is not set\n"
+    );
+}
+
+#[test]
+fn a_broken_config_file_is_one_line_without_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        "[[looker]]\nname = \"prod\"\nclient_secret = \"inline-s3cret\"\nverify_ssl = \"inline-s3cret\"\n",
+    )
+    .unwrap();
+    let run = cli(&["--config", path.to_str().unwrap(), "list"])
+        .run()
+        .code(8);
+    assert!(!run.all().contains("inline-s3cret"));
+    assert_eq!(run.stderr.lines().count(), 1);
+    assert!(run.stderr.contains("line 4, column 14: "), "{}", run.stderr);
+}
+
+#[test]
+fn set_param_from_stdin_reaches_the_vendor_and_the_test_then_passes() {
+    let fakes = Fakes::start();
+    let hubspot = "looker:1::hubspot_contacts";
+    cli(&["test", hubspot, "-q"])
+        .envs(fakes.looker_env())
+        .run()
+        .code(9);
+    cli(&["set-param", hubspot, "hubspot_api_key", "-", "-q"])
+        .envs(fakes.looker_env())
+        .stdin("pat-na1-from-stdin\r\n")
+        .run()
+        .ok();
+    let stored = fakes
+        .servers
+        .looker
+        .integration("1::hubspot_contacts")
+        .unwrap();
+    assert_eq!(
+        stored.params[0].value.as_deref(),
+        Some("pat-na1-from-stdin"),
+        "the value arrives without its line ending"
+    );
+    cli(&["test", hubspot, "-q"])
+        .envs(fakes.looker_env())
+        .run()
+        .ok();
+    cli(&["clear-param", hubspot, "hubspot_api_key", "-q"])
+        .envs(fakes.looker_env())
+        .run()
+        .ok();
+    let stored = fakes
+        .servers
+        .looker
+        .integration("1::hubspot_contacts")
+        .unwrap();
+    assert_eq!(stored.params[0].value, None);
+}
+
+#[test]
+fn enable_and_disable_change_the_vendor_state() {
+    let fakes = Fakes::start();
+    cli(&["disable", "looker:1::slack", "-q"])
+        .envs(fakes.looker_env())
+        .run()
+        .ok();
+    assert_eq!(
+        fakes
+            .servers
+            .looker
+            .integration("1::slack")
+            .unwrap()
+            .enabled,
+        Some(false)
+    );
+    cli(&["enable", "looker:1::slack", "-q"])
+        .envs(fakes.looker_env())
+        .run()
+        .ok();
+    assert_eq!(
+        fakes
+            .servers
+            .looker
+            .integration("1::slack")
+            .unwrap()
+            .enabled,
+        Some(true)
+    );
+}
+
+#[test]
+fn a_slow_fan_out_off_a_terminal_prints_no_progress() {
+    let fakes = Fakes::start();
+    fakes
+        .servers
+        .torq
+        .control()
+        .delay("list_integrations", Duration::from_millis(800));
+    let run = cli(&["list"]).envs(fakes.env()).run().ok();
+    assert_eq!(run.stdout.lines().count(), 1 + 18 + 13);
+}
+
+#[test]
+fn timeout_applies_to_every_provider() {
+    let fakes = Fakes::start();
+    fakes
+        .servers
+        .looker
+        .control()
+        .delay("test_integration", Duration::from_secs(3));
+    let run = cli(&["--timeout", "1", "test", "looker:1::slack"])
+        .envs(fakes.looker_env())
+        .run()
+        .code(7);
+    assert!(
+        run.stderr.contains("looker test: timed out"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// On a terminal (a pseudo-terminal from `script`), a slow `list` shows its progress on stderr
+/// and clears it before the table. Skipped where `script` (util-linux) is missing.
+#[test]
+fn a_slow_fan_out_on_a_terminal_shows_progress_then_the_rows() {
+    let Some(script) = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+    else {
+        eprintln!("skipped: no `script` to run the binary on a terminal");
+        return;
+    };
+    let fakes = Fakes::start();
+    fakes
+        .servers
+        .torq
+        .control()
+        .delay("list_integrations", Duration::from_millis(1500));
+    let command = format!(
+        "{} list --vendor torq --kind webhook",
+        env!("CARGO_BIN_EXE_integrations")
+    );
+    let output = std::process::Command::new(script)
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .envs(fakes.env())
+        .env("TERM", "xterm")
+        .output()
+        .expect("script runs");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{screen}");
+    assert!(
+        screen.contains("listing 0/1 providers"),
+        "no progress shown: {screen:?}"
+    );
+    let table = screen.rfind("ID ").expect("the table follows");
+    assert!(screen[table..].contains("Splunk alerts"), "{screen:?}");
+    assert!(
+        !screen[table..].contains("listing"),
+        "the spinner is cleared before the rows"
+    );
+}
