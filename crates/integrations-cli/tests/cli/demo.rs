@@ -22,14 +22,20 @@ fn list_prints_every_provider_in_one_table() {
 fn the_readmes_show_the_real_output_of_their_first_command() {
     let run = cli(&["--demo", "list"]).run().ok();
     for (name, readme) in [
-        ("crates/integrations-cli/README.md", include_str!("../../README.md")),
+        (
+            "crates/integrations-cli/README.md",
+            include_str!("../../README.md"),
+        ),
         ("README.md", include_str!("../../../../README.md")),
     ] {
         let (_, after) = readme
             .split_once("$ integrations --demo list\n")
             .unwrap_or_else(|| panic!("{name} shows `integrations --demo list`"));
         let (shown, _) = after.split_once("```").expect("the output block ends");
-        assert_eq!(shown, run.stdout, "{name} is out of date: paste the new output");
+        assert_eq!(
+            shown, run.stdout,
+            "{name} is out of date: paste the new output"
+        );
     }
 }
 
