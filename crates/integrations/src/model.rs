@@ -294,6 +294,10 @@ pub struct ParamChange {
     /// What to do with the value.
     pub value: ValueChange,
     /// Bind the value to a user attribute; `None` leaves the binding.
+    ///
+    /// Unbinding is not offered: Looker unbinds on an explicit `null`, which the generated write
+    /// model cannot tell from "absent" (typify has no double option), and "absent" must mean
+    /// "leave" for the other fields of a parameter.
     pub user_attribute: Option<String>,
 }
 
