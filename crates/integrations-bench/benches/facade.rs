@@ -1,0 +1,359 @@
+//! The facade against hand-written HTTP, on the in-process fake servers, in one run.
+//!
+//! `cargo bench -p integrations-bench` (full) or `BENCH_QUICK=1 cargo bench -p integrations-bench`
+//! (a few iterations, as CI runs it). Prints a Markdown table; figures are recorded in
+//! BENCHMARKS.md, not asserted.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use integrations::{
+    IntegrationProvider, ListFilter, LookerConfig, LookerProvider, TorqConfig, TorqProvider,
+};
+use integrations_fake::{FakeServers, LookerSeed, TorqSeed};
+use serde::Deserialize;
+
+/// Counts live and peak heap bytes, for the memory figure.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The minimal struct a hand-written client would decode into.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct MinimalLooker {
+    id: Option<String>,
+    label: Option<String>,
+    enabled: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct TorqList {
+    integrations: Vec<MinimalTorq>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct MinimalTorq {
+    id: Option<String>,
+    display_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Token {
+    access_token: String,
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Warm-up, then the median of `iterations` runs of `f`.
+async fn measure<F, Fut>(iterations: usize, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    f().await;
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let start = Instant::now();
+        f().await;
+        samples.push(start.elapsed());
+    }
+    median(samples)
+}
+
+fn looker(fake: &FakeServers) -> LookerProvider {
+    LookerConfig::new()
+        .with_base_url(fake.looker.base_url())
+        .with_client_id(fake.looker.client_id())
+        .with_client_secret(fake.looker.client_secret())
+        .build()
+        .expect("looker provider")
+}
+
+fn torq(fake: &FakeServers) -> TorqProvider {
+    TorqConfig::new()
+        .with_base_url(fake.torq.base_url())
+        .with_auth_url(fake.torq.auth_url())
+        .with_client_id(fake.torq.client_id())
+        .with_client_secret(fake.torq.client_secret())
+        // Pacing under Torq's 50 requests/s would measure the pacer, not the client.
+        .with_requests_per_second(100_000)
+        .build()
+        .expect("torq provider")
+}
+
+async fn looker_baseline(http: &reqwest::Client, fake: &FakeServers) -> String {
+    let token: Token = http
+        .post(format!("{}/login", fake.looker.api_url()))
+        .form(&[
+            ("client_id", fake.looker.client_id()),
+            ("client_secret", fake.looker.client_secret()),
+        ])
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("token");
+    token.access_token
+}
+
+async fn torq_baseline(http: &reqwest::Client, fake: &FakeServers) -> String {
+    let token: Token = http
+        .post(format!("{}/v1/auth/token", fake.torq.auth_url()))
+        .basic_auth(fake.torq.client_id(), Some(fake.torq.client_secret()))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token request")
+        .json()
+        .await
+        .expect("token");
+    token.access_token
+}
+
+#[tokio::main]
+async fn main() {
+    let quick = std::env::var_os("BENCH_QUICK").is_some();
+    let iterations = if quick { 3 } else { 21 };
+    let sizes: &[usize] = if quick {
+        &[100, 1_000]
+    } else {
+        &[1_000, 10_000]
+    };
+    println!("| measure | value |\n|---|---|");
+
+    for &n in sizes {
+        let fake = FakeServers::start_with(LookerSeed::synthetic(n), TorqSeed::synthetic(n))
+            .await
+            .expect("fakes");
+        let http = reqwest::Client::new();
+
+        let provider = looker(&fake);
+        let facade = measure(iterations, || async {
+            assert_eq!(
+                provider.list(&ListFilter::all()).await.expect("list").len(),
+                n
+            );
+        })
+        .await;
+        let token = looker_baseline(&http, &fake).await;
+        let url = format!("{}/integrations", fake.looker.api_url());
+        let baseline = measure(iterations, || async {
+            let body = http
+                .get(&url)
+                .header("authorization", format!("token {token}"))
+                .send()
+                .await
+                .expect("get")
+                .bytes()
+                .await
+                .expect("body");
+            let list: Vec<MinimalLooker> = serde_json::from_slice(&body).expect("decode");
+            assert_eq!(list.len(), n);
+        })
+        .await;
+        row(
+            &format!("Looker list {n}: facade / baseline (median ms)"),
+            &format!(
+                "{:.1} / {:.1} = **{:.2}**",
+                ms(facade),
+                ms(baseline),
+                ratio(facade, baseline)
+            ),
+        );
+
+        let provider = torq(&fake);
+        let facade = measure(iterations, || async {
+            assert_eq!(
+                provider.list(&ListFilter::all()).await.expect("list").len(),
+                n
+            );
+        })
+        .await;
+        let token = torq_baseline(&http, &fake).await;
+        let url = format!("{}/v1alpha/integrations", fake.torq.base_url());
+        let baseline = measure(iterations, || async {
+            let body = http
+                .get(&url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("get")
+                .bytes()
+                .await
+                .expect("body");
+            let list: TorqList = serde_json::from_slice(&body).expect("decode");
+            assert_eq!(list.integrations.len(), n);
+        })
+        .await;
+        row(
+            &format!("Torq list {n}: facade / baseline (median ms)"),
+            &format!(
+                "{:.1} / {:.1} = **{:.2}**",
+                ms(facade),
+                ms(baseline),
+                ratio(facade, baseline)
+            ),
+        );
+
+        // Peak heap while the facade lists n integrations (the model kept, as a caller would).
+        let provider = looker(&fake);
+        provider.list(&ListFilter::all()).await.expect("warm-up");
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let kept = provider.list(&ListFilter::all()).await.expect("list");
+        let peak = PEAK.load(Ordering::Relaxed) - before;
+        let retained = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+        row(
+            &format!("Looker list {n}: peak heap / kept, bytes per integration"),
+            &format!("{} / {}", peak / n, retained / n),
+        );
+        drop(kept);
+    }
+
+    // get throughput over one client, and the TCP connections it opened.
+    let fake = FakeServers::start().await.expect("fakes");
+    let provider = Arc::new(looker(&fake));
+    let ids: Vec<_> = provider
+        .list(&ListFilter::all())
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    let per_caller = if quick { 20 } else { 200 };
+    for callers in [1usize, 16, 256] {
+        fake.looker.control().reset_counters();
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..callers)
+            .map(|c| {
+                let (p, ids) = (provider.clone(), ids.clone());
+                tokio::spawn(async move {
+                    for k in 0..per_caller {
+                        p.get(&ids[(c + k) % ids.len()]).await.expect("get");
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("task");
+        }
+        let elapsed = start.elapsed();
+        let calls = callers * per_caller;
+        row(
+            &format!("get, {callers} concurrent callers: requests/s, TCP connections"),
+            &format!(
+                "{:.0}, {}",
+                calls as f64 / elapsed.as_secs_f64(),
+                fake.looker.control().connections()
+            ),
+        );
+    }
+
+    // 1,000 concurrent calls starting with an expired token.
+    for (vendor, calls) in [("Looker", 1_000usize), ("Torq", 1_000)] {
+        let fake = FakeServers::start().await.expect("fakes");
+        let provider: Arc<dyn IntegrationProvider> = if vendor == "Looker" {
+            Arc::new(looker(&fake))
+        } else {
+            Arc::new(torq(&fake))
+        };
+        provider
+            .list(&ListFilter::all())
+            .await
+            .expect("first login");
+        let control = if vendor == "Looker" {
+            fake.looker.control()
+        } else {
+            fake.torq.control()
+        };
+        control.expire_all_tokens();
+        control.reset_counters();
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..calls)
+            .map(|_| {
+                let p = provider.clone();
+                tokio::spawn(async move { p.list(&ListFilter::all()).await.map(drop) })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("task").expect("list");
+        }
+        row(
+            &format!(
+                "{vendor}: {calls} concurrent calls on an expired token: logins, time to all done"
+            ),
+            &format!("{}, {:.0} ms", control.logins(), ms(start.elapsed())),
+        );
+    }
+
+    // Codegen wall time, with the xtask binary built beside this bench.
+    let xtask = std::env::current_exe().ok().and_then(|exe| {
+        let profile_dir = exe.parent()?.parent()?.parent()?;
+        ["debug", "release"]
+            .iter()
+            .map(|p| profile_dir.join(p).join("xtask"))
+            .find(|p| p.is_file())
+    });
+    match xtask {
+        Some(xtask) => {
+            for args in [&["codegen"][..], &["codegen", "--check"][..]] {
+                let took = measure(if quick { 1 } else { 5 }, || async {
+                    let status = std::process::Command::new(&xtask)
+                        .args(args)
+                        .output()
+                        .expect("xtask")
+                        .status;
+                    assert!(status.success(), "xtask {args:?} failed");
+                })
+                .await;
+                row(
+                    &format!("cargo xtask {} (both specs, median)", args.join(" ")),
+                    &format!("{:.0} ms", ms(took)),
+                );
+            }
+        }
+        None => row(
+            "cargo xtask codegen",
+            "skipped: build it first (`cargo build -p xtask`)",
+        ),
+    }
+}
+
+fn row(name: &str, value: &str) {
+    println!("| {name} | {value} |");
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
