@@ -87,7 +87,10 @@ fn generate_tokens(spec: &str, doc: &OpenAPI) -> Result<proc_macro2::TokenStream
         .with_inner_type(quote!(crate::Hooks))
         .with_hooks(HooksMode::Expected)
         .with_derive("schemars::JsonSchema")
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Maps in key order: a record serializes the same way every time (snapshots, `--json`),
+        // and the few-key maps vendors send (Looker's `can`) decode cheaper than into a HashMap.
+        .with_map_type("::std::collections::BTreeMap");
     let mut generator = Generator::new(&settings);
     // progenitor asserts on documents it cannot take; turn a panic into a one-line error and keep
     // the default hook from printing a backtrace.

@@ -3,6 +3,9 @@
 //! `cargo bench -p integrations-bench` (full) or `BENCH_QUICK=1 cargo bench -p integrations-bench`
 //! (a few iterations, as CI runs it). Prints a Markdown table; figures are recorded in
 //! BENCHMARKS.md, not asserted.
+//!
+//! Words after `--` pick sections by name (`list`, `get`, `login`, `codegen`), for profiling one
+//! of them: `cargo bench -p integrations-bench -- list`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
@@ -146,9 +149,15 @@ async fn main() {
     } else {
         &[1_000, 10_000]
     };
+    // cargo passes `--bench`; any other word names a section to run.
+    let sections: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run = |section: &str| sections.is_empty() || sections.iter().any(|s| s == section);
     println!("| measure | value |\n|---|---|");
 
-    for &n in sizes {
+    for &n in sizes.iter().filter(|_| run("list")) {
         let fake = FakeServers::start_with(LookerSeed::synthetic(n), TorqSeed::synthetic(n))
             .await
             .expect("fakes");
@@ -237,7 +246,19 @@ async fn main() {
         drop(kept);
     }
 
-    // get throughput over one client, and the TCP connections it opened.
+    if run("get") {
+        get_throughput(quick).await;
+    }
+    if run("login") {
+        expired_token().await;
+    }
+    if run("codegen") {
+        codegen(quick).await;
+    }
+}
+
+/// get throughput over one client, and the TCP connections it opened.
+async fn get_throughput(quick: bool) {
     let fake = FakeServers::start().await.expect("fakes");
     let provider = Arc::new(looker(&fake));
     let ids: Vec<_> = provider
@@ -275,8 +296,10 @@ async fn main() {
             ),
         );
     }
+}
 
-    // 1,000 concurrent calls starting with an expired token.
+/// 1,000 concurrent calls starting with an expired token: logins, and time to all done.
+async fn expired_token() {
     for (vendor, calls) in [("Looker", 1_000usize), ("Torq", 1_000)] {
         let fake = FakeServers::start().await.expect("fakes");
         let provider: Arc<dyn IntegrationProvider> = if vendor == "Looker" {
@@ -312,8 +335,10 @@ async fn main() {
             &format!("{}, {:.0} ms", control.logins(), ms(start.elapsed())),
         );
     }
+}
 
-    // Codegen wall time, with the xtask binary built beside this bench.
+/// Codegen wall time, with the xtask binary built beside this bench.
+async fn codegen(quick: bool) {
     let xtask = std::env::current_exe().ok().and_then(|exe| {
         let profile_dir = exe.parent()?.parent()?.parent()?;
         ["debug", "release"]

@@ -183,7 +183,7 @@ mod tests {
                 created_at: None,
                 last_used_at: None,
                 parameters: vec![],
-                raw: serde_json::json!({"id": "4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb"}),
+                raw: serde_json::json!({"id": "4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb"}).into(),
             },
         };
         let json = serde_json::to_value(&doc).unwrap();

@@ -33,9 +33,15 @@ pub async fn list_returns_integrations_of_this_vendor(provider: &dyn Integration
             "{name}: {}",
             integration.id
         );
+        assert_eq!(
+            integration.raw.vendor(),
+            Some(provider.vendor()),
+            "{name}: {} has no raw record of its vendor",
+            integration.id
+        );
         assert!(
-            integration.raw.is_object(),
-            "{name}: {} has no raw record",
+            integration.raw.to_value().is_object(),
+            "{name}: {}'s raw record is not an object",
             integration.id
         );
         let reparsed: IntegrationId = integration

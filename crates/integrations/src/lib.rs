@@ -41,6 +41,7 @@ mod fanout;
 mod looker;
 mod model;
 mod provider;
+mod raw;
 mod torq;
 
 pub use client::retry::RetryConfig;
@@ -52,4 +53,10 @@ pub use model::{
     ValueChange, Vendor,
 };
 pub use provider::{Capabilities, IntegrationProvider};
+pub use raw::RawRecord;
 pub use torq::{TorqConfig, TorqConfigKey, TorqProvider, TorqRegion};
+
+/// The generated Looker client, whose types [`RawRecord::Looker`] holds.
+pub use looker_api;
+/// The generated Torq client, whose types [`RawRecord::Torq`] holds.
+pub use torq_api;

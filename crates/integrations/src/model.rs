@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::raw::RawRecord;
 
 /// A platform that hosts integrations.
 #[derive(
@@ -190,8 +191,8 @@ pub struct Integration {
     pub last_used_at: Option<DateTime<Utc>>,
     /// Its settings (Looker params); empty for vendors without them.
     pub parameters: Vec<Parameter>,
-    /// The vendor's full record, every member it sent included.
-    pub raw: serde_json::Value,
+    /// The vendor's full record, every member it sent included (sensitive values excepted).
+    pub raw: RawRecord,
 }
 
 /// One setting of an integration.
@@ -424,7 +425,7 @@ mod tests {
                 user_attribute: None,
                 per_user: false,
             }],
-            raw: serde_json::json!({"id": "1::slack", "new_field": [1, 2]}),
+            raw: serde_json::json!({"id": "1::slack", "new_field": [1, 2]}).into(),
         };
         let json = serde_json::to_string(&integration).unwrap();
         assert_eq!(

@@ -83,7 +83,13 @@ async fn set_clear_and_leave_reach_the_wire_as_looker_expects() {
         .unwrap();
     assert_eq!(returned.value, None, "a sensitive value never comes back");
     assert!(returned.has_value);
-    assert!(!updated.raw.to_string().contains("new-s3cret-value"));
+    assert!(
+        !updated
+            .raw
+            .to_value()
+            .to_string()
+            .contains("new-s3cret-value")
+    );
 }
 
 #[tokio::test]

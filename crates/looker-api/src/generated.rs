@@ -87,9 +87,9 @@ pub mod types {
         ///What the calling user may do with this integration, by operation name.
         #[serde(
             default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
-        pub can: ::std::collections::HashMap<::std::string::String, bool>,
+        pub can: ::std::collections::BTreeMap<::std::string::String, bool>,
         ///Whether the integration uses delegate OAuth, federating an installation scope (an org, group or team) with Looker.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delegate_oauth: ::std::option::Option<bool>,

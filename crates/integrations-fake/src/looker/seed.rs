@@ -2,7 +2,7 @@
 //! realistic instance ([`LookerSeed::demo`]) or any number of generated ones
 //! ([`LookerSeed::synthetic`]).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use looker_api::types::{Integration, IntegrationParam, IntegrationRequiredField};
 use serde_json::Map;
@@ -60,7 +60,7 @@ impl LookerSeed {
 /// fields, so that a change of the spec is met here.
 pub(crate) fn blank_integration() -> Integration {
     Integration {
-        can: HashMap::new(),
+        can: BTreeMap::new(),
         delegate_oauth: None,
         description: None,
         enabled: None,
@@ -168,7 +168,7 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn can() -> HashMap<String, bool> {
+fn can() -> BTreeMap<String, bool> {
     ["show", "index", "update", "test"]
         .into_iter()
         .map(|op| (op.to_owned(), true))

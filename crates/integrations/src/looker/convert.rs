@@ -5,53 +5,48 @@ use looker_api::types;
 use crate::client::errors::ErrorBody;
 use crate::error::{FieldError, Result};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, Parameter, TestOutcome, Vendor};
+use crate::raw::RawRecord;
 
-/// A Looker integration in the facade's model. Looker's full record is kept in `raw`.
-pub(crate) fn integration(record: types::Integration) -> Result<Integration> {
-    let mut raw = serde_json::to_value(&record).unwrap_or_default();
-    scrub_sensitive_values(&mut raw);
+/// A Looker integration in the facade's model. Looker's full record is kept in `raw`, as
+/// decoded: no second pass over it (BENCHMARKS.md).
+pub(crate) fn integration(mut record: types::Integration) -> Result<Integration> {
     let vendor_id = record.id.clone().unwrap_or_default();
+    let parameters = record.params.iter().map(parameter).collect();
+    scrub_sensitive_values(&mut record);
     Ok(Integration {
         id: IntegrationId::new(Vendor::Looker, vendor_id.clone())?,
         name: record.label.clone().unwrap_or(vendor_id),
-        description: record.description,
+        description: record.description.clone(),
         enabled: record.enabled,
-        kind: record.integration_hub_id,
+        kind: record.integration_hub_id.clone(),
         created_at: None,
         last_used_at: None,
-        parameters: record.params.into_iter().map(parameter).collect(),
-        raw,
+        parameters,
+        raw: RawRecord::Looker(Box::new(record)),
     })
 }
 
 /// Looker never sends a sensitive value; should a server do so anyway, it is dropped here so it
 /// cannot reach `Debug` output, logs or `--json` through the raw record.
-fn scrub_sensitive_values(raw: &mut serde_json::Value) {
-    let Some(params) = raw.get_mut("params").and_then(|p| p.as_array_mut()) else {
-        return;
-    };
-    for param in params {
-        let sensitive = param
-            .get("sensitive")
-            .and_then(|s| s.as_bool())
-            .unwrap_or(true);
-        if sensitive && let Some(value) = param.get_mut("value") {
-            *value = serde_json::Value::Null;
+fn scrub_sensitive_values(record: &mut types::Integration) {
+    for param in &mut record.params {
+        if param.sensitive.unwrap_or(true) {
+            param.value = None;
         }
     }
 }
 
-fn parameter(p: types::IntegrationParam) -> Parameter {
+fn parameter(p: &types::IntegrationParam) -> Parameter {
     // Looker: `sensitive` defaults to true and `required` to false when absent.
     let sensitive = p.sensitive.unwrap_or(true);
     Parameter {
-        name: p.name.unwrap_or_default(),
-        label: p.label,
+        name: p.name.clone().unwrap_or_default(),
+        label: p.label.clone(),
         required: p.required.unwrap_or(false),
         sensitive,
         has_value: p.has_value.unwrap_or(p.value.is_some()),
-        value: if sensitive { None } else { p.value },
-        user_attribute: p.user_attribute_name,
+        value: if sensitive { None } else { p.value.clone() },
+        user_attribute: p.user_attribute_name.clone(),
         per_user: p.per_user.unwrap_or(false),
     }
 }
@@ -147,8 +142,10 @@ mod tests {
         }))
         .unwrap();
         let model = integration(record).unwrap();
-        assert!(!model.raw.to_string().contains("leaked"), "{}", model.raw);
-        let p = parameter(p);
+        let raw = model.raw.to_value().to_string();
+        assert!(!raw.contains("leaked"), "{raw}");
+        assert!(!format!("{:?}", model.raw).contains("leaked"));
+        let p = parameter(&p);
         assert!(p.sensitive, "absent `sensitive` means sensitive");
         assert_eq!(p.value, None);
         assert!(p.has_value);

@@ -4,11 +4,11 @@ use torq_api::types;
 
 use crate::client::errors::ErrorBody;
 use crate::model::{Integration, IntegrationId, Vendor};
+use crate::raw::RawRecord;
 
 /// A Torq integration in the facade's model, or `None` when it has neither id nor name to be
 /// addressed by. Torq's full record is kept in `raw`.
 pub(crate) fn integration(record: types::V1alphaIntegration) -> Option<Integration> {
-    let raw = serde_json::to_value(&record).unwrap_or_default();
     let vendor_id = record
         .id
         .map(|id| id.to_string())
@@ -17,16 +17,17 @@ pub(crate) fn integration(record: types::V1alphaIntegration) -> Option<Integrati
     Some(Integration {
         name: record
             .display_name
-            .or(record.name)
+            .clone()
+            .or_else(|| record.name.clone())
             .unwrap_or_else(|| id.vendor_id().to_owned()),
         id,
         description: None,
         enabled: None,
-        kind: record.type_id,
+        kind: record.type_id.clone(),
         created_at: record.created_at,
         last_used_at: record.last_used_at,
         parameters: Vec::new(),
-        raw,
+        raw: RawRecord::Torq(Box::new(record)),
     })
 }
 
@@ -56,8 +57,13 @@ mod tests {
         assert_eq!(model.name, "My Integration");
         assert_eq!(model.kind.as_deref(), Some("webhook"));
         assert_eq!(model.enabled, None);
-        assert_eq!(model.raw["labels"], serde_json::json!(["new"]));
-        assert_eq!(model.raw["sharing_data"]["direction"], "incoming");
+        let raw = model.raw.to_value();
+        assert_eq!(raw["labels"], serde_json::json!(["new"]));
+        assert_eq!(raw["sharing_data"]["direction"], "incoming");
+        assert_eq!(
+            model.raw.torq().unwrap().type_id.as_deref(),
+            Some("webhook")
+        );
     }
 
     #[test]
