@@ -8,41 +8,98 @@
 //! of them: `cargo bench -p integrations-bench -- list`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use integrations::{
     IntegrationProvider, ListFilter, LookerConfig, LookerProvider, TorqConfig, TorqProvider,
+    looker_api, torq_api,
 };
 use integrations_fake::{FakeServers, LookerSeed, TorqSeed};
 use serde::Deserialize;
 
-/// Counts live and peak heap bytes, for the memory figure.
+/// Counts live and peak heap bytes allocated on the bench's own threads (the client side); the
+/// fake servers run on a runtime of their own, whose threads are not counted.
 struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+thread_local! {
+    static COUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn counted() -> bool {
+    COUNTED.try_with(Cell::get).unwrap_or(false)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        if !p.is_null() && counted() {
+            let size = layout.size() as isize;
+            let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
             PEAK.fetch_max(live, Ordering::Relaxed);
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        if counted() {
+            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
     }
 }
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// The minimal struct a hand-written client would decode into.
+/// The fake servers, on a runtime of their own so that their work and heap are not the client's.
+struct Servers {
+    fake: FakeServers,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Servers {
+    fn start(looker: LookerSeed, torq: TorqSeed) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("fake-server")
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        let fake = std::thread::scope(|scope| {
+            scope
+                .spawn(|| runtime.block_on(FakeServers::start_with(looker, torq)))
+                .join()
+                .expect("server start-up")
+                .expect("fakes")
+        });
+        Self {
+            fake,
+            runtime: Some(runtime),
+        }
+    }
+}
+
+impl std::ops::Deref for Servers {
+    type Target = FakeServers;
+    fn deref(&self) -> &FakeServers {
+        &self.fake
+    }
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// The minimal structs a hand-written client would decode into.
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct MinimalLooker {
@@ -52,7 +109,7 @@ struct MinimalLooker {
 }
 
 #[derive(Deserialize)]
-struct TorqList {
+struct MinimalTorqList {
     integrations: Vec<MinimalTorq>,
 }
 
@@ -140,8 +197,19 @@ async fn torq_baseline(http: &reqwest::Client, fake: &FakeServers) -> String {
     token.access_token
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // The client side: this thread and the runtime's workers are the ones whose heap is counted.
+    COUNTED.set(true);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .on_thread_start(|| COUNTED.set(true))
+        .build()
+        .expect("bench runtime")
+        .block_on(run());
+}
+
+async fn run() {
     let quick = std::env::var_os("BENCH_QUICK").is_some();
     let iterations = if quick { 3 } else { 21 };
     let sizes: &[usize] = if quick {
@@ -158,92 +226,44 @@ async fn main() {
     println!("| measure | value |\n|---|---|");
 
     for &n in sizes.iter().filter(|_| run("list")) {
-        let fake = FakeServers::start_with(LookerSeed::synthetic(n), TorqSeed::synthetic(n))
-            .await
-            .expect("fakes");
+        let fake = Servers::start(LookerSeed::synthetic(n), TorqSeed::synthetic(n));
         let http = reqwest::Client::new();
 
-        let provider = looker(&fake);
-        let facade = measure(iterations, || async {
-            assert_eq!(
-                provider.list(&ListFilter::all()).await.expect("list").len(),
-                n
-            );
-        })
-        .await;
         let token = looker_baseline(&http, &fake).await;
-        let url = format!("{}/integrations", fake.looker.api_url());
-        let baseline = measure(iterations, || async {
-            let body = http
-                .get(&url)
-                .header("authorization", format!("token {token}"))
-                .send()
-                .await
-                .expect("get")
-                .bytes()
-                .await
-                .expect("body");
-            let list: Vec<MinimalLooker> = serde_json::from_slice(&body).expect("decode");
-            assert_eq!(list.len(), n);
-        })
-        .await;
-        row(
-            &format!("Looker list {n}: facade / baseline (median ms)"),
-            &format!(
-                "{:.1} / {:.1} = **{:.2}**",
-                ms(facade),
-                ms(baseline),
-                ratio(facade, baseline)
-            ),
-        );
+        let request = http
+            .get(format!("{}/integrations", fake.looker.api_url()))
+            .header("authorization", format!("token {token}"));
+        let looker = looker(&fake);
+        let case = ListCase {
+            vendor: "Looker",
+            n,
+            iterations,
+            provider: &looker,
+            request,
+            minimal: |body| decode::<Vec<MinimalLooker>>(body).len(),
+            typed: |body| decode::<Vec<looker_api::types::Integration>>(body).len(),
+        };
+        case.run().await;
 
-        let provider = torq(&fake);
-        let facade = measure(iterations, || async {
-            assert_eq!(
-                provider.list(&ListFilter::all()).await.expect("list").len(),
-                n
-            );
-        })
-        .await;
         let token = torq_baseline(&http, &fake).await;
-        let url = format!("{}/v1alpha/integrations", fake.torq.base_url());
-        let baseline = measure(iterations, || async {
-            let body = http
-                .get(&url)
-                .bearer_auth(&token)
-                .send()
-                .await
-                .expect("get")
-                .bytes()
-                .await
-                .expect("body");
-            let list: TorqList = serde_json::from_slice(&body).expect("decode");
-            assert_eq!(list.integrations.len(), n);
-        })
-        .await;
-        row(
-            &format!("Torq list {n}: facade / baseline (median ms)"),
-            &format!(
-                "{:.1} / {:.1} = **{:.2}**",
-                ms(facade),
-                ms(baseline),
-                ratio(facade, baseline)
-            ),
-        );
-
-        // Peak heap while the facade lists n integrations (the model kept, as a caller would).
-        let provider = looker(&fake);
-        provider.list(&ListFilter::all()).await.expect("warm-up");
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
-        let kept = provider.list(&ListFilter::all()).await.expect("list");
-        let peak = PEAK.load(Ordering::Relaxed) - before;
-        let retained = LIVE.load(Ordering::Relaxed).saturating_sub(before);
-        row(
-            &format!("Looker list {n}: peak heap / kept, bytes per integration"),
-            &format!("{} / {}", peak / n, retained / n),
-        );
-        drop(kept);
+        let request = http
+            .get(format!("{}/v1alpha/integrations", fake.torq.base_url()))
+            .bearer_auth(&token);
+        let torq = torq(&fake);
+        let case = ListCase {
+            vendor: "Torq",
+            n,
+            iterations,
+            provider: &torq,
+            request,
+            minimal: |body| decode::<MinimalTorqList>(body).integrations.len(),
+            typed: |body| {
+                decode::<torq_api::types::V1alphaListIntegrationsResponse>(body)
+                    .integrations
+                    .len()
+            },
+        };
+        case.run().await;
     }
 
     if run("get") {
@@ -259,9 +279,8 @@ async fn main() {
 
 /// get throughput over one client, and the TCP connections it opened.
 async fn get_throughput(quick: bool) {
-    let fake = FakeServers::start().await.expect("fakes");
-    let provider = Arc::new(looker(&fake));
-    let ids: Vec<_> = provider
+    let fake = Servers::start(LookerSeed::demo(), TorqSeed::demo());
+    let ids: Vec<_> = looker(&fake)
         .list(&ListFilter::all())
         .await
         .expect("list")
@@ -270,7 +289,10 @@ async fn get_throughput(quick: bool) {
         .collect();
     let per_caller = if quick { 20 } else { 200 };
     for callers in [1usize, 16, 256] {
+        // A new provider each time: its connections, the login's included, are all counted.
         fake.looker.control().reset_counters();
+        let provider = Arc::new(looker(&fake));
+        provider.list(&ListFilter::all()).await.expect("log in");
         let start = Instant::now();
         let tasks: Vec<_> = (0..callers)
             .map(|c| {
@@ -288,7 +310,9 @@ async fn get_throughput(quick: bool) {
         let elapsed = start.elapsed();
         let calls = callers * per_caller;
         row(
-            &format!("get, {callers} concurrent callers: requests/s, TCP connections"),
+            &format!(
+                "get, {callers} concurrent callers: requests/s, TCP connections of the provider"
+            ),
             &format!(
                 "{:.0}, {}",
                 calls as f64 / elapsed.as_secs_f64(),
@@ -301,7 +325,7 @@ async fn get_throughput(quick: bool) {
 /// 1,000 concurrent calls starting with an expired token: logins, and time to all done.
 async fn expired_token() {
     for (vendor, calls) in [("Looker", 1_000usize), ("Torq", 1_000)] {
-        let fake = FakeServers::start().await.expect("fakes");
+        let fake = Servers::start(LookerSeed::demo(), TorqSeed::demo());
         let provider: Arc<dyn IntegrationProvider> = if vendor == "Looker" {
             Arc::new(looker(&fake))
         } else {
@@ -368,6 +392,82 @@ async fn codegen(quick: bool) {
             "cargo xtask codegen",
             "skipped: build it first (`cargo build -p xtask`)",
         ),
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> T {
+    serde_json::from_slice(body).expect("decode")
+}
+
+/// One vendor's `list` of `n` integrations three ways: through the facade; by hand with
+/// `reqwest` + `serde_json` into a minimal struct (the baseline); and by hand into the
+/// generated types (what decoding the vendor's full record costs by itself).
+struct ListCase<'a> {
+    vendor: &'a str,
+    n: usize,
+    iterations: usize,
+    provider: &'a dyn IntegrationProvider,
+    /// The authenticated list request of the hand-written client.
+    request: reqwest::RequestBuilder,
+    /// Decodes the body into the minimal struct; returns how many integrations.
+    minimal: fn(&[u8]) -> usize,
+    /// Decodes the body into the generated types; returns how many integrations.
+    typed: fn(&[u8]) -> usize,
+}
+
+impl ListCase<'_> {
+    async fn run(&self) {
+        let n = self.n;
+        let facade = measure(self.iterations, || async {
+            let listed = self.provider.list(&ListFilter::all()).await.expect("list");
+            assert_eq!(listed.len(), n);
+        })
+        .await;
+        let by_hand = |decode: fn(&[u8]) -> usize| async move {
+            let body = self
+                .request
+                .try_clone()
+                .expect("a request without a streamed body")
+                .send()
+                .await
+                .expect("get")
+                .bytes()
+                .await
+                .expect("body");
+            assert_eq!(decode(&body), n);
+        };
+        let minimal = measure(self.iterations, || by_hand(self.minimal)).await;
+        let typed = measure(self.iterations, || by_hand(self.typed)).await;
+        row(
+            &format!(
+                "{} list {n}: facade / baseline / baseline into the generated types (median ms)",
+                self.vendor
+            ),
+            &format!(
+                "{:.1} / {:.1} / {:.1}: facade÷baseline **{:.2}**, facade÷typed {:.2}",
+                ms(facade),
+                ms(minimal),
+                ms(typed),
+                ratio(facade, minimal),
+                ratio(facade, typed)
+            ),
+        );
+
+        // Peak heap of the client while the facade lists n integrations, and what the returned
+        // model keeps.
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let kept = self.provider.list(&ListFilter::all()).await.expect("list");
+        let peak = PEAK.load(Ordering::Relaxed) - before;
+        let retained = LIVE.load(Ordering::Relaxed) - before;
+        row(
+            &format!(
+                "{} list {n}: client peak heap / kept, bytes per integration",
+                self.vendor
+            ),
+            &format!("{} / {}", peak / n as isize, retained / n as isize),
+        );
+        drop(kept);
     }
 }
 

@@ -3,7 +3,8 @@
 //! Users depend on this crate only. It wraps the clients that `cargo xtask codegen` generates
 //! from the vendors' OpenAPI documents (`looker-api`, `torq-api`) and adds what a caller should not
 //! have to write: logins and token renewal (one login in flight however many calls wait),
-//! retries with back-off that respect what each method allows, one error type, configuration as
+//! retries with back-off that respect what each method allows, a bound on the requests in
+//! flight (so a burst of callers shares a few pooled connections), one error type, configuration as
 //! the vendors' own SDKs read it, secrets that never reach `Debug` or logs, and a tracing span
 //! per call (`integrations.call`: vendor, operation, status, attempts, latency).
 //!

@@ -22,7 +22,13 @@ async fn concurrently(provider: Arc<dyn IntegrationProvider>, calls: usize) {
 #[tokio::test]
 async fn looker_200_concurrent_calls_log_in_once_and_once_more_after_expiry() {
     let fake = FakeServers::start().await.unwrap();
-    let provider = Arc::new(common::looker(&fake.looker));
+    // All 200 in flight at once, so that every one of them meets the expired token below.
+    let provider = Arc::new(
+        common::looker_config(&fake.looker)
+            .with_max_in_flight(200)
+            .build()
+            .unwrap(),
+    );
     concurrently(provider.clone(), 200).await;
     assert_eq!(fake.looker.control().logins(), 1);
     assert_eq!(fake.looker.control().requests("all_integrations"), 200);
@@ -42,7 +48,12 @@ async fn looker_200_concurrent_calls_log_in_once_and_once_more_after_expiry() {
 #[tokio::test]
 async fn torq_200_concurrent_calls_log_in_once_and_once_more_after_a_302() {
     let fake = FakeServers::start().await.unwrap();
-    let provider = Arc::new(common::torq(&fake.torq));
+    let provider = Arc::new(
+        common::torq_config(&fake.torq)
+            .with_max_in_flight(200)
+            .build()
+            .unwrap(),
+    );
     concurrently(provider.clone(), 200).await;
     assert_eq!(fake.torq.control().logins(), 1);
 

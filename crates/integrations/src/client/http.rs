@@ -14,11 +14,28 @@ pub(crate) struct HttpSettings {
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub verify_tls: bool,
+    /// Requests sent at once (see `client::limit`).
+    pub max_in_flight: usize,
+}
+
+impl HttpSettings {
+    /// Refuses settings that cannot work, naming the setting.
+    pub(crate) fn check(&self, vendor: Vendor) -> Result<()> {
+        if self.max_in_flight == 0 {
+            return Err(Error::Config {
+                vendor,
+                setting: "max_in_flight".into(),
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A client with the provider's timeouts, rustls, no redirects followed (Torq's 302 means an
 /// expired token; and a redirect must never carry credentials elsewhere).
 pub(crate) fn client(vendor: Vendor, settings: &HttpSettings) -> Result<reqwest::Client> {
+    settings.check(vendor)?;
     reqwest::Client::builder()
         .user_agent(concat!("integrations-rs/", env!("CARGO_PKG_VERSION")))
         .timeout(settings.timeout)

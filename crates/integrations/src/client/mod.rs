@@ -3,6 +3,7 @@
 
 pub(crate) mod errors;
 pub(crate) mod http;
+pub(crate) mod limit;
 pub(crate) mod pace;
 pub mod retry;
 pub(crate) mod token;
@@ -16,7 +17,8 @@ pub(crate) fn utf8_vars() -> impl Iterator<Item = (String, String)> {
 
 /// The setters both vendors' configurations share: credentials, timeouts, retries, token
 /// renewal and the provider's name. Expands inside `impl <Config>`; the struct has fields
-/// `client_id`, `client_secret`, `timeout`, `connect_timeout`, `retry`, `refresh_margin`, `name`.
+/// `client_id`, `client_secret`, `timeout`, `connect_timeout`, `max_in_flight`, `retry`,
+/// `refresh_margin`, `name`.
 macro_rules! builder_setters {
     (timeout = $timeout:literal, refresh_margin = $margin:literal, name = $name:literal) => {
         /// The API key's client id.
@@ -42,6 +44,14 @@ macro_rules! builder_setters {
         /// Time allowed to connect (default 10 s).
         pub fn with_connect_timeout(mut self, timeout: std::time::Duration) -> Self {
             self.connect_timeout = timeout;
+            self
+        }
+
+        /// How many requests the provider sends at once (default 32); more callers wait for a
+        /// slot. Each request in flight holds one connection, so this also bounds the
+        /// connections opened to the vendor. Zero is refused by `build`.
+        pub fn with_max_in_flight(mut self, max: usize) -> Self {
+            self.max_in_flight = max;
             self
         }
 

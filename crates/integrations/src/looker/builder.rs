@@ -4,10 +4,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::LookerProvider;
 use crate::client::http::{HttpSettings, parse_url};
+use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
 use crate::client::retry::RetryConfig;
 use crate::client::utf8_vars;
 use crate::error::{Error, Result};
@@ -87,6 +88,7 @@ pub struct LookerConfig {
     verify_ssl: bool,
     timeout: Duration,
     connect_timeout: Duration,
+    max_in_flight: usize,
     retry: RetryConfig,
     refresh_margin: Duration,
     /// Where each setting came from, for errors: `LOOKERSDK_BASE_URL` or `looker.ini [Looker] base_url`.
@@ -103,6 +105,7 @@ impl Default for LookerConfig {
             verify_ssl: true,
             timeout: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(10),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             retry: RetryConfig::default(),
             refresh_margin: Duration::from_secs(10),
             origin: Default::default(),
@@ -250,10 +253,12 @@ impl LookerConfig {
         let client_secret = self
             .client_secret
             .clone()
+            .filter(|s| !s.expose_secret().is_empty())
             .ok_or_else(|| missing(LookerConfigKey::ClientSecret))?;
         let http = HttpSettings {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
+            max_in_flight: self.max_in_flight,
             verify_tls: self.verify_ssl,
         };
         let name = self

@@ -19,6 +19,7 @@ pub use builder::{LookerConfig, LookerConfigKey};
 
 use crate::client::errors::{Call, map_error};
 use crate::client::http::{self, HttpSettings};
+use crate::client::limit::InFlight;
 use crate::client::retry::RetryConfig;
 use crate::client::token::{Grant, Login, TokenCache};
 use crate::client::transport::{Auth, Scheme, VendorTransport};
@@ -32,6 +33,7 @@ pub struct LookerProvider {
     name: String,
     api: looker_api::Client,
     auth: Arc<TokenCache>,
+    in_flight: InFlight,
 }
 
 /// Logs in with the API key.
@@ -112,7 +114,12 @@ impl LookerProvider {
             http,
             looker_api::Hooks::new(Arc::new(transport)),
         );
-        Ok(Self { name, api, auth })
+        Ok(Self {
+            name,
+            api,
+            auth,
+            in_flight: InFlight::new(settings.max_in_flight),
+        })
     }
 
     /// Ends the session: Looker invalidates the current token. The next call logs in again.
@@ -171,14 +178,13 @@ impl IntegrationProvider for LookerProvider {
 
     async fn list(&self, filter: &ListFilter) -> Result<Vec<Integration>> {
         self.auth.get().await?;
-        let records = match self
-            .api
-            .all_integrations(None, filter.kind.as_deref())
-            .await
-        {
-            Ok(records) => records.into_inner(),
-            Err(e) => return Err(map_error(Self::call(Operation::List, None), e).await),
-        };
+        let records = self
+            .in_flight
+            .call(
+                Self::call(Operation::List, None),
+                self.api.all_integrations(None, filter.kind.as_deref()),
+            )
+            .await?;
         let mut out = Vec::with_capacity(records.len());
         for record in records {
             match convert::integration(record) {
@@ -194,28 +200,40 @@ impl IntegrationProvider for LookerProvider {
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Looker, id)?;
         self.auth.get().await?;
-        match self.api.integration(vendor_id, None).await {
-            Ok(record) => convert::integration(record.into_inner()),
-            Err(e) => Err(map_error(Self::call(Operation::Get, Some(vendor_id)), e).await),
-        }
+        let record = self
+            .in_flight
+            .call(
+                Self::call(Operation::Get, Some(vendor_id)),
+                self.api.integration(vendor_id, None),
+            )
+            .await?;
+        convert::integration(record)
     }
 
     async fn update(&self, id: &IntegrationId, patch: &IntegrationPatch) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Looker, id)?;
         self.auth.get().await?;
         let body = convert::write_model(patch);
-        match self.api.update_integration(vendor_id, None, &body).await {
-            Ok(record) => convert::integration(record.into_inner()),
-            Err(e) => Err(map_error(Self::call(Operation::Update, Some(vendor_id)), e).await),
-        }
+        let record = self
+            .in_flight
+            .call(
+                Self::call(Operation::Update, Some(vendor_id)),
+                self.api.update_integration(vendor_id, None, &body),
+            )
+            .await?;
+        convert::integration(record)
     }
 
     async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {
         let vendor_id = own_id(Vendor::Looker, id)?;
         self.auth.get().await?;
-        match self.api.test_integration(vendor_id).await {
-            Ok(result) => Ok(convert::test_outcome(result.into_inner())),
-            Err(e) => Err(map_error(Self::call(Operation::Test, Some(vendor_id)), e).await),
-        }
+        let result = self
+            .in_flight
+            .call(
+                Self::call(Operation::Test, Some(vendor_id)),
+                self.api.test_integration(vendor_id),
+            )
+            .await?;
+        Ok(convert::test_outcome(result))
     }
 }

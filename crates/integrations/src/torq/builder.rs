@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::TorqProvider;
 use crate::client::http::{HttpSettings, parse_url};
+use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
 use crate::client::retry::RetryConfig;
 use crate::client::utf8_vars;
 use crate::error::{Error, Result};
@@ -102,6 +103,7 @@ pub struct TorqConfig {
     client_secret: Option<Arc<SecretString>>,
     timeout: Duration,
     connect_timeout: Duration,
+    max_in_flight: usize,
     retry: RetryConfig,
     refresh_margin: Duration,
     requests_per_second: u32,
@@ -118,6 +120,7 @@ impl Default for TorqConfig {
             client_secret: None,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             retry: RetryConfig::default(),
             refresh_margin: Duration::from_secs(30),
             requests_per_second: 45,
@@ -247,10 +250,12 @@ impl TorqConfig {
         let client_secret = self
             .client_secret
             .clone()
+            .filter(|s| !s.expose_secret().is_empty())
             .ok_or_else(|| missing(TorqConfigKey::ClientSecret))?;
         let http = HttpSettings {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
+            max_in_flight: self.max_in_flight,
             verify_tls: true,
         };
         let name = self

@@ -21,6 +21,7 @@ pub use builder::{TorqConfig, TorqConfigKey, TorqRegion};
 
 use crate::client::errors::{Call, map_error};
 use crate::client::http::{self, HttpSettings};
+use crate::client::limit::InFlight;
 use crate::client::pace::Pacer;
 use crate::client::retry::RetryConfig;
 use crate::client::token::{Grant, Login, TokenCache};
@@ -35,6 +36,7 @@ pub struct TorqProvider {
     name: String,
     api: torq_api::Client,
     auth: Arc<TokenCache>,
+    in_flight: InFlight,
 }
 
 /// Exchanges the API key for a bearer token.
@@ -111,7 +113,12 @@ impl TorqProvider {
             http,
             torq_api::Hooks::new(Arc::new(transport)),
         );
-        Ok(Self { name, api, auth })
+        Ok(Self {
+            name,
+            api,
+            auth,
+            in_flight: InFlight::new(settings.max_in_flight),
+        })
     }
 
     /// How many tokens this provider obtained (for tests and benchmarks).
@@ -130,10 +137,11 @@ impl TorqProvider {
             operation,
             id: None,
         };
-        let records = match self.api.list_integrations(kind).await {
-            Ok(list) => list.into_inner().integrations,
-            Err(e) => return Err(map_error(call, e).await),
-        };
+        let records = self
+            .in_flight
+            .call(call, self.api.list_integrations(kind))
+            .await?
+            .integrations;
         let total = records.len();
         let out: Vec<Integration> = records
             .into_iter()
