@@ -146,6 +146,12 @@ where
     median(samples)
 }
 
+async fn timed(f: impl std::future::Future<Output = ()>) -> Duration {
+    let start = Instant::now();
+    f.await;
+    start.elapsed()
+}
+
 fn looker(fake: &FakeServers) -> LookerProvider {
     LookerConfig::new()
         .with_base_url(fake.looker.base_url())
@@ -311,7 +317,8 @@ async fn get_throughput(quick: bool) {
         let calls = callers * per_caller;
         row(
             &format!(
-                "get, {callers} concurrent callers: requests/s, TCP connections of the provider"
+                "get, {callers} concurrent caller{}: requests/s, TCP connections of the provider",
+                if callers == 1 { "" } else { "s" }
             ),
             &format!(
                 "{:.0}, {}",
@@ -418,11 +425,10 @@ struct ListCase<'a> {
 impl ListCase<'_> {
     async fn run(&self) {
         let n = self.n;
-        let facade = measure(self.iterations, || async {
+        let facade = || async {
             let listed = self.provider.list(&ListFilter::all()).await.expect("list");
             assert_eq!(listed.len(), n);
-        })
-        .await;
+        };
         let by_hand = |decode: fn(&[u8]) -> usize| async move {
             let body = self
                 .request
@@ -436,11 +442,26 @@ impl ListCase<'_> {
                 .expect("body");
             assert_eq!(decode(&body), n);
         };
-        let minimal = measure(self.iterations, || by_hand(self.minimal)).await;
-        let typed = measure(self.iterations, || by_hand(self.typed)).await;
+        // The three in turn within each round, so that a drift of the machine (another
+        // process, the heap's state) weighs on all three alike.
+        let mut samples = [vec![], vec![], vec![]];
+        for round in 0..=self.iterations {
+            let took = [
+                timed(facade()).await,
+                timed(by_hand(self.minimal)).await,
+                timed(by_hand(self.typed)).await,
+            ];
+            // Round 0 warms up.
+            if round > 0 {
+                for (samples, took) in samples.iter_mut().zip(took) {
+                    samples.push(took);
+                }
+            }
+        }
+        let [facade, minimal, typed] = samples.map(median);
         row(
             &format!(
-                "{} list {n}: facade / baseline / baseline into the generated types (median ms)",
+                "{} list {n}: facade / baseline / into the generated types (median ms)",
                 self.vendor
             ),
             &format!(

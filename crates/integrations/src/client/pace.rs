@@ -29,13 +29,30 @@ impl Pacer {
             *next = Some(slot + self.interval);
             slot
         };
-        tokio::time::sleep_until(slot).await;
+        // A slot that is now goes at once: tokio's timer would round even a past deadline up
+        // to its next millisecond tick.
+        if slot > Instant::now() {
+            tokio::time::sleep_until(slot).await;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_start_within_the_budget_does_not_wait_for_the_timer() {
+        use std::future::Future;
+        use std::task::{Context, Poll, Waker};
+
+        let pacer = Pacer::per_second(50);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut first = std::pin::pin!(pacer.wait());
+        assert_eq!(first.as_mut().poll(&mut cx), Poll::Ready(()));
+        let mut second = std::pin::pin!(pacer.wait());
+        assert_eq!(second.as_mut().poll(&mut cx), Poll::Pending, "20 ms later");
+    }
 
     #[tokio::test(start_paused = true)]
     async fn starts_are_spaced_by_the_interval() {

@@ -40,6 +40,9 @@ pub struct LookerProvider {
 #[derive(Debug)]
 struct LookerLogin {
     client: looker_api::Client,
+    /// Logins are single-flight already; the slot hands the connection back to the pool
+    /// before the calls that waited for the token go.
+    slot: InFlight,
     client_id: String,
     client_secret: Arc<SecretString>,
 }
@@ -56,10 +59,7 @@ impl Login for LookerLogin {
             operation: Operation::Login,
             id: None,
         };
-        let token = match self.client.login(&body).await {
-            Ok(token) => token.into_inner(),
-            Err(e) => return Err(map_error(call, e).await),
-        };
+        let token = self.slot.call(call, self.client.login(&body)).await?;
         let Some(access_token) = token.access_token else {
             return Err(Error::BadResponse {
                 vendor: Vendor::Looker,
@@ -99,6 +99,7 @@ impl LookerProvider {
                 http.clone(),
                 looker_api::Hooks::new(Arc::new(login_transport)),
             ),
+            slot: InFlight::new(1),
             client_id,
             client_secret,
         };

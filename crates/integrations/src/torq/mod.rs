@@ -19,7 +19,7 @@ use torq_api::types;
 
 pub use builder::{TorqConfig, TorqConfigKey, TorqRegion};
 
-use crate::client::errors::{Call, map_error};
+use crate::client::errors::Call;
 use crate::client::http::{self, HttpSettings};
 use crate::client::limit::InFlight;
 use crate::client::pace::Pacer;
@@ -43,6 +43,9 @@ pub struct TorqProvider {
 #[derive(Debug)]
 struct TorqLogin {
     client: torq_api::Client,
+    /// Logins are single-flight already; the slot hands the connection back to the pool
+    /// before the calls that waited for the token go.
+    slot: InFlight,
 }
 
 #[async_trait]
@@ -56,16 +59,14 @@ impl Login for TorqLogin {
             operation: Operation::Login,
             id: None,
         };
-        match self.client.create_token(&body).await {
-            Ok(token) => {
-                let token = token.into_inner();
-                Ok(Grant {
-                    token: SecretString::from(token.access_token),
-                    expires_in: token.expires_in,
-                })
-            }
-            Err(e) => Err(map_error(call, e).await),
-        }
+        let token = self
+            .slot
+            .call(call, self.client.create_token(&body))
+            .await?;
+        Ok(Grant {
+            token: SecretString::from(token.access_token),
+            expires_in: token.expires_in,
+        })
     }
 }
 
@@ -100,6 +101,7 @@ impl TorqProvider {
                 http.clone(),
                 torq_api::Hooks::new(Arc::new(login_transport)),
             ),
+            slot: InFlight::new(1),
         };
         let auth = Arc::new(TokenCache::new(login, refresh_margin));
         let transport = VendorTransport {
