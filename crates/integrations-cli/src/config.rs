@@ -26,7 +26,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use integrations::{LookerConfig, TorqConfig, TorqRegion};
+use integrations::{LookerConfig, LookerConfigKey, TorqConfig, TorqConfigKey, TorqRegion};
 use serde::Deserialize;
 
 use crate::error::CliError;
@@ -179,14 +179,24 @@ impl LookerEntry {
                 }
             }
         }
+        // Errors about a value of this table name the table's key, not LOOKERSDK_*.
+        let origin = |key: &str| format!("config [[looker]] `{}` {key}", self.name);
         if let Some(url) = &self.base_url {
-            config = config.with_base_url(url);
+            config = config
+                .with_base_url(url)
+                .with_origin(LookerConfigKey::BaseUrl, origin("base_url"));
         }
         if let Some(id) = &self.client_id {
-            config = config.with_client_id(id);
+            config = config
+                .with_client_id(id)
+                .with_origin(LookerConfigKey::ClientId, origin("client_id"));
         }
         match secret(&self.client_secret, &self.client_secret_env, env).map_err(err)? {
-            Some(secret) => config = config.with_client_secret(secret),
+            Some(secret) => {
+                config = config
+                    .with_client_secret(secret)
+                    .with_origin(LookerConfigKey::ClientSecret, origin("client_secret"))
+            }
             None if self.ini_file.is_none() => {
                 return Err(err(
                     "`client_secret_env` (or `client_secret`) is missing".into()
@@ -212,22 +222,36 @@ impl TorqEntry {
         let err = |message: String| {
             CliError::Config(format!("config: [[torq]] `{}`: {message}", self.name))
         };
+        // Errors about a value of this table name the table's key, not TORQ_*.
+        let origin = |key: &str| format!("config [[torq]] `{}` {key}", self.name);
         let mut config = TorqConfig::new().with_name(&self.name);
         if let Some(region) = self.region {
             config = config.with_region(region.into());
         }
         if let Some(url) = &self.base_url {
-            config = config.with_base_url(url);
+            config = config
+                .with_base_url(url)
+                .with_origin(TorqConfigKey::BaseUrl, origin("base_url"));
         }
         if let Some(url) = &self.auth_url {
-            config = config.with_auth_url(url);
+            config = config
+                .with_auth_url(url)
+                .with_origin(TorqConfigKey::AuthUrl, origin("auth_url"));
         }
         match &self.client_id {
-            Some(id) => config = config.with_client_id(id),
+            Some(id) => {
+                config = config
+                    .with_client_id(id)
+                    .with_origin(TorqConfigKey::ClientId, origin("client_id"))
+            }
             None => return Err(err("`client_id` is missing".into())),
         }
         match secret(&self.client_secret, &self.client_secret_env, env).map_err(err)? {
-            Some(secret) => config = config.with_client_secret(secret),
+            Some(secret) => {
+                config = config
+                    .with_client_secret(secret)
+                    .with_origin(TorqConfigKey::ClientSecret, origin("client_secret"))
+            }
             None => {
                 return Err(err(
                     "`client_secret_env` (or `client_secret`) is missing".into()

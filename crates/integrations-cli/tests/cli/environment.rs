@@ -199,6 +199,28 @@ fn a_broken_config_file_is_one_line_without_its_values() {
 }
 
 #[test]
+fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.toml");
+    std::fs::write(
+        &path,
+        "[[torq]]\nname = \"soc\"\nbase_url = \"http://torq.example.com\"\nauth_url = \"https://auth.example.com\"\nclient_id = \"id\"\nclient_secret_env = \"SOC_SECRET\"\n",
+    )
+    .unwrap();
+    let run = cli(&["--config", path.to_str().unwrap(), "list"])
+        .env("SOC_SECRET", "s3cret")
+        .run()
+        .code(8);
+    assert!(
+        run.stderr
+            .contains("config [[torq]] `soc` base_url: `http://torq.example.com` uses plain http"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("TORQ_BASE_URL"), "{}", run.stderr);
+}
+
+#[test]
 fn set_param_from_stdin_reaches_the_vendor_and_the_test_then_passes() {
     let fakes = Fakes::start();
     let hubspot = "looker:1::hubspot_contacts";

@@ -212,6 +212,27 @@ impl LookerConfig {
         self
     }
 
+    /// Names where the value of `key` came from, for error messages, when that is not its
+    /// environment variable or `looker.ini` (which are named without this): a tool that reads
+    /// its own configuration file says so.
+    ///
+    /// ```
+    /// use integrations::{Error, LookerConfig, LookerConfigKey};
+    ///
+    /// let error = LookerConfig::new()
+    ///     .with_base_url("http://looker.example.com")
+    ///     .with_origin(LookerConfigKey::BaseUrl, "integrations.toml [[looker]] base_url")
+    ///     .with_client_id("id")
+    ///     .with_client_secret("secret")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(error.to_string().contains("integrations.toml [[looker]] base_url"));
+    /// ```
+    pub fn with_origin(mut self, key: LookerConfigKey, origin: impl Into<String>) -> Self {
+        self.origin[key as usize] = Some(origin.into());
+        self
+    }
+
     fn setting_name(&self, key: LookerConfigKey) -> String {
         self.origin[key as usize]
             .clone()
@@ -228,7 +249,7 @@ impl LookerConfig {
     pub fn build(self) -> Result<LookerProvider> {
         let missing = |key: LookerConfigKey| Error::Config {
             vendor: Vendor::Looker,
-            setting: key.as_ref().to_owned(),
+            setting: self.setting_name(key),
             message: format!(
                 "not set (set {} or `{}` in looker.ini [Looker])",
                 key.as_ref(),

@@ -107,6 +107,8 @@ pub struct TorqConfig {
     retry: RetryConfig,
     refresh_margin: Duration,
     requests_per_second: u32,
+    /// Where each setting came from, for errors, when not its environment variable.
+    origin: [Option<String>; 5],
 }
 
 impl Default for TorqConfig {
@@ -124,6 +126,7 @@ impl Default for TorqConfig {
             retry: RetryConfig::default(),
             refresh_margin: Duration::from_secs(30),
             requests_per_second: 45,
+            origin: Default::default(),
         }
     }
 }
@@ -154,6 +157,8 @@ impl TorqConfig {
             };
             let value: String = value.into();
             let value = value.trim().to_owned();
+            // The variable now holds the value: errors name it.
+            config.origin[key as usize] = None;
             match key {
                 TorqConfigKey::ClientId => config.client_id = Some(value),
                 TorqConfigKey::ClientSecret => {
@@ -211,18 +216,48 @@ impl TorqConfig {
         name = "`torq@<host>`"
     );
 
+    /// Names where the value of `key` came from, for error messages, when that is not its
+    /// environment variable: a tool that reads its own configuration file says so.
+    ///
+    /// ```
+    /// use integrations::{Error, TorqConfig, TorqConfigKey};
+    ///
+    /// let error = TorqConfig::new()
+    ///     .with_base_url("http://torq.example.com")
+    ///     .with_origin(TorqConfigKey::BaseUrl, "integrations.toml [[torq]] base_url")
+    ///     .with_client_id("id")
+    ///     .with_client_secret("secret")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(error.to_string().contains("integrations.toml [[torq]] base_url"));
+    /// ```
+    pub fn with_origin(mut self, key: TorqConfigKey, origin: impl Into<String>) -> Self {
+        self.origin[key as usize] = Some(origin.into());
+        self
+    }
+
+    fn setting_name(&self, key: TorqConfigKey) -> String {
+        self.origin[key as usize]
+            .clone()
+            .unwrap_or_else(|| key.as_ref().to_owned())
+    }
+
     /// Checks the settings and makes the provider. No request is sent until the first call.
     pub fn build(self) -> Result<TorqProvider> {
         let missing = |key: TorqConfigKey| Error::Config {
             vendor: Vendor::Torq,
-            setting: key.as_ref().to_owned(),
+            setting: self.setting_name(key),
             message: "not set".into(),
         };
         let base = self
             .base_url
             .clone()
             .unwrap_or_else(|| self.region.api_url().to_owned());
-        let base_url = parse_url(Vendor::Torq, TorqConfigKey::BaseUrl.as_ref(), &base)?;
+        let base_url = parse_url(
+            Vendor::Torq,
+            &self.setting_name(TorqConfigKey::BaseUrl),
+            &base,
+        )?;
         let auth = match &self.auth_url {
             Some(auth) => auth.clone(),
             None => match [TorqRegion::Us, TorqRegion::Eu]
@@ -234,14 +269,20 @@ impl TorqConfig {
                 None => {
                     return Err(Error::Config {
                         vendor: Vendor::Torq,
-                        setting: TorqConfigKey::AuthUrl.as_ref().to_owned(),
-                        message: "required when TORQ_BASE_URL is not a Torq region's API URL"
-                            .into(),
+                        setting: self.setting_name(TorqConfigKey::AuthUrl),
+                        message: format!(
+                            "required when {} is not a Torq region's API URL",
+                            self.setting_name(TorqConfigKey::BaseUrl)
+                        ),
                     });
                 }
             },
         };
-        let auth_url = parse_url(Vendor::Torq, TorqConfigKey::AuthUrl.as_ref(), &auth)?;
+        let auth_url = parse_url(
+            Vendor::Torq,
+            &self.setting_name(TorqConfigKey::AuthUrl),
+            &auth,
+        )?;
         let client_id = self
             .client_id
             .clone()
