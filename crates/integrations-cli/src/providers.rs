@@ -96,11 +96,16 @@ impl Spec {
     fn apply(self, overrides: &Overrides) -> Self {
         match self {
             Spec::Looker { name, mut config } => {
+                // Errors about a flag's value name the flag.
                 if let Some(url) = &overrides.looker_base_url {
-                    config = config.with_base_url(url);
+                    config = config
+                        .with_base_url(url)
+                        .with_origin(LookerConfigKey::BaseUrl, "--looker-base-url");
                 }
                 if let Some(id) = &overrides.looker_client_id {
-                    config = config.with_client_id(id);
+                    config = config
+                        .with_client_id(id)
+                        .with_origin(LookerConfigKey::ClientId, "--looker-client-id");
                 }
                 if let Some(timeout) = overrides.timeout {
                     config = config.with_timeout(timeout);
@@ -112,13 +117,19 @@ impl Spec {
                     config = config.with_region(region);
                 }
                 if let Some(url) = &overrides.torq_base_url {
-                    config = config.with_base_url(url);
+                    config = config
+                        .with_base_url(url)
+                        .with_origin(TorqConfigKey::BaseUrl, "--torq-base-url");
                 }
                 if let Some(url) = &overrides.torq_auth_url {
-                    config = config.with_auth_url(url);
+                    config = config
+                        .with_auth_url(url)
+                        .with_origin(TorqConfigKey::AuthUrl, "--torq-auth-url");
                 }
                 if let Some(id) = &overrides.torq_client_id {
-                    config = config.with_client_id(id);
+                    config = config
+                        .with_client_id(id)
+                        .with_origin(TorqConfigKey::ClientId, "--torq-client-id");
                 }
                 if let Some(timeout) = overrides.timeout {
                     config = config.with_timeout(timeout);

@@ -33,10 +33,13 @@ pub async fn list_returns_integrations_of_this_vendor(provider: &dyn Integration
             "{name}: {}",
             integration.id
         );
-        assert_eq!(
-            integration.raw.vendor(),
-            Some(provider.vendor()),
-            "{name}: {} has no raw record of its vendor",
+        // A record kept as JSON (`RawRecord::Json`, say by a caching wrapper) has no vendor.
+        assert!(
+            integration
+                .raw
+                .vendor()
+                .is_none_or(|vendor| vendor == provider.vendor()),
+            "{name}: {} has a raw record of another vendor",
             integration.id
         );
         assert!(

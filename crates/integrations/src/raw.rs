@@ -15,7 +15,8 @@ use crate::model::Vendor;
 /// for every record of a listing cost more than decoding the listing (BENCHMARKS.md). It
 /// serializes as the vendor's JSON object; [`RawRecord::to_value`] gives that object as a
 /// `serde_json::Value`, and [`RawRecord::looker`] / [`RawRecord::torq`] the typed record.
-/// A sensitive parameter value is never in it, whatever a server sends.
+/// In a record a provider of this crate returns, a sensitive parameter value is never kept,
+/// whatever a server sends.
 ///
 /// ```
 /// use integrations::RawRecord;

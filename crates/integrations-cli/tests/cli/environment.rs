@@ -218,6 +218,25 @@ fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_var
         run.stderr
     );
     assert!(!run.stderr.contains("TORQ_BASE_URL"), "{}", run.stderr);
+
+    // A flag over the file's value: the error is the flag's.
+    let run = cli(&[
+        "--config",
+        path.to_str().unwrap(),
+        "--torq-base-url",
+        "http://10.0.0.1",
+        "list",
+    ])
+    .env("SOC_SECRET", "s3cret")
+    .run()
+    .code(8);
+    assert!(
+        run.stderr
+            .contains("--torq-base-url: `http://10.0.0.1` uses plain http"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("[[torq]]"), "{}", run.stderr);
 }
 
 #[test]

@@ -18,12 +18,14 @@ pub(crate) fn utf8_vars() -> impl Iterator<Item = (String, String)> {
 /// The setters both vendors' configurations share: credentials, timeouts, retries, token
 /// renewal and the provider's name. Expands inside `impl <Config>`; the struct has fields
 /// `client_id`, `client_secret`, `timeout`, `connect_timeout`, `max_in_flight`, `retry`,
-/// `refresh_margin`, `name`.
+/// `refresh_margin`, `name`, and `origin` indexed by `$key` (a setter makes the value its own:
+/// errors name the setting again, not where an earlier value came from).
 macro_rules! builder_setters {
-    (timeout = $timeout:literal, refresh_margin = $margin:literal, name = $name:literal) => {
+    (key = $key:ident, timeout = $timeout:literal, refresh_margin = $margin:literal, name = $name:literal) => {
         /// The API key's client id.
         pub fn with_client_id(mut self, id: impl Into<String>) -> Self {
             self.client_id = Some(id.into());
+            self.origin[$key::ClientId as usize] = None;
             self
         }
 
@@ -32,10 +34,14 @@ macro_rules! builder_setters {
             self.client_secret = Some(std::sync::Arc::new(secrecy::SecretString::from(
                 secret.into(),
             )));
+            self.origin[$key::ClientSecret as usize] = None;
             self
         }
 
         #[doc = concat!("Time allowed for each request (default ", $timeout, ").")]
+        ///
+        /// It counts from the moment the request is sent: a call that waits for one of the
+        /// provider's in-flight slots (see `with_max_in_flight`) or for a login waits longer.
         pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
             self.timeout = timeout;
             self
@@ -48,8 +54,10 @@ macro_rules! builder_setters {
         }
 
         /// How many requests the provider sends at once (default 32); more callers wait for a
-        /// slot. Each request in flight holds one connection, so this also bounds the
-        /// connections opened to the vendor. Zero is refused by `build`.
+        /// slot, without a time limit of their own. A slot is held for the whole call, retries
+        /// and their back-off included. Each request in flight holds one connection, so this
+        /// also keeps the connections opened to the vendor near the bound (logins, and a spare
+        /// connection hyper may open in a burst, come on top). Zero is refused by `build`.
         pub fn with_max_in_flight(mut self, max: usize) -> Self {
             self.max_in_flight = max;
             self

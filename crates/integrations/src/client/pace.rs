@@ -41,11 +41,13 @@ impl Pacer {
 mod tests {
     use super::*;
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_start_within_the_budget_does_not_wait_for_the_timer() {
         use std::future::Future;
         use std::task::{Context, Poll, Waker};
 
+        // Mid-tick, where a deadline of "now" would be rounded up to the next millisecond.
+        tokio::time::advance(Duration::from_micros(500)).await;
         let pacer = Pacer::per_second(50);
         let mut cx = Context::from_waker(Waker::noop());
         let mut first = std::pin::pin!(pacer.wait());

@@ -92,7 +92,7 @@ pub struct LookerConfig {
     retry: RetryConfig,
     refresh_margin: Duration,
     /// Where each setting came from, for errors: `LOOKERSDK_BASE_URL` or `looker.ini [Looker] base_url`.
-    origin: [Option<String>; 5],
+    origin: [Option<String>; LookerConfigKey::ALL.len()],
 }
 
 impl Default for LookerConfig {
@@ -203,18 +203,21 @@ impl LookerConfig {
     /// The instance URL (`https://acme.cloud.looker.com`, without `/api/4.0`).
     pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self.origin[LookerConfigKey::BaseUrl as usize] = None;
         self
     }
 
     /// Whether to verify the server's TLS certificate (default `true`).
     pub fn with_verify_ssl(mut self, verify: bool) -> Self {
         self.verify_ssl = verify;
+        self.origin[LookerConfigKey::VerifySsl as usize] = None;
         self
     }
 
     /// Names where the value of `key` came from, for error messages, when that is not its
     /// environment variable or `looker.ini` (which are named without this): a tool that reads
-    /// its own configuration file says so.
+    /// its own configuration file says so. Call it after the setter: a setter makes the value
+    /// its own again.
     ///
     /// ```
     /// use integrations::{Error, LookerConfig, LookerConfigKey};
@@ -240,6 +243,7 @@ impl LookerConfig {
     }
 
     crate::client::builder_setters!(
+        key = LookerConfigKey,
         timeout = "120 s, as Looker's SDKs",
         refresh_margin = "10 s, as Looker's SDKs",
         name = "`looker@<host>`"
@@ -271,11 +275,17 @@ impl LookerConfig {
             .clone()
             .filter(|s| !s.is_empty())
             .ok_or_else(|| missing(LookerConfigKey::ClientId))?;
-        let client_secret = self
-            .client_secret
-            .clone()
-            .filter(|s| !s.expose_secret().is_empty())
-            .ok_or_else(|| missing(LookerConfigKey::ClientSecret))?;
+        let client_secret = match &self.client_secret {
+            None => return Err(missing(LookerConfigKey::ClientSecret)),
+            Some(secret) if secret.expose_secret().trim().is_empty() => {
+                return Err(Error::Config {
+                    vendor: Vendor::Looker,
+                    setting: self.setting_name(LookerConfigKey::ClientSecret),
+                    message: "is empty".into(),
+                });
+            }
+            Some(secret) => secret.clone(),
+        };
         let http = HttpSettings {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,

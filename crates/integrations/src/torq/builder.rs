@@ -108,7 +108,7 @@ pub struct TorqConfig {
     refresh_margin: Duration,
     requests_per_second: u32,
     /// Where each setting came from, for errors, when not its environment variable.
-    origin: [Option<String>; 5],
+    origin: [Option<String>; TorqConfigKey::ALL.len()],
 }
 
 impl Default for TorqConfig {
@@ -195,12 +195,14 @@ impl TorqConfig {
     /// The API base URL, instead of the region's.
     pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self.origin[TorqConfigKey::BaseUrl as usize] = None;
         self
     }
 
     /// The token endpoint's base URL, instead of the region's.
     pub fn with_auth_url(mut self, url: impl Into<String>) -> Self {
         self.auth_url = Some(url.into());
+        self.origin[TorqConfigKey::AuthUrl as usize] = None;
         self
     }
 
@@ -211,13 +213,16 @@ impl TorqConfig {
     }
 
     crate::client::builder_setters!(
+        key = TorqConfigKey,
         timeout = "60 s",
         refresh_margin = "30 s",
         name = "`torq@<host>`"
     );
 
     /// Names where the value of `key` came from, for error messages, when that is not its
-    /// environment variable: a tool that reads its own configuration file says so.
+    /// environment variable: a tool that reads its own configuration file says so. Call it
+    /// after the setter: a setter, or a `TORQ_*` variable, makes the value its own again.
+    /// (`Region` is typed, so no error names it.)
     ///
     /// ```
     /// use integrations::{Error, TorqConfig, TorqConfigKey};
@@ -288,11 +293,17 @@ impl TorqConfig {
             .clone()
             .filter(|s| !s.is_empty())
             .ok_or_else(|| missing(TorqConfigKey::ClientId))?;
-        let client_secret = self
-            .client_secret
-            .clone()
-            .filter(|s| !s.expose_secret().is_empty())
-            .ok_or_else(|| missing(TorqConfigKey::ClientSecret))?;
+        let client_secret = match &self.client_secret {
+            None => return Err(missing(TorqConfigKey::ClientSecret)),
+            Some(secret) if secret.expose_secret().trim().is_empty() => {
+                return Err(Error::Config {
+                    vendor: Vendor::Torq,
+                    setting: self.setting_name(TorqConfigKey::ClientSecret),
+                    message: "is empty".into(),
+                });
+            }
+            Some(secret) => secret.clone(),
+        };
         let http = HttpSettings {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
