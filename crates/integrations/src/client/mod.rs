@@ -15,6 +15,28 @@ pub(crate) fn utf8_vars() -> impl Iterator<Item = (String, String)> {
     std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
 }
 
+/// The client secret `build` needs: `missing` when none was given, a Config error naming
+/// `setting` when it is blank.
+pub(crate) fn required_secret(
+    vendor: crate::model::Vendor,
+    secret: Option<&std::sync::Arc<secrecy::SecretString>>,
+    setting: String,
+    missing: impl FnOnce() -> crate::error::Error,
+) -> crate::error::Result<std::sync::Arc<secrecy::SecretString>> {
+    use secrecy::ExposeSecret;
+    match secret {
+        None => Err(missing()),
+        Some(secret) if secret.expose_secret().trim().is_empty() => {
+            Err(crate::error::Error::Config {
+                vendor,
+                setting,
+                message: "is empty".into(),
+            })
+        }
+        Some(secret) => Ok(secret.clone()),
+    }
+}
+
 /// The setters both vendors' configurations share: credentials, timeouts, retries, token
 /// renewal and the provider's name. Expands inside `impl <Config>`; the struct has fields
 /// `client_id`, `client_secret`, `timeout`, `connect_timeout`, `max_in_flight`, `retry`,
@@ -73,6 +95,13 @@ macro_rules! builder_setters {
         pub fn with_refresh_margin(mut self, margin: std::time::Duration) -> Self {
             self.refresh_margin = margin;
             self
+        }
+
+        /// Where the value of `key` came from (see `with_origin`), or else its variable.
+        fn setting_name(&self, key: $key) -> String {
+            self.origin[key as usize]
+                .clone()
+                .unwrap_or_else(|| key.as_ref().to_owned())
         }
 
         #[doc = concat!("The provider's name (default ", $name, ").")]

@@ -4,13 +4,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use super::LookerProvider;
 use crate::client::http::{HttpSettings, parse_url};
 use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
 use crate::client::retry::RetryConfig;
-use crate::client::utf8_vars;
+use crate::client::{required_secret, utf8_vars};
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
@@ -236,12 +236,6 @@ impl LookerConfig {
         self
     }
 
-    fn setting_name(&self, key: LookerConfigKey) -> String {
-        self.origin[key as usize]
-            .clone()
-            .unwrap_or_else(|| key.as_ref().to_owned())
-    }
-
     crate::client::builder_setters!(
         key = LookerConfigKey,
         timeout = "120 s, as Looker's SDKs",
@@ -275,17 +269,12 @@ impl LookerConfig {
             .clone()
             .filter(|s| !s.is_empty())
             .ok_or_else(|| missing(LookerConfigKey::ClientId))?;
-        let client_secret = match &self.client_secret {
-            None => return Err(missing(LookerConfigKey::ClientSecret)),
-            Some(secret) if secret.expose_secret().trim().is_empty() => {
-                return Err(Error::Config {
-                    vendor: Vendor::Looker,
-                    setting: self.setting_name(LookerConfigKey::ClientSecret),
-                    message: "is empty".into(),
-                });
-            }
-            Some(secret) => secret.clone(),
-        };
+        let client_secret = required_secret(
+            Vendor::Looker,
+            self.client_secret.as_ref(),
+            self.setting_name(LookerConfigKey::ClientSecret),
+            || missing(LookerConfigKey::ClientSecret),
+        )?;
         let http = HttpSettings {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,

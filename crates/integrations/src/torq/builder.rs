@@ -3,13 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use super::TorqProvider;
 use crate::client::http::{HttpSettings, parse_url};
 use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
 use crate::client::retry::RetryConfig;
-use crate::client::utf8_vars;
+use crate::client::{required_secret, utf8_vars};
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
@@ -241,12 +241,6 @@ impl TorqConfig {
         self
     }
 
-    fn setting_name(&self, key: TorqConfigKey) -> String {
-        self.origin[key as usize]
-            .clone()
-            .unwrap_or_else(|| key.as_ref().to_owned())
-    }
-
     /// Checks the settings and makes the provider. No request is sent until the first call.
     pub fn build(self) -> Result<TorqProvider> {
         let missing = |key: TorqConfigKey| Error::Config {
@@ -293,17 +287,12 @@ impl TorqConfig {
             .clone()
             .filter(|s| !s.is_empty())
             .ok_or_else(|| missing(TorqConfigKey::ClientId))?;
-        let client_secret = match &self.client_secret {
-            None => return Err(missing(TorqConfigKey::ClientSecret)),
-            Some(secret) if secret.expose_secret().trim().is_empty() => {
-                return Err(Error::Config {
-                    vendor: Vendor::Torq,
-                    setting: self.setting_name(TorqConfigKey::ClientSecret),
-                    message: "is empty".into(),
-                });
-            }
-            Some(secret) => secret.clone(),
-        };
+        let client_secret = required_secret(
+            Vendor::Torq,
+            self.client_secret.as_ref(),
+            self.setting_name(TorqConfigKey::ClientSecret),
+            || missing(TorqConfigKey::ClientSecret),
+        )?;
         let http = HttpSettings {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
