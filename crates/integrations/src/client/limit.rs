@@ -96,8 +96,15 @@ mod tests {
         assert_eq!(most.load(Ordering::SeqCst), 3);
     }
 
+    /// A semaphore of zero permits would never let a call through, and one of more than
+    /// `Semaphore::MAX_PERMITS` panics: both ends are clamped. A hang fails within a second.
     #[tokio::test]
-    async fn a_bound_of_zero_still_lets_calls_through() {
-        assert_eq!(InFlight::new(0).run(async { 7 }).await, 7);
+    async fn bounds_out_of_range_still_let_calls_through() {
+        for max in [0, usize::MAX] {
+            let limit = InFlight::new(max);
+            let outcome =
+                tokio::time::timeout(Duration::from_secs(1), limit.run(async { 7 })).await;
+            assert_eq!(outcome, Ok(7), "max_in_flight = {max}");
+        }
     }
 }
