@@ -15,6 +15,21 @@ pub(crate) fn utf8_vars() -> impl Iterator<Item = (String, String)> {
     std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
 }
 
+/// The client id `build` needs, trimmed: `missing` when none was given, a Config error naming
+/// `setting` when it is blank.
+pub(crate) fn required_id(
+    vendor: crate::model::Vendor,
+    id: Option<&str>,
+    setting: String,
+    missing: impl FnOnce() -> crate::error::Error,
+) -> crate::error::Result<String> {
+    match id.map(str::trim) {
+        None => Err(missing()),
+        Some("") => Err(empty(vendor, setting)),
+        Some(id) => Ok(id.to_owned()),
+    }
+}
+
 /// The client secret `build` needs: `missing` when none was given, a Config error naming
 /// `setting` when it is blank.
 pub(crate) fn required_secret(
@@ -26,14 +41,16 @@ pub(crate) fn required_secret(
     use secrecy::ExposeSecret;
     match secret {
         None => Err(missing()),
-        Some(secret) if secret.expose_secret().trim().is_empty() => {
-            Err(crate::error::Error::Config {
-                vendor,
-                setting,
-                message: "is empty".into(),
-            })
-        }
+        Some(secret) if secret.expose_secret().trim().is_empty() => Err(empty(vendor, setting)),
         Some(secret) => Ok(secret.clone()),
+    }
+}
+
+fn empty(vendor: crate::model::Vendor, setting: String) -> crate::error::Error {
+    crate::error::Error::Config {
+        vendor,
+        setting,
+        message: "is empty".into(),
     }
 }
 

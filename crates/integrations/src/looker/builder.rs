@@ -10,7 +10,7 @@ use super::LookerProvider;
 use crate::client::http::{HttpSettings, parse_url};
 use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
 use crate::client::retry::RetryConfig;
-use crate::client::{required_secret, utf8_vars};
+use crate::client::{required_id, required_secret, utf8_vars};
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
@@ -264,11 +264,12 @@ impl LookerConfig {
             &self.setting_name(LookerConfigKey::BaseUrl),
             base_url,
         )?;
-        let client_id = self
-            .client_id
-            .clone()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| missing(LookerConfigKey::ClientId))?;
+        let client_id = required_id(
+            Vendor::Looker,
+            self.client_id.as_deref(),
+            self.setting_name(LookerConfigKey::ClientId),
+            || missing(LookerConfigKey::ClientId),
+        )?;
         let client_secret = required_secret(
             Vendor::Looker,
             self.client_secret.as_ref(),

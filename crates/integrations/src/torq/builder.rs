@@ -9,7 +9,7 @@ use super::TorqProvider;
 use crate::client::http::{HttpSettings, parse_url};
 use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
 use crate::client::retry::RetryConfig;
-use crate::client::{required_secret, utf8_vars};
+use crate::client::{required_id, required_secret, utf8_vars};
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
@@ -282,11 +282,12 @@ impl TorqConfig {
             &self.setting_name(TorqConfigKey::AuthUrl),
             &auth,
         )?;
-        let client_id = self
-            .client_id
-            .clone()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| missing(TorqConfigKey::ClientId))?;
+        let client_id = required_id(
+            Vendor::Torq,
+            self.client_id.as_deref(),
+            self.setting_name(TorqConfigKey::ClientId),
+            || missing(TorqConfigKey::ClientId),
+        )?;
         let client_secret = required_secret(
             Vendor::Torq,
             self.client_secret.as_ref(),
