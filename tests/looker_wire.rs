@@ -280,21 +280,37 @@ async fn logout_accepts_an_empty_204() {
 }
 
 #[tokio::test]
-async fn a_transport_sees_every_request_with_its_operation() {
+async fn a_transport_prepares_and_sees_every_request_with_its_operation() {
     #[derive(Debug, Default)]
-    struct Recorder(std::sync::Mutex<Vec<&'static str>>);
+    struct Recorder {
+        seen: std::sync::Mutex<Vec<&'static str>>,
+        refuse: std::sync::atomic::AtomicBool,
+    }
     impl api_hooks::Transport for Recorder {
+        fn prepare<'a>(
+            &'a self,
+            request: &'a mut reqwest::Request,
+            _operation_id: &'static str,
+        ) -> api_hooks::PrepareFuture<'a> {
+            Box::pin(async move {
+                if self.refuse.load(std::sync::atomic::Ordering::SeqCst) {
+                    return Err(api_hooks::PrepareError::new("no credentials"));
+                }
+                request.headers_mut().insert(
+                    "authorization",
+                    reqwest::header::HeaderValue::from_static("token t"),
+                );
+                Ok(())
+            })
+        }
+
         fn execute<'a>(
             &'a self,
             client: &'a reqwest::Client,
-            mut request: reqwest::Request,
+            request: reqwest::Request,
             operation_id: &'static str,
         ) -> api_hooks::ResponseFuture<'a> {
-            self.0.lock().unwrap().push(operation_id);
-            request.headers_mut().insert(
-                "authorization",
-                reqwest::header::HeaderValue::from_static("token t"),
-            );
+            self.seen.lock().unwrap().push(operation_id);
             Box::pin(client.execute(request))
         }
     }
@@ -306,5 +322,16 @@ async fn a_transport_sees_every_request_with_its_operation() {
     let recorder = std::sync::Arc::new(Recorder::default());
     let client = Client::new(&server.uri(), Hooks::new(recorder.clone()));
     client.all_integrations(None, None).await.unwrap();
-    assert_eq!(*recorder.0.lock().unwrap(), ["all_integrations"]);
+    assert_eq!(*recorder.seen.lock().unwrap(), ["all_integrations"]);
+
+    // A failed preparation ends the call before anything is sent.
+    recorder
+        .refuse
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    match client.all_integrations(None, None).await {
+        Err(looker_api::Error::Custom(message)) => assert_eq!(message, "no credentials"),
+        other => panic!("expected the preparation's error, got {other:?}"),
+    }
+    assert_eq!(*recorder.seen.lock().unwrap(), ["all_integrations"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

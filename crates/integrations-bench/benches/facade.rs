@@ -290,6 +290,7 @@ async fn get_throughput(quick: bool) {
         .list(&ListFilter::all())
         .await
         .expect("list")
+        .integrations
         .into_iter()
         .map(|i| i.id)
         .collect();
@@ -427,7 +428,7 @@ impl ListCase<'_> {
         let n = self.n;
         let facade = || async {
             let listed = self.provider.list(&ListFilter::all()).await.expect("list");
-            assert_eq!(listed.len(), n);
+            assert_eq!(listed.integrations.len(), n);
         };
         let by_hand = |decode: fn(&[u8]) -> usize| async move {
             let body = self

@@ -19,9 +19,11 @@ Exit codes:
   4  not found: no such integration
   5  validation: the vendor rejected the change
   6  unsupported: the vendor has no such operation (Torq: update, test)
-  7  transport: unreachable, timed out, rate limited, unexpected answer
+  7  transport: unreachable, timed out, rate limited, the vendor failed (5xx)
   8  configuration: missing or wrong settings
   9  test: the integration's test ran and failed
+ 10  bad response: an answer the vendor's API document does not describe
+ 11  incomplete: list skipped records it could not read (each one reported)
 `list` prints what the working providers returned, then one error line per failing provider,
 and exits with their code (7 when they failed for different reasons).";
 

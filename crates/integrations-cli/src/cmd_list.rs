@@ -8,7 +8,7 @@ use integrations::{IntegrationProvider, ListFilter, Vendor};
 
 use crate::cli::ListArgs;
 use crate::context::Context;
-use crate::document::{FailureDocument, IntegrationDocument, ListDocument};
+use crate::document::{FailureDocument, IntegrationDocument, ListDocument, SkippedDocument};
 use crate::error::{CliError, ProviderFailure};
 use crate::output::Format;
 use crate::progress::Progress;
@@ -49,13 +49,21 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
     let total = listings.len();
     let mut integrations = Vec::new();
     let mut failures = Vec::new();
+    let mut skipped = Vec::new();
     for listing in listings {
         match listing.result {
             Ok(items) => {
-                integrations.extend(items.into_iter().map(|integration| IntegrationDocument {
+                integrations.extend(items.integrations.into_iter().map(|integration| {
+                    IntegrationDocument {
+                        provider: listing.provider.clone(),
+                        integration,
+                    }
+                }));
+                skipped.extend(items.skipped.into_iter().map(|record| SkippedDocument {
                     provider: listing.provider.clone(),
-                    integration,
-                }))
+                    vendor: listing.vendor,
+                    record,
+                }));
             }
             Err(error) => failures.push(ProviderFailure {
                 provider: listing.provider,
@@ -67,11 +75,16 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
     let doc = ListDocument {
         integrations,
         failures: failures.iter().map(FailureDocument::from).collect(),
+        skipped,
     };
     ctx.out.list(&doc)?;
-    if failures.is_empty() {
-        Ok(())
-    } else {
+    if !failures.is_empty() {
         Err(CliError::List { failures, total })
+    } else if !doc.skipped.is_empty() {
+        Err(CliError::Skipped {
+            count: doc.skipped.len(),
+        })
+    } else {
+        Ok(())
     }
 }

@@ -3,7 +3,8 @@
 
 use clap::ValueEnum;
 use integrations::{
-    Capabilities, Integration, IntegrationId, IntegrationProvider, TestOutcome, Vendor,
+    Capabilities, Integration, IntegrationId, IntegrationProvider, SkippedRecord, TestOutcome,
+    Vendor,
 };
 use schemars::JsonSchema;
 use schemars::schema::RootSchema;
@@ -65,6 +66,21 @@ pub struct ListDocument {
     pub integrations: Vec<IntegrationDocument>,
     /// The providers that could not list (also reported on stderr; the exit code is not 0).
     pub failures: Vec<FailureDocument>,
+    /// The records a provider sent but that could not be read (exit code 11 when there are
+    /// some and no provider failed).
+    pub skipped: Vec<SkippedDocument>,
+}
+
+/// A record of a listing that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SkippedDocument {
+    /// The provider that sent it.
+    pub provider: String,
+    /// Its vendor.
+    pub vendor: Vendor,
+    /// Where it was, its id when readable, and why it could not be read.
+    #[serde(flatten)]
+    pub record: SkippedRecord,
 }
 
 /// A provider that failed.

@@ -24,13 +24,19 @@ pub enum ErrorKind {
     Validation,
     /// 6: the vendor has no such operation (Torq: update, test).
     Unsupported,
-    /// 7: the vendor could not be reached, timed out, rate limited us or answered nonsense; also
+    /// 7: the vendor could not be reached, timed out, rate limited us or failed (5xx); also
     /// `list` when providers failed for different reasons.
     Transport,
     /// 8: the configuration is missing or wrong (environment, `looker.ini`, `--config` file).
     Config,
     /// 9: `test` ran and the integration's test failed.
     TestFailed,
+    /// 10: the vendor answered something its API document does not describe (a body of the
+    /// wrong shape, not JSON, cut short, too large, an unlisted status).
+    BadResponse,
+    /// 11: `list` printed everything it could read, but skipped records it could not (each is
+    /// reported).
+    Incomplete,
 }
 
 impl ErrorKind {
@@ -46,6 +52,8 @@ impl ErrorKind {
             ErrorKind::Transport => 7,
             ErrorKind::Config => 8,
             ErrorKind::TestFailed => 9,
+            ErrorKind::BadResponse => 10,
+            ErrorKind::Incomplete => 11,
         }
     }
 
@@ -59,7 +67,10 @@ impl ErrorKind {
             FacadeError::RateLimited { .. }
             | FacadeError::Timeout { .. }
             | FacadeError::Transport { .. }
-            | FacadeError::BadResponse { .. } => ErrorKind::Transport,
+            | FacadeError::Server { .. } => ErrorKind::Transport,
+            FacadeError::BadResponse { .. } | FacadeError::ResponseTooLarge { .. } => {
+                ErrorKind::BadResponse
+            }
             FacadeError::InvalidId { .. } => ErrorKind::Usage,
             FacadeError::Config { .. } => ErrorKind::Config,
             _ => ErrorKind::Other,
@@ -115,6 +126,14 @@ pub enum CliError {
         /// How many providers were asked.
         total: usize,
     },
+    /// `list` printed everything it could read but skipped records (each one was reported).
+    #[error(
+        "{count} record(s) could not be read and were skipped (see the warnings, or `skipped` in --json)"
+    )]
+    Skipped {
+        /// How many.
+        count: usize,
+    },
     /// `test` ran and the integration's test failed.
     #[error("{provider}: {id}: test failed{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
     TestFailed {
@@ -166,6 +185,7 @@ impl CliError {
                     _ => ErrorKind::Transport,
                 }
             }
+            CliError::Skipped { .. } => ErrorKind::Incomplete,
             CliError::TestFailed { .. } => ErrorKind::TestFailed,
             CliError::Io { .. } => ErrorKind::Other,
         }
@@ -239,9 +259,11 @@ mod tests {
             ErrorKind::Transport,
             ErrorKind::Config,
             ErrorKind::TestFailed,
+            ErrorKind::BadResponse,
+            ErrorKind::Incomplete,
         ];
         let codes: Vec<u8> = kinds.iter().map(|k| k.exit_code()).collect();
-        assert_eq!(codes, (1..=9).collect::<Vec<u8>>());
+        assert_eq!(codes, (1..=11).collect::<Vec<u8>>());
     }
 
     #[test]

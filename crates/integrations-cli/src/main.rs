@@ -43,12 +43,15 @@
 //! | 4 | not found |
 //! | 5 | validation: the vendor rejected the change |
 //! | 6 | unsupported: the vendor has no such operation (Torq: update, test) |
-//! | 7 | transport: unreachable, timed out, rate limited, unexpected answer |
+//! | 7 | transport: unreachable, timed out, rate limited, the vendor failed (5xx) |
 //! | 8 | configuration |
 //! | 9 | `test` ran and the integration's test failed |
+//! | 10 | bad response: an answer the vendor's API document does not describe |
+//! | 11 | incomplete: `list` skipped records it could not read (each reported) |
 //!
 //! `list` prints the rows of the providers that answered, then one error line per provider that
-//! failed, and exits with their code (7 when they failed for different reasons).
+//! failed, and exits with their code (7 when they failed for different reasons); when every
+//! provider answered but some records could not be read, each is reported and the code is 11.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 

@@ -75,8 +75,19 @@ impl Output {
         self.out(&text)
     }
 
-    /// `list`: the integrations (failures are errors, reported by `main`).
+    /// `list`: the integrations (failures are errors, reported by `main`), and a warning on
+    /// stderr for each skipped record (`--json` holds them in the document instead).
     pub fn list(&mut self, doc: &ListDocument) -> Result {
+        self.list_integrations(doc)?;
+        if self.format != Format::Json {
+            for s in &doc.skipped {
+                self.warning(&format!("{}: {}", s.provider, s.record))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn list_integrations(&mut self, doc: &ListDocument) -> Result {
         match self.format {
             Format::Json => self.json(doc),
             Format::JsonLines => {

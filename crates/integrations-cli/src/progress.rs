@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use integrations::{
     Capabilities, Integration, IntegrationId, IntegrationPatch, IntegrationProvider, ListFilter,
-    Result, TestOutcome, Vendor,
+    Listing, Result, TestOutcome, Vendor,
 };
 
 /// How long a fan-out runs before the spinner appears: quick ones print no noise.
@@ -104,7 +104,7 @@ impl IntegrationProvider for Tracked {
         self.inner.capabilities()
     }
 
-    async fn list(&self, filter: &ListFilter) -> Result<Vec<Integration>> {
+    async fn list(&self, filter: &ListFilter) -> Result<Listing> {
         let result = self.inner.list(filter).await;
         self.bar.inc(1);
         let done = usize::try_from(self.bar.position()).unwrap_or(self.total);

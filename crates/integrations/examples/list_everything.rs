@@ -39,7 +39,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("== {} ({})", listing.provider, listing.vendor);
         match listing.result {
             Ok(items) => {
-                for i in items {
+                for skipped in &items.skipped {
+                    eprintln!("warning: {skipped}");
+                }
+                for i in items.integrations {
                     let enabled = match i.enabled {
                         Some(true) => "enabled",
                         Some(false) => "disabled",

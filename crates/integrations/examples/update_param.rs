@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_client_secret(fake.looker.client_secret())
         .build()?;
 
-    let all = looker.list(&ListFilter::all()).await?;
+    let all = looker.list(&ListFilter::all()).await?.integrations;
     let target = all
         .iter()
         .find(|i| i.parameters.iter().any(|p| p.sensitive && !p.per_user))

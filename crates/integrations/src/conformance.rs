@@ -5,7 +5,7 @@
 //! of your own the same way. Each check panics with a message naming the provider when it fails.
 
 use crate::error::{Error, Operation};
-use crate::model::{IntegrationId, IntegrationPatch, ListFilter};
+use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter};
 use crate::provider::IntegrationProvider;
 
 /// Runs every check. The provider must hold at least one integration with a kind.
@@ -18,13 +18,25 @@ pub async fn run_all(provider: &dyn IntegrationProvider) {
     unsupported_operations_say_so(provider).await;
 }
 
+/// The integrations `provider` lists with `filter`; every record must read (nothing skipped).
+async fn listed(provider: &dyn IntegrationProvider, filter: &ListFilter) -> Vec<Integration> {
+    let name = provider.name();
+    let listing = provider
+        .list(filter)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: list failed: {e}"));
+    assert!(
+        listing.is_complete(),
+        "{name}: records were skipped: {:?}",
+        listing.skipped
+    );
+    listing.integrations
+}
+
 /// `list` returns integrations with ids of the provider's vendor, each with its raw record.
 pub async fn list_returns_integrations_of_this_vendor(provider: &dyn IntegrationProvider) {
     let name = provider.name().to_owned();
-    let all = provider
-        .list(&ListFilter::all())
-        .await
-        .unwrap_or_else(|e| panic!("{name}: list failed: {e}"));
+    let all = listed(provider, &ListFilter::all()).await;
     assert!(!all.is_empty(), "{name}: list returned nothing");
     for integration in &all {
         assert_eq!(
@@ -59,10 +71,7 @@ pub async fn list_returns_integrations_of_this_vendor(provider: &dyn Integration
 /// Filtering by the kind of a listed integration returns exactly the integrations of that kind.
 pub async fn list_filters_by_kind(provider: &dyn IntegrationProvider) {
     let name = provider.name().to_owned();
-    let all = provider
-        .list(&ListFilter::all())
-        .await
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let all = listed(provider, &ListFilter::all()).await;
     let kind = all
         .iter()
         .find_map(|i| i.kind.clone())
@@ -72,10 +81,7 @@ pub async fn list_filters_by_kind(provider: &dyn IntegrationProvider) {
         .iter()
         .filter(|i| i.kind.as_deref() == Some(kind))
         .count();
-    let some = provider
-        .list(&ListFilter::kind(kind))
-        .await
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let some = listed(provider, &ListFilter::kind(kind)).await;
     assert!(!some.is_empty(), "{name}: nothing of kind {kind}");
     assert_eq!(some.len(), expected, "{name}: kind {kind}");
     assert!(
@@ -87,10 +93,7 @@ pub async fn list_filters_by_kind(provider: &dyn IntegrationProvider) {
 /// `get` of a listed id returns the same integration.
 pub async fn get_returns_what_list_returned(provider: &dyn IntegrationProvider) {
     let name = provider.name().to_owned();
-    let all = provider
-        .list(&ListFilter::all())
-        .await
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let all = listed(provider, &ListFilter::all()).await;
     let first = &all[0];
     let got = provider
         .get(&first.id)

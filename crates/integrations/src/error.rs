@@ -160,8 +160,22 @@ pub enum Error {
         #[source]
         source: Source,
     },
-    /// The vendor answered something the API does not describe.
-    #[error("{vendor} {operation}: unexpected response{}: {snippet}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    /// The vendor failed (a 5xx status) and retrying did not help.
+    #[error("{vendor} {operation}: the server failed (HTTP {status}){}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Server {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// The HTTP status (500–599).
+        status: u16,
+        /// What the vendor said, scrubbed of secrets and bounded.
+        message: Option<String>,
+    },
+    /// The vendor answered something its API document does not describe: a status it does not
+    /// list, a body of the wrong shape or type, not JSON, a wrong content type, a body cut
+    /// short. The network worked; the answer is wrong.
+    #[error("{vendor} {operation}: bad response{}: {reason}{}", response_facts(*status, content_type.as_deref()), excerpt.as_deref().map(|e| format!("; body: {e}")).unwrap_or_default())]
     BadResponse {
         /// Vendor.
         vendor: Vendor,
@@ -169,8 +183,23 @@ pub enum Error {
         operation: Operation,
         /// HTTP status, when there was one.
         status: Option<u16>,
-        /// The start of the body or the decoding error (bounded; no credentials).
-        snippet: String,
+        /// The answer's `Content-Type`, when it had one.
+        content_type: Option<String>,
+        /// What is wrong with it (a decoding error's strings are masked).
+        reason: String,
+        /// The start of the body, scrubbed of secrets and bounded; never for a login answer.
+        excerpt: Option<String>,
+    },
+    /// The answer's body is larger than the provider's limit (`with_max_response_bytes`); the
+    /// rest of it was not read.
+    #[error("{vendor} {operation}: the response body exceeds the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// The limit, in bytes.
+        limit: u64,
     },
     /// A string is not a valid vendor-qualified id.
     #[error("invalid integration id `{input}`: {reason}")]
@@ -206,6 +235,16 @@ fn field_list(errors: &[FieldError]) -> String {
     format!(": {}", fields.join(", "))
 }
 
+/// ` (HTTP 200, text/html)`, or what of it is known.
+fn response_facts(status: Option<u16>, content_type: Option<&str>) -> String {
+    match (status, content_type) {
+        (Some(s), Some(t)) => format!(" (HTTP {s}, {t})"),
+        (Some(s), None) => format!(" (HTTP {s})"),
+        (None, Some(t)) => format!(" ({t})"),
+        (None, None) => String::new(),
+    }
+}
+
 impl Error {
     /// The vendor the error is about, when it is about one.
     pub fn vendor(&self) -> Option<Vendor> {
@@ -218,23 +257,12 @@ impl Error {
             | Error::Unsupported { vendor, .. }
             | Error::Timeout { vendor, .. }
             | Error::Transport { vendor, .. }
+            | Error::Server { vendor, .. }
             | Error::BadResponse { vendor, .. }
+            | Error::ResponseTooLarge { vendor, .. }
             | Error::Config { vendor, .. } => Some(*vendor),
             Error::InvalidId { .. } => None,
         }
-    }
-}
-
-/// Longest body excerpt an error keeps.
-pub(crate) const SNIPPET_LIMIT: usize = 200;
-
-/// The first [`SNIPPET_LIMIT`] characters of `body`, on one line.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match one_line.char_indices().nth(SNIPPET_LIMIT) {
-        Some((i, _)) => format!("{}…", &one_line[..i]),
-        None => one_line,
     }
 }
 
@@ -272,17 +300,5 @@ mod tests {
         };
         assert_eq!(e.to_string(), "torq list: rate limited (retry after 3 s)");
         assert_eq!(e.vendor(), Some(Vendor::Torq));
-    }
-
-    #[test]
-    fn snippets_are_bounded_and_on_one_line() {
-        let long = "x".repeat(1000);
-        let s = snippet(long.as_bytes());
-        assert_eq!(s.chars().count(), SNIPPET_LIMIT + 1);
-        assert_eq!(
-            snippet(b"<html>\n  <b>502</b>\n</html>"),
-            "<html> <b>502</b> </html>"
-        );
-        assert_eq!(snippet(&[0xff, b'a']), "\u{fffd}a");
     }
 }

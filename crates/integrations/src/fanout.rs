@@ -5,7 +5,8 @@ use std::sync::Arc;
 use futures::StreamExt;
 
 use crate::error::Result;
-use crate::model::{Integration, ListFilter, Vendor};
+use crate::listing::Listing;
+use crate::model::{ListFilter, Vendor};
 use crate::provider::IntegrationProvider;
 
 /// One provider's share of a [`list_all`].
@@ -15,8 +16,8 @@ pub struct ProviderListing {
     pub provider: String,
     /// Its vendor.
     pub vendor: Vendor,
-    /// What it listed, or why it could not.
-    pub result: Result<Vec<Integration>>,
+    /// What it listed (with the records it skipped), or why it could not.
+    pub result: Result<Listing>,
 }
 
 /// Lists `filter` on every provider, at most `concurrency` at a time, and returns one entry per
@@ -27,7 +28,7 @@ pub struct ProviderListing {
 /// let listings = integrations::list_all(&providers, &integrations::ListFilter::all(), 8).await;
 /// for listing in listings {
 ///     match listing.result {
-///         Ok(items) => println!("{}: {} integrations", listing.provider, items.len()),
+///         Ok(items) => println!("{}: {} integrations", listing.provider, items.integrations.len()),
 ///         Err(e) => eprintln!("{}: {e}", listing.provider),
 ///     }
 /// }

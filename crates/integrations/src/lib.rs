@@ -20,7 +20,7 @@
 //!     Arc::new(TorqConfig::from_env()?.build()?),
 //! ];
 //! for listing in integrations::list_all(&providers, &ListFilter::all(), 4).await {
-//!     for integration in listing.result? {
+//!     for integration in listing.result?.integrations {
 //!         println!("{:<50} {}", integration.id, integration.name);
 //!     }
 //! }
@@ -39,6 +39,7 @@ mod client;
 pub mod conformance;
 mod error;
 mod fanout;
+mod listing;
 mod looker;
 mod model;
 mod provider;
@@ -48,6 +49,7 @@ mod torq;
 pub use client::retry::RetryConfig;
 pub use error::{Error, FieldError, Operation, Result};
 pub use fanout::{ProviderListing, list_all};
+pub use listing::{Listing, SkippedRecord};
 pub use looker::{LookerConfig, LookerConfigKey, LookerProvider};
 pub use model::{
     Integration, IntegrationId, IntegrationPatch, ListFilter, ParamChange, Parameter, TestOutcome,

@@ -287,6 +287,17 @@ impl IntegrationPatch {
     pub fn is_empty(&self) -> bool {
         self.enabled.is_none() && self.params.is_empty() && self.delegate_oauth_targets.is_none()
     }
+
+    /// The values the patch sets, which no error about it may quote back.
+    pub(crate) fn secret_values(&self) -> Vec<SecretString> {
+        self.params
+            .values()
+            .filter_map(|change| match &change.value {
+                ValueChange::Set(value) => Some(value.clone()),
+                ValueChange::Leave | ValueChange::Clear => None,
+            })
+            .collect()
+    }
 }
 
 /// A change to one parameter: its value, its user-attribute binding, or both.

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Operation, Result};
+use crate::listing::Listing;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
 
 /// Which operations a provider offers, and how.
@@ -52,7 +53,7 @@ impl Capabilities {
 ///     Arc::new(TorqConfig::from_env()?.build()?),
 /// ];
 /// for provider in &providers {
-///     for integration in provider.list(&ListFilter::all()).await? {
+///     for integration in provider.list(&ListFilter::all()).await?.integrations {
 ///         println!("{} {}", integration.id, integration.name);
 ///     }
 /// }
@@ -69,8 +70,9 @@ pub trait IntegrationProvider: Send + Sync + Debug + 'static {
     /// What this provider can do.
     fn capabilities(&self) -> Capabilities;
 
-    /// Lists integrations, filtered as the vendor can (see [`ListFilter::kind`]).
-    async fn list(&self, filter: &ListFilter) -> Result<Vec<Integration>>;
+    /// Lists integrations, filtered as the vendor can (see [`ListFilter::kind`]). A record the
+    /// model cannot read does not fail the listing: it is reported in [`Listing::skipped`].
+    async fn list(&self, filter: &ListFilter) -> Result<Listing>;
 
     /// Reads one integration.
     async fn get(&self, id: &IntegrationId) -> Result<Integration>;
@@ -95,7 +97,7 @@ macro_rules! forward_provider {
             fn capabilities(&self) -> Capabilities {
                 (**self).capabilities()
             }
-            async fn list(&self, filter: &ListFilter) -> Result<Vec<Integration>> {
+            async fn list(&self, filter: &ListFilter) -> Result<Listing> {
                 (**self).list(filter).await
             }
             async fn get(&self, id: &IntegrationId) -> Result<Integration> {

@@ -11,7 +11,11 @@ async fn concurrently(provider: Arc<dyn IntegrationProvider>, calls: usize) {
     let tasks: Vec<_> = (0..calls)
         .map(|_| {
             let p = provider.clone();
-            tokio::spawn(async move { p.list(&ListFilter::all()).await.map(|l| l.len()) })
+            tokio::spawn(async move {
+                p.list(&ListFilter::all())
+                    .await
+                    .map(|l| l.integrations.len())
+            })
         })
         .collect();
     for task in tasks {

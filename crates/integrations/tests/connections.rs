@@ -20,6 +20,7 @@ async fn a_burst_of_callers_opens_no_more_connections_than_the_bound_allows() {
         .list(&ListFilter::all())
         .await
         .unwrap()
+        .integrations
         .into_iter()
         .map(|i| i.id)
         .collect();

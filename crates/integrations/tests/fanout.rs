@@ -51,7 +51,7 @@ async fn every_provider_reports_its_own_result() {
     );
     for i in [0, 2, 3] {
         assert!(
-            !listings[i].result.as_ref().unwrap().is_empty(),
+            !listings[i].result.as_ref().unwrap().integrations.is_empty(),
             "{}",
             listings[i].provider
         );

@@ -8,7 +8,11 @@ use integrations::{Error, IntegrationPatch, IntegrationProvider, ListFilter, Ope
 use integrations_fake::FakeServers;
 
 async fn first_id(provider: &dyn IntegrationProvider) -> integrations::IntegrationId {
-    provider.list(&ListFilter::all()).await.unwrap()[0]
+    provider
+        .list(&ListFilter::all())
+        .await
+        .unwrap()
+        .integrations[0]
         .id
         .clone()
 }
@@ -38,10 +42,7 @@ async fn gets_are_retried_on_transient_failures() {
         .fail_next("all_integrations", 1, 500, None);
     assert!(matches!(
         looker.list(&ListFilter::all()).await,
-        Err(Error::BadResponse {
-            status: Some(500),
-            ..
-        })
+        Err(Error::Server { status: 500, .. })
     ));
     assert_eq!(
         fake.looker.control().requests("all_integrations"),
@@ -98,7 +99,7 @@ async fn writes_are_retried_on_429_only() {
                 _ => looker.test(&id).await.map(drop),
             };
             assert!(
-                matches!(outcome, Err(Error::BadResponse { status: Some(s), .. }) if s == status),
+                matches!(outcome, Err(Error::Server { status: s, .. }) if s == status),
                 "{route} {status}: {outcome:?}"
             );
             assert_eq!(fake.looker.control().requests(route), 1, "{route} {status}");
@@ -166,10 +167,7 @@ async fn a_spent_budget_reports_the_last_failure() {
         .fail_next("all_integrations", 10, 503, Some(3600));
     assert!(matches!(
         looker.list(&ListFilter::all()).await,
-        Err(Error::BadResponse {
-            status: Some(503),
-            ..
-        })
+        Err(Error::Server { status: 503, .. })
     ));
     assert_eq!(fake.looker.control().requests("all_integrations"), 1);
 }

@@ -23,7 +23,7 @@ async fn no_secret_in_debug_display_or_traces() {
     let looker = looker_config.build().unwrap();
     let torq = torq_config.build().unwrap();
 
-    let all = looker.list(&ListFilter::all()).await.unwrap();
+    let all = looker.list(&ListFilter::all()).await.unwrap().integrations;
     let target = all
         .iter()
         .find(|i| i.parameters.iter().any(|p| p.sensitive))

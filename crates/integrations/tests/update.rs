@@ -11,7 +11,11 @@ use serde_json::json;
 
 /// A seeded Looker integration with a sensitive parameter and a plain one, both with values.
 async fn target(provider: &dyn IntegrationProvider) -> (IntegrationId, String, String) {
-    let all = provider.list(&ListFilter::all()).await.unwrap();
+    let all = provider
+        .list(&ListFilter::all())
+        .await
+        .unwrap()
+        .integrations;
     all.iter()
         .find_map(|i| {
             let secret = i.parameters.iter().find(|p| p.sensitive && p.has_value)?;
@@ -153,7 +157,7 @@ async fn updating_or_testing_a_missing_integration_is_not_found() {
 async fn a_test_reports_what_the_vendor_found() {
     let fake = FakeServers::start().await.unwrap();
     let looker = common::looker(&fake.looker);
-    let all = looker.list(&ListFilter::all()).await.unwrap();
+    let all = looker.list(&ListFilter::all()).await.unwrap().integrations;
     let missing = all
         .iter()
         .find(|i| {

@@ -4,8 +4,11 @@
 use progenitor_client::Error as ApiError;
 use reqwest::StatusCode;
 
+use super::call::Call;
 use super::retry::retry_after;
-use crate::error::{Error, FieldError, Operation, snippet};
+use super::scope::CallRecord;
+use super::transport;
+use crate::error::{Error, FieldError, Operation};
 use crate::model::Vendor;
 
 /// What the facade reads from a vendor's error body.
@@ -24,69 +27,119 @@ impl ErrorBody for () {
     }
 }
 
-/// Where the call was going, for the error.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Call<'a> {
-    pub vendor: Vendor,
-    pub operation: Operation,
-    /// The vendor id the call was about, if any.
-    pub id: Option<&'a str>,
-}
+/// Most of an undocumented answer's body read for an error excerpt.
+const EXCERPT_READ: usize = 4096;
 
-/// Most of a body kept for an error snippet.
-const BODY_LIMIT: usize = 4096;
-
-/// Maps any error of a generated call.
-pub(crate) async fn map_error<E: ErrorBody>(call: Call<'_>, error: ApiError<E>) -> Error {
+/// Maps any error of a generated call, with what the transport recorded about it.
+pub(crate) async fn map_error<E: ErrorBody>(
+    call: &Call<'_>,
+    record: CallRecord,
+    error: ApiError<E>,
+) -> Error {
+    if let Some(failure) = record.failure {
+        return failure;
+    }
+    let facts = record.response.unwrap_or_default();
+    let status = (facts.status != 0).then_some(facts.status);
     match error {
         ApiError::ErrorResponse(rv) => {
             let status = rv.status();
             let retry = retry_after(rv.headers());
             let body = rv.into_inner();
-            from_status(
-                call,
-                status,
-                retry,
-                body.message(),
-                body.field_errors(),
-                String::new(),
-            )
+            let message = body.message().map(|m| call.scrub_message(&m));
+            let mut errors = body.field_errors();
+            for e in &mut errors {
+                e.message = e.message.as_deref().map(|m| call.scrub_message(m));
+            }
+            from_status(call, status, retry, message, errors, None)
         }
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
             let retry = retry_after(response.headers());
-            let body = read_bounded(response).await;
-            from_status(call, status, retry, None, Vec::new(), snippet(&body))
+            let content_type = facts.content_type;
+            let body = read_start(response).await;
+            let excerpt = call.excerpt(&body);
+            if status.is_success() {
+                return Error::BadResponse {
+                    vendor: call.vendor(),
+                    operation: call.operation,
+                    status: Some(status.as_u16()),
+                    content_type,
+                    reason: "a success status the API document does not list".into(),
+                    excerpt,
+                };
+            }
+            let mut mapped = from_status(call, status, retry, None, Vec::new(), excerpt);
+            if let Error::BadResponse {
+                content_type: ct, ..
+            } = &mut mapped
+            {
+                *ct = content_type;
+            }
+            mapped
         }
-        ApiError::CommunicationError(e)
-        | ApiError::ResponseBodyError(e)
-        | ApiError::InvalidUpgrade(e) => transport(call, e),
+        ApiError::CommunicationError(e) | ApiError::InvalidUpgrade(e) => transport(call, e),
+        ApiError::ResponseBodyError(e) => {
+            if transport::is_over_limit(&e) {
+                Error::ResponseTooLarge {
+                    vendor: call.vendor(),
+                    operation: call.operation,
+                    limit: call.max_response_bytes(),
+                }
+            } else if e.is_timeout() {
+                transport(call, e)
+            } else {
+                Error::BadResponse {
+                    vendor: call.vendor(),
+                    operation: call.operation,
+                    status,
+                    content_type: facts.content_type,
+                    reason: format!("the body could not be read to its end ({})", innermost(&e)),
+                    excerpt: None,
+                }
+            }
+        }
         ApiError::InvalidResponsePayload(bytes, e) => Error::BadResponse {
-            vendor: call.vendor,
+            vendor: call.vendor(),
             operation: call.operation,
-            status: None,
-            snippet: format!("{e}; body: {}", snippet(&bytes)),
+            status,
+            content_type: facts.content_type,
+            reason: format!(
+                "the body does not match the API document: {}",
+                call.decoding_error(&e)
+            ),
+            excerpt: call.excerpt(&bytes),
         },
         ApiError::InvalidRequest(message) | ApiError::Custom(message) => Error::Transport {
-            vendor: call.vendor,
+            vendor: call.vendor(),
             operation: call.operation,
-            source: message.into(),
+            source: call.scrub_message(&message).into(),
         },
     }
 }
 
+/// The message of the last cause in `e`'s chain (hyper's "end of file before message length
+/// reached", say), which holds no body.
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
+}
+
 /// Maps a transport-level failure.
-pub(crate) fn transport(call: Call<'_>, e: reqwest::Error) -> Error {
+pub(crate) fn transport(call: &Call<'_>, e: reqwest::Error) -> Error {
     // reqwest errors carry the URL, which holds no secret (credentials travel in headers/bodies).
     if e.is_timeout() {
         Error::Timeout {
-            vendor: call.vendor,
+            vendor: call.vendor(),
             operation: call.operation,
             source: Box::new(e),
         }
     } else {
         Error::Transport {
-            vendor: call.vendor,
+            vendor: call.vendor(),
             operation: call.operation,
             source: Box::new(e),
         }
@@ -94,26 +147,20 @@ pub(crate) fn transport(call: Call<'_>, e: reqwest::Error) -> Error {
 }
 
 fn from_status(
-    call: Call<'_>,
+    call: &Call<'_>,
     status: StatusCode,
     retry_after: Option<std::time::Duration>,
     message: Option<String>,
     field_errors: Vec<FieldError>,
-    body: String,
+    excerpt: Option<String>,
 ) -> Error {
-    let Call {
-        vendor,
-        operation,
-        id,
-    } = call;
+    let vendor = call.vendor();
+    let operation = call.operation;
     let said = || {
-        message.clone().unwrap_or_else(|| {
-            if body.is_empty() {
-                status.to_string()
-            } else {
-                body.clone()
-            }
-        })
+        message
+            .clone()
+            .or_else(|| excerpt.clone().filter(|e| !e.is_empty()))
+            .unwrap_or_else(|| status.to_string())
     };
     match status.as_u16() {
         // Looker answers a refused login with 404.
@@ -122,7 +169,7 @@ fn from_status(
             operation,
             message: "the client id or client secret was refused".into(),
         },
-        404 => match id {
+        404 => match call.id {
             Some(id) => Error::NotFound {
                 vendor,
                 operation,
@@ -132,7 +179,9 @@ fn from_status(
                 vendor,
                 operation,
                 status: Some(404),
-                snippet: said(),
+                content_type: None,
+                reason: said(),
+                excerpt: None,
             },
         },
         401 => Error::Unauthorized {
@@ -162,22 +211,33 @@ fn from_status(
             operation,
             retry_after,
         },
+        code @ 500..=599 => Error::Server {
+            vendor,
+            operation,
+            status: code,
+            message: message.or(excerpt).filter(|m| !m.is_empty()),
+        },
         code => Error::BadResponse {
             vendor,
             operation,
             status: Some(code),
-            snippet: said(),
+            content_type: None,
+            reason: match message {
+                Some(m) => format!("a status the API document does not list: {m}"),
+                None => "a status the API document does not list".into(),
+            },
+            excerpt,
         },
     }
 }
 
-/// The start of a response body, at most [`BODY_LIMIT`] bytes.
-async fn read_bounded(mut response: reqwest::Response) -> Vec<u8> {
+/// The start of a response body, at most [`EXCERPT_READ`] bytes.
+async fn read_start(mut response: reqwest::Response) -> Vec<u8> {
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
-        let room = BODY_LIMIT - body.len();
+        let room = EXCERPT_READ - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= BODY_LIMIT {
+        if body.len() >= EXCERPT_READ {
             break;
         }
     }
@@ -187,69 +247,59 @@ async fn read_bounded(mut response: reqwest::Response) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn call(operation: Operation, id: Option<&str>) -> Call<'_> {
-        Call {
-            vendor: Vendor::Looker,
-            operation,
-            id,
-        }
-    }
+    use crate::client::call::Calls;
 
     #[test]
     fn statuses_map_to_variants() {
-        let e = |op, id, status: u16| {
+        let looker = Calls::for_tests(Vendor::Looker);
+        let torq = Calls::for_tests(Vendor::Torq);
+        let e = |calls: &Calls, op, id: Option<&str>, status: u16| {
             from_status(
-                call(op, id),
+                &calls.call(op, id),
                 StatusCode::from_u16(status).unwrap(),
                 None,
                 None,
                 Vec::new(),
-                String::new(),
+                None,
             )
         };
         assert!(
-            matches!(e(Operation::Get, Some("x"), 404), Error::NotFound { ref id, .. } if id == "x")
+            matches!(e(&looker, Operation::Get, Some("x"), 404), Error::NotFound { ref id, .. } if id == "x")
         );
         assert!(matches!(
-            e(Operation::Login, None, 404),
+            e(&looker, Operation::Login, None, 404),
             Error::Unauthorized { .. }
         ));
         assert!(matches!(
-            e(Operation::List, None, 401),
+            e(&looker, Operation::List, None, 401),
             Error::Unauthorized { .. }
         ));
         assert!(matches!(
-            e(Operation::List, None, 403),
+            e(&looker, Operation::List, None, 403),
             Error::Forbidden { .. }
         ));
         assert!(matches!(
-            e(Operation::Update, Some("x"), 422),
+            e(&looker, Operation::Update, Some("x"), 422),
             Error::Validation { .. }
         ));
         assert!(matches!(
-            e(Operation::List, None, 429),
+            e(&looker, Operation::List, None, 429),
             Error::RateLimited { .. }
         ));
         assert!(matches!(
-            e(Operation::List, None, 500),
+            e(&looker, Operation::List, None, 503),
+            Error::Server { status: 503, .. }
+        ));
+        assert!(matches!(
+            e(&looker, Operation::List, None, 418),
             Error::BadResponse {
-                status: Some(500),
+                status: Some(418),
                 ..
             }
         ));
-        let torq = from_status(
-            Call {
-                vendor: Vendor::Torq,
-                operation: Operation::List,
-                id: None,
-            },
-            StatusCode::FOUND,
-            None,
-            None,
-            Vec::new(),
-            String::new(),
-        );
-        assert!(matches!(torq, Error::Unauthorized { .. }));
+        assert!(matches!(
+            e(&torq, Operation::List, None, 302),
+            Error::Unauthorized { .. }
+        ));
     }
 }

@@ -16,6 +16,8 @@ pub(crate) struct HttpSettings {
     pub verify_tls: bool,
     /// Requests sent at once (see `client::limit`).
     pub max_in_flight: usize,
+    /// The most bytes of a response body read.
+    pub max_response_bytes: u64,
 }
 
 impl HttpSettings {
@@ -25,6 +27,13 @@ impl HttpSettings {
             return Err(Error::Config {
                 vendor,
                 setting: "max_in_flight".into(),
+                message: "must be at least 1".into(),
+            });
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::Config {
+                vendor,
+                setting: "max_response_bytes".into(),
                 message: "must be at least 1".into(),
             });
         }

@@ -5,11 +5,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use progenitor_client::{Error as ApiError, ResponseValue};
 use tokio::sync::Semaphore;
-
-use super::errors::{Call, ErrorBody, map_error};
-use crate::error::Result;
 
 /// How many requests a provider sends at once when not told otherwise.
 pub(crate) const DEFAULT_MAX_IN_FLIGHT: usize = 32;
@@ -26,22 +22,6 @@ impl InFlight {
         Self {
             slots: Arc::new(Semaphore::new(max.clamp(1, Semaphore::MAX_PERMITS))),
         }
-    }
-
-    /// One call of a generated client in a slot, its error (whose body is read here too) in the
-    /// facade's terms.
-    pub(crate) async fn call<T, E: ErrorBody>(
-        &self,
-        call: Call<'_>,
-        request: impl Future<Output = std::result::Result<ResponseValue<T>, ApiError<E>>>,
-    ) -> Result<T> {
-        self.run(async {
-            match request.await {
-                Ok(value) => Ok(value.into_inner()),
-                Err(e) => Err(map_error(call, e).await),
-            }
-        })
-        .await
     }
 
     /// Runs one exchange (request sent, answer read) in a slot.

@@ -1,11 +1,15 @@
 //! What both vendor adapters share: the HTTP client, the token cache, the retry policy and the
 //! transport that applies them to every request of a generated client.
 
+pub(crate) mod call;
 pub(crate) mod errors;
 pub(crate) mod http;
 pub(crate) mod limit;
 pub(crate) mod pace;
+pub(crate) mod records;
 pub mod retry;
+pub(crate) mod scope;
+pub(crate) mod scrub;
 pub(crate) mod token;
 pub(crate) mod transport;
 
@@ -56,7 +60,8 @@ fn empty(vendor: crate::model::Vendor, setting: String) -> crate::error::Error {
 
 /// The setters both vendors' configurations share: credentials, timeouts, retries, token
 /// renewal and the provider's name. Expands inside `impl <Config>`; the struct has fields
-/// `client_id`, `client_secret`, `timeout`, `connect_timeout`, `max_in_flight`, `retry`,
+/// `client_id`, `client_secret`, `timeout`, `connect_timeout`, `max_in_flight`,
+/// `max_response_bytes`, `retry`,
 /// `refresh_margin`, `name`, and `origin` indexed by `$key` (a setter makes the value its own:
 /// errors name the setting again, not where an earlier value came from).
 macro_rules! builder_setters {
@@ -99,6 +104,15 @@ macro_rules! builder_setters {
         /// connection hyper may open in a burst, come on top). Zero is refused by `build`.
         pub fn with_max_in_flight(mut self, max: usize) -> Self {
             self.max_in_flight = max;
+            self
+        }
+
+        /// The most bytes of one response body the provider reads (default 512 MiB, room for a
+        /// listing of 100,000 integrations); a longer body ends the call with
+        /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) instead of taking memory
+        /// without bound. Zero is refused by `build`.
+        pub fn with_max_response_bytes(mut self, max: u64) -> Self {
+            self.max_response_bytes = max;
             self
         }
 

@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use secrecy::SecretString;
 use tokio::time::Instant;
 
+use super::scrub::Secrets;
 use crate::error::Result;
 
 /// Longest lifetime believed from a server (a day): a larger or absurd `expires_in` is clamped.
@@ -59,6 +60,7 @@ pub(crate) struct TokenCache {
     login: Box<dyn Login>,
     margin: Duration,
     logins: AtomicU64,
+    secrets: Secrets,
 }
 
 impl fmt::Debug for TokenCache {
@@ -72,14 +74,16 @@ impl fmt::Debug for TokenCache {
 }
 
 impl TokenCache {
-    /// A cache that logs in with `login` and renews `margin` before a token expires.
-    pub fn new(login: impl Login, margin: Duration) -> Self {
+    /// A cache that logs in with `login`, renews `margin` before a token expires, and tells
+    /// `secrets` every token it obtains (so that no error can quote one).
+    pub fn new(login: impl Login, margin: Duration, secrets: Secrets) -> Self {
         Self {
             current: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
             login: Box::new(login),
             margin,
             logins: AtomicU64::new(0),
+            secrets,
         }
     }
 
@@ -131,6 +135,7 @@ impl TokenCache {
 
     async fn login_now(&self) -> Result<Arc<AccessToken>> {
         let grant = self.login.login().await?;
+        self.secrets.remember(&grant.token);
         let serial = self.logins.fetch_add(1, Ordering::Relaxed) + 1;
         let lifetime = lifetime(grant.expires_in);
         let margin = self.margin.min(lifetime / 2);
@@ -187,6 +192,7 @@ mod tests {
                 expires_in: Some(3600),
             },
             Duration::from_secs(10),
+            Secrets::default(),
         ));
         let tasks: Vec<_> = (0..200)
             .map(|_| {
@@ -209,6 +215,7 @@ mod tests {
                 expires_in: Some(3600),
             },
             Duration::from_secs(10),
+            Secrets::default(),
         ));
         let first = cache.get().await.unwrap();
         let tasks: Vec<_> = (0..50)
@@ -230,14 +237,21 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn tokens_are_renewed_a_margin_before_they_expire() {
         let calls = Arc::new(AtomicUsize::new(0));
+        let secrets = Secrets::default();
         let cache = TokenCache::new(
             Counting {
                 calls: calls.clone(),
                 expires_in: Some(60),
             },
             Duration::from_secs(10),
+            secrets.clone(),
         );
         cache.get().await.unwrap();
+        assert_eq!(
+            secrets.scrub("token-1", &[]),
+            crate::client::scrub::MASK,
+            "every token obtained is a known secret"
+        );
         tokio::time::advance(Duration::from_secs(45)).await;
         assert!(cache.fresh().is_some());
         tokio::time::advance(Duration::from_secs(6)).await;

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use api_hooks::{ResponseFuture, Transport};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use api_hooks::{PrepareError, PrepareFuture, ResponseFuture, Transport};
+use http_body_util::LengthLimitError;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
@@ -12,6 +13,8 @@ use tracing::Instrument;
 
 use super::pace::Pacer;
 use super::retry::{RetryConfig, is_retryable, retry_after};
+use super::scope::{self, ResponseFacts};
+use super::scrub;
 use super::token::{AccessToken, TokenCache};
 use crate::model::Vendor;
 
@@ -36,6 +39,13 @@ impl Scheme {
         Some(value)
     }
 
+    /// Puts `token` on `request`.
+    fn authorize(self, request: &mut Request, token: &AccessToken) {
+        if let Some(value) = self.header(token) {
+            request.headers_mut().insert(AUTHORIZATION, value);
+        }
+    }
+
     fn rejects(self, status: StatusCode) -> bool {
         match self {
             Scheme::LookerToken => status == StatusCode::UNAUTHORIZED,
@@ -50,11 +60,22 @@ pub(crate) enum Auth {
     None,
     /// With a token from the cache.
     Token(Arc<TokenCache>, Scheme),
-    /// With HTTP Basic credentials (Torq's token endpoint).
-    Basic {
-        user: String,
-        password: SecretString,
-    },
+    /// With HTTP Basic credentials (Torq's token endpoint): the header, marked sensitive.
+    Basic(HeaderValue),
+}
+
+impl Auth {
+    /// HTTP Basic credentials.
+    pub(crate) fn basic(user: &str, password: &SecretString) -> Self {
+        use base64::Engine;
+        let pair = format!("{user}:{}", password.expose_secret());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+        // Base64 is always a valid header value.
+        let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+            .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
+        value.set_sensitive(true);
+        Auth::Basic(value)
+    }
 }
 
 impl std::fmt::Debug for Auth {
@@ -64,11 +85,7 @@ impl std::fmt::Debug for Auth {
             Auth::Token(cache, scheme) => {
                 f.debug_tuple("Token").field(cache).field(scheme).finish()
             }
-            Auth::Basic { user, .. } => f
-                .debug_struct("Basic")
-                .field("user", user)
-                .field("password", &"[REDACTED]")
-                .finish(),
+            Auth::Basic(_) => f.write_str("Basic([redacted])"),
         }
     }
 }
@@ -80,9 +97,19 @@ pub(crate) struct VendorTransport {
     pub auth: Auth,
     pub retry: RetryConfig,
     pub pacer: Option<Pacer>,
+    /// The most bytes of a response body that are read.
+    pub max_response_bytes: u64,
 }
 
 impl Transport for VendorTransport {
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut Request,
+        _operation_id: &'static str,
+    ) -> PrepareFuture<'a> {
+        Box::pin(self.authenticate(request))
+    }
+
     fn execute<'a>(
         &'a self,
         client: &'a reqwest::Client,
@@ -103,21 +130,43 @@ impl Transport for VendorTransport {
 }
 
 impl VendorTransport {
+    /// Puts the credentials on `request`: a token from the cache (logging in if needed) or the
+    /// Basic credentials of a token endpoint. A login that fails ends the call here, before
+    /// anything is sent; its typed error is recorded for the caller.
+    async fn authenticate(&self, request: &mut Request) -> Result<(), PrepareError> {
+        match &self.auth {
+            Auth::None => Ok(()),
+            Auth::Basic(value) => {
+                request.headers_mut().insert(AUTHORIZATION, value.clone());
+                Ok(())
+            }
+            Auth::Token(cache, scheme) => match cache.get().await {
+                Ok(token) => {
+                    scheme.authorize(request, &token);
+                    scope::carried(token);
+                    Ok(())
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    scope::fail(e);
+                    Err(PrepareError::new(message))
+                }
+            },
+        }
+    }
+
     async fn call(&self, client: &reqwest::Client, request: Request) -> reqwest::Result<Response> {
         let started = Instant::now();
         let mut attempts = 0;
-        let mut token = match &self.auth {
-            // A failed login surfaces from the adapter, which logs in before calling; here the
-            // request then simply goes without a token and the vendor refuses it.
-            Auth::Token(cache, _) => cache.get().await.ok(),
-            Auth::None | Auth::Basic { .. } => None,
-        };
+        let mut token = scope::token();
+        let mut request = request;
         let mut relogged = false;
         let outcome = loop {
-            let outcome = self
-                .send_with_retries(client, &request, token.as_deref(), started, &mut attempts)
+            let (outcome, kept) = self
+                .send_with_retries(client, request, started, &mut attempts)
                 .await;
-            if let (Ok(response), Auth::Token(cache, scheme)) = (&outcome, &self.auth)
+            if let (Ok(response), Auth::Token(cache, scheme), Some(mut again)) =
+                (&outcome, &self.auth, kept)
                 && scheme.rejects(response.status())
                 && !relogged
             {
@@ -128,10 +177,17 @@ impl VendorTransport {
                 );
                 match cache.renew(token.as_deref()).await {
                     Ok(fresh) => {
+                        scheme.authorize(&mut again, &fresh);
+                        scope::carried(fresh.clone());
                         token = Some(fresh);
+                        request = again;
                         continue;
                     }
-                    Err(e) => tracing::debug!(error = %e, "login after a refused token failed"),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "login after a refused token failed");
+                        // The caller sees why the fresh login failed, not the refusal.
+                        scope::fail(e);
+                    }
                 }
             }
             break outcome;
@@ -139,54 +195,65 @@ impl VendorTransport {
         let span = tracing::Span::current();
         span.record("attempts", attempts);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        match &outcome {
+        match outcome {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
                 tracing::info!("done");
+                scope::answered(ResponseFacts {
+                    status: response.status().as_u16(),
+                    content_type: response
+                        .headers()
+                        .get(CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| scrub::one_line(v, 100)),
+                });
+                Ok(capped(response, self.max_response_bytes))
             }
-            Err(e) => tracing::info!(error = %e, "failed"),
+            Err(e) => {
+                tracing::info!(error = %e, "failed");
+                Err(e)
+            }
         }
-        outcome
     }
 
+    /// Sends `request`, again while the outcome allows a retry and the budget lasts. Returns the
+    /// last outcome and, when the request could be copied, a copy to send once more.
     async fn send_with_retries(
         &self,
         client: &reqwest::Client,
-        request: &Request,
-        token: Option<&AccessToken>,
+        request: Request,
         started: Instant,
         attempts: &mut usize,
-    ) -> reqwest::Result<Response> {
+    ) -> (reqwest::Result<Response>, Option<Request>) {
         let mut waits = self.retry.backoff();
         loop {
-            let Some(mut attempt) = request.try_clone() else {
-                // A streaming body cannot be sent twice.
-                return client
-                    .execute(self.prepare(client, request_clone_failed(request), token)?)
-                    .await;
-            };
-            attempt = self.prepare(client, attempt, token)?;
             if let Some(pacer) = &self.pacer {
                 pacer.wait().await;
             }
             *attempts += 1;
+            let Some(attempt) = request.try_clone() else {
+                // A streaming body cannot be sent twice: it goes once, as it is, and whatever
+                // the vendor answers is the outcome (never a request without its body).
+                tracing::debug!("the request body cannot be replayed; it is sent once");
+                return (client.execute(request).await, None);
+            };
             let outcome = client.execute(attempt).await;
             if !is_retryable(request.method(), &outcome) {
-                return outcome;
+                return (outcome, Some(request));
             }
             let Some(mut wait) = waits.next() else {
-                return outcome;
+                return (outcome, Some(request));
             };
             if let Ok(response) = &outcome
                 && let Some(asked) = retry_after(response.headers())
             {
                 if asked > self.retry.max_retry_after {
-                    return outcome;
+                    return (outcome, Some(request));
                 }
                 wait = asked;
             }
             if started.elapsed() + wait > self.retry.deadline {
-                return outcome;
+                return (outcome, Some(request));
             }
             let status = outcome.as_ref().map(|r| r.status().as_u16()).ok();
             tracing::debug!(
@@ -199,35 +266,32 @@ impl VendorTransport {
             tokio::time::sleep(wait).await;
         }
     }
-
-    fn prepare(
-        &self,
-        client: &reqwest::Client,
-        mut request: Request,
-        token: Option<&AccessToken>,
-    ) -> reqwest::Result<Request> {
-        match (&self.auth, token) {
-            (Auth::Token(_, scheme), Some(token)) => {
-                if let Some(value) = scheme.header(token) {
-                    request.headers_mut().insert(AUTHORIZATION, value);
-                }
-                Ok(request)
-            }
-            (Auth::Basic { user, password }, _) => {
-                reqwest::RequestBuilder::from_parts(client.clone(), request)
-                    .basic_auth(user, Some(password.expose_secret()))
-                    .build()
-            }
-            _ => Ok(request),
-        }
-    }
 }
 
-/// The generated clients only send bodies that can be cloned; should that change, the request is
-/// rebuilt without a body so the vendor answers with a clear error instead of the call hanging.
-fn request_clone_failed(request: &Request) -> Request {
-    let mut copy = Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.timeout_mut() = request.timeout().copied();
-    copy
+/// `response` whose body yields an error (a [`LengthLimitError`] in its source chain) once more
+/// than `limit` bytes were read: a body that never ends cannot take the caller's memory.
+fn capped(response: Response, limit: u64) -> Response {
+    let url = response.url().clone();
+    let (mut parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let body = reqwest::Body::wrap(http_body_util::Limited::new(body, limit));
+    // Keep the URL reqwest reports in its errors.
+    let tagged = reqwest::ResponseBuilderExt::url(http::Response::builder(), url)
+        .body(())
+        .map(|r| r.into_parts().0.extensions)
+        .unwrap_or_default();
+    parts.extensions.extend(tagged);
+    Response::from(http::Response::from_parts(parts, body))
+}
+
+/// Whether `error` (a body error) came from the cap of [`capped`].
+pub(crate) fn is_over_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::LookerProvider;
+use crate::client::call::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::client::http::{HttpSettings, parse_url};
 use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
 use crate::client::retry::RetryConfig;
@@ -89,6 +90,7 @@ pub struct LookerConfig {
     timeout: Duration,
     connect_timeout: Duration,
     max_in_flight: usize,
+    max_response_bytes: u64,
     retry: RetryConfig,
     refresh_margin: Duration,
     /// Where each setting came from, for errors: `LOOKERSDK_BASE_URL` or `looker.ini [Looker] base_url`.
@@ -106,6 +108,7 @@ impl Default for LookerConfig {
             timeout: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(10),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::default(),
             refresh_margin: Duration::from_secs(10),
             origin: Default::default(),
@@ -280,6 +283,7 @@ impl LookerConfig {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
             max_in_flight: self.max_in_flight,
+            max_response_bytes: self.max_response_bytes,
             verify_tls: self.verify_ssl,
         };
         let name = self

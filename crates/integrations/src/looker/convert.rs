@@ -3,18 +3,31 @@
 use looker_api::types;
 
 use crate::client::errors::ErrorBody;
-use crate::error::{FieldError, Result};
+use crate::client::records::Unusable;
+use crate::error::FieldError;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, Parameter, TestOutcome, Vendor};
 use crate::raw::RawRecord;
 
-/// A Looker integration in the facade's model. Looker's full record is kept in `raw`, as
-/// decoded: no second pass over it (BENCHMARKS.md).
-pub(crate) fn integration(mut record: types::Integration) -> Result<Integration> {
-    let vendor_id = record.id.clone().unwrap_or_default();
+/// A Looker integration in the facade's model, or why it cannot be one (no usable id). Looker's
+/// full record is kept in `raw`, as decoded: no second pass over it (BENCHMARKS.md).
+pub(crate) fn integration(mut record: types::Integration) -> Result<Integration, Unusable> {
+    let Some(vendor_id) = record.id.clone() else {
+        return Err(Unusable {
+            id: None,
+            reason: "the record has no id".into(),
+        });
+    };
+    let id = IntegrationId::new(Vendor::Looker, vendor_id.clone()).map_err(|e| Unusable {
+        id: None,
+        reason: match e {
+            crate::Error::InvalidId { reason, .. } => format!("its id cannot be used: {reason}"),
+            other => other.to_string(),
+        },
+    })?;
     let parameters = record.params.iter().map(parameter).collect();
     scrub_sensitive_values(&mut record);
     Ok(Integration {
-        id: IntegrationId::new(Vendor::Looker, vendor_id.clone())?,
+        id,
         name: record.label.clone().unwrap_or(vendor_id),
         description: record.description.clone(),
         enabled: record.enabled,

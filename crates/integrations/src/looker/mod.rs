@@ -12,18 +12,22 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use looker_api::types;
+use progenitor_client::Error as ApiError;
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 
 pub use builder::{LookerConfig, LookerConfigKey};
 
-use crate::client::errors::{Call, map_error};
+use crate::client::call::{Call, Calls};
 use crate::client::http::{self, HttpSettings};
 use crate::client::limit::InFlight;
+use crate::client::records::{self, Unusable};
 use crate::client::retry::RetryConfig;
+use crate::client::scrub::Secrets;
 use crate::client::token::{Grant, Login, TokenCache};
 use crate::client::transport::{Auth, Scheme, VendorTransport};
 use crate::error::{Error, Operation, Result};
+use crate::listing::Listing;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
 use crate::provider::{Capabilities, IntegrationProvider, own_id};
 
@@ -33,16 +37,16 @@ pub struct LookerProvider {
     name: String,
     api: looker_api::Client,
     auth: Arc<TokenCache>,
-    in_flight: InFlight,
+    calls: Calls,
 }
 
 /// Logs in with the API key.
 #[derive(Debug)]
 struct LookerLogin {
     client: looker_api::Client,
-    /// Logins are single-flight already; the slot hands the connection back to the pool
+    /// Logins are single-flight already; their own slot hands the connection back to the pool
     /// before the calls that waited for the token go.
-    slot: InFlight,
+    calls: Calls,
     client_id: String,
     client_secret: Arc<SecretString>,
 }
@@ -54,18 +58,16 @@ impl Login for LookerLogin {
             client_id: self.client_id.clone(),
             client_secret: self.client_secret.expose_secret().to_owned(),
         };
-        let call = Call {
-            vendor: Vendor::Looker,
-            operation: Operation::Login,
-            id: None,
-        };
-        let token = self.slot.call(call, self.client.login(&body)).await?;
-        let Some(access_token) = token.access_token else {
+        let call = self.calls.call(Operation::Login, None);
+        let token = call.send(self.client.login(&body)).await?;
+        let Some(access_token) = token.access_token.filter(|t| !t.is_empty()) else {
             return Err(Error::BadResponse {
                 vendor: Vendor::Looker,
                 operation: Operation::Login,
                 status: Some(200),
-                snippet: "the login answer has no access_token".into(),
+                content_type: None,
+                reason: "the login answer has no access_token".into(),
+                excerpt: None,
             });
         };
         Ok(Grant {
@@ -87,39 +89,48 @@ impl LookerProvider {
     ) -> Result<Self> {
         let http = http::client(Vendor::Looker, settings)?;
         let api_url = format!("{}/api/4.0", http::base(&base_url));
-        let login_transport = VendorTransport {
+        let secrets = Secrets::new([SecretString::from(client_secret.expose_secret().to_owned())]);
+        let transport = |auth| VendorTransport {
             vendor: Vendor::Looker,
-            auth: Auth::None,
+            auth,
             retry: retry.clone(),
             pacer: None,
+            max_response_bytes: settings.max_response_bytes,
         };
         let login = LookerLogin {
             client: looker_api::Client::new_with_client(
                 &api_url,
                 http.clone(),
-                looker_api::Hooks::new(Arc::new(login_transport)),
+                looker_api::Hooks::new(Arc::new(transport(Auth::None))),
             ),
-            slot: InFlight::new(1),
+            calls: Calls::new(
+                Vendor::Looker,
+                InFlight::new(1),
+                secrets.clone(),
+                settings.max_response_bytes,
+            ),
             client_id,
             client_secret,
         };
-        let auth = Arc::new(TokenCache::new(login, refresh_margin));
-        let transport = VendorTransport {
-            vendor: Vendor::Looker,
-            auth: Auth::Token(auth.clone(), Scheme::LookerToken),
-            retry,
-            pacer: None,
-        };
+        let auth = Arc::new(TokenCache::new(login, refresh_margin, secrets.clone()));
         let api = looker_api::Client::new_with_client(
             &api_url,
             http,
-            looker_api::Hooks::new(Arc::new(transport)),
+            looker_api::Hooks::new(Arc::new(transport(Auth::Token(
+                auth.clone(),
+                Scheme::LookerToken,
+            )))),
         );
         Ok(Self {
             name,
             api,
             auth,
-            in_flight: InFlight::new(settings.max_in_flight),
+            calls: Calls::new(
+                Vendor::Looker,
+                InFlight::new(settings.max_in_flight),
+                secrets,
+                settings.max_response_bytes,
+            ),
         })
     }
 
@@ -128,32 +139,20 @@ impl LookerProvider {
         if self.auth.fresh().is_none() {
             return Ok(());
         }
-        let call = Call {
-            vendor: Vendor::Looker,
-            operation: Operation::Logout,
-            id: None,
-        };
-        let outcome = self.api.logout().await;
+        let call = self.calls.call(Operation::Logout, None);
+        let outcome = call.send(self.api.logout()).await;
         self.auth.take();
         match outcome {
             Ok(_) => Ok(()),
             // A token that is already dead is as logged out as it gets.
-            Err(e) if e.status() == Some(reqwest::StatusCode::UNAUTHORIZED) => Ok(()),
-            Err(e) => Err(map_error(call, e).await),
+            Err(Error::Unauthorized { .. }) => Ok(()),
+            Err(e) => Err(e),
         }
     }
 
     /// How many times this provider logged in (for tests and benchmarks).
     pub fn logins(&self) -> u64 {
         self.auth.logins()
-    }
-
-    fn call<'a>(operation: Operation, id: Option<&'a str>) -> Call<'a> {
-        Call {
-            vendor: Vendor::Looker,
-            operation,
-            id,
-        }
     }
 }
 
@@ -177,64 +176,75 @@ impl IntegrationProvider for LookerProvider {
         }
     }
 
-    async fn list(&self, filter: &ListFilter) -> Result<Vec<Integration>> {
-        self.auth.get().await?;
-        let records = self
-            .in_flight
-            .call(
-                Self::call(Operation::List, None),
-                self.api.all_integrations(None, filter.kind.as_deref()),
-            )
-            .await?;
-        let mut out = Vec::with_capacity(records.len());
-        for record in records {
-            match convert::integration(record) {
-                Ok(integration) => out.push(integration),
-                Err(e) => {
-                    tracing::warn!(error = %e, "skipping a Looker integration without a usable id")
+    async fn list(&self, filter: &ListFilter) -> Result<Listing> {
+        let call = self.calls.call(Operation::List, None);
+        let (outcome, record) = call
+            .exchange(self.api.all_integrations(None, filter.kind.as_deref()))
+            .await;
+        match outcome {
+            Ok(records) => {
+                call.check_content_type(&record)?;
+                Ok(records::listing(
+                    records.into_inner().into_iter().map(Ok),
+                    convert::integration,
+                ))
+            }
+            // One record of an unexpected shape must not cost the others.
+            Err(ApiError::InvalidResponsePayload(body, e)) if record.failure.is_none() => {
+                call.check_content_type(&record)?;
+                match records::split(&body, None) {
+                    Some(items) => Ok(records::listing(
+                        records::decode_each(&items, &call),
+                        convert::integration,
+                    )),
+                    None => Err(call
+                        .error(
+                            record,
+                            ApiError::<types::Error>::InvalidResponsePayload(body, e),
+                        )
+                        .await),
                 }
             }
+            Err(e) => Err(call.error(record, e).await),
         }
-        Ok(out)
     }
 
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Looker, id)?;
-        self.auth.get().await?;
-        let record = self
-            .in_flight
-            .call(
-                Self::call(Operation::Get, Some(vendor_id)),
-                self.api.integration(vendor_id, None),
-            )
-            .await?;
-        convert::integration(record)
+        let call = self.calls.call(Operation::Get, Some(vendor_id));
+        let record = call.send(self.api.integration(vendor_id, None)).await?;
+        convert::integration(record).map_err(|u| unusable(&call, u))
     }
 
     async fn update(&self, id: &IntegrationId, patch: &IntegrationPatch) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Looker, id)?;
-        self.auth.get().await?;
+        let call = self
+            .calls
+            .call(Operation::Update, Some(vendor_id))
+            .sending(patch.secret_values());
         let body = convert::write_model(patch);
-        let record = self
-            .in_flight
-            .call(
-                Self::call(Operation::Update, Some(vendor_id)),
-                self.api.update_integration(vendor_id, None, &body),
-            )
+        let record = call
+            .send(self.api.update_integration(vendor_id, None, &body))
             .await?;
-        convert::integration(record)
+        convert::integration(record).map_err(|u| unusable(&call, u))
     }
 
     async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {
         let vendor_id = own_id(Vendor::Looker, id)?;
-        self.auth.get().await?;
-        let result = self
-            .in_flight
-            .call(
-                Self::call(Operation::Test, Some(vendor_id)),
-                self.api.test_integration(vendor_id),
-            )
-            .await?;
+        let call = self.calls.call(Operation::Test, Some(vendor_id));
+        let result = call.send(self.api.test_integration(vendor_id)).await?;
         Ok(convert::test_outcome(result))
+    }
+}
+
+/// A record that decoded but that the model cannot use, as the call's error.
+fn unusable(call: &Call<'_>, u: Unusable) -> Error {
+    Error::BadResponse {
+        vendor: call.vendor(),
+        operation: call.operation,
+        status: None,
+        content_type: None,
+        reason: u.reason,
+        excerpt: None,
     }
 }

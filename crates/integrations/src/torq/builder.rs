@@ -6,6 +6,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::TorqProvider;
+use crate::client::call::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::client::http::{HttpSettings, parse_url};
 use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
 use crate::client::retry::RetryConfig;
@@ -104,6 +105,7 @@ pub struct TorqConfig {
     timeout: Duration,
     connect_timeout: Duration,
     max_in_flight: usize,
+    max_response_bytes: u64,
     retry: RetryConfig,
     refresh_margin: Duration,
     requests_per_second: u32,
@@ -123,6 +125,7 @@ impl Default for TorqConfig {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::default(),
             refresh_margin: Duration::from_secs(30),
             requests_per_second: 45,
@@ -298,6 +301,7 @@ impl TorqConfig {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
             max_in_flight: self.max_in_flight,
+            max_response_bytes: self.max_response_bytes,
             verify_tls: true,
         };
         let name = self

@@ -3,18 +3,33 @@
 use torq_api::types;
 
 use crate::client::errors::ErrorBody;
+use crate::client::records::Unusable;
 use crate::model::{Integration, IntegrationId, Vendor};
 use crate::raw::RawRecord;
 
-/// A Torq integration in the facade's model, or `None` when it has neither id nor name to be
-/// addressed by. Torq's full record is kept in `raw`.
-pub(crate) fn integration(record: types::V1alphaIntegration) -> Option<Integration> {
-    let vendor_id = record
+/// A Torq integration in the facade's model, or why it cannot be one (neither id nor name to
+/// be addressed by). Torq's full record is kept in `raw`.
+pub(crate) fn integration(record: types::V1alphaIntegration) -> Result<Integration, Unusable> {
+    let Some(vendor_id) = record
         .id
         .map(|id| id.to_string())
-        .or_else(|| record.name.clone())?;
-    let id = IntegrationId::new(Vendor::Torq, vendor_id).ok()?;
-    Some(Integration {
+        .or_else(|| record.name.clone())
+    else {
+        return Err(Unusable {
+            id: None,
+            reason: "the record has neither id nor name".into(),
+        });
+    };
+    let id = IntegrationId::new(Vendor::Torq, vendor_id).map_err(|e| Unusable {
+        id: None,
+        reason: match e {
+            crate::Error::InvalidId { reason, .. } => {
+                format!("its name cannot be used as an id: {reason}")
+            }
+            other => other.to_string(),
+        },
+    })?;
+    Ok(Integration {
         name: record
             .display_name
             .clone()
@@ -73,6 +88,6 @@ mod tests {
         assert_eq!(integration(named).unwrap().id.vendor_id(), "n");
         let anonymous: types::V1alphaIntegration =
             serde_json::from_value(serde_json::json!({})).unwrap();
-        assert!(integration(anonymous).is_none());
+        assert!(integration(anonymous).is_err());
     }
 }

@@ -13,20 +13,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use progenitor_client::Error as ApiError;
 use reqwest::Url;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use torq_api::types;
 
 pub use builder::{TorqConfig, TorqConfigKey, TorqRegion};
 
-use crate::client::errors::Call;
+use crate::client::call::Calls;
 use crate::client::http::{self, HttpSettings};
 use crate::client::limit::InFlight;
 use crate::client::pace::Pacer;
+use crate::client::records;
 use crate::client::retry::RetryConfig;
+use crate::client::scrub::Secrets;
 use crate::client::token::{Grant, Login, TokenCache};
 use crate::client::transport::{Auth, Scheme, VendorTransport};
 use crate::error::{Error, Operation, Result};
+use crate::listing::Listing;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
 use crate::provider::{Capabilities, IntegrationProvider, own_id};
 
@@ -36,16 +40,16 @@ pub struct TorqProvider {
     name: String,
     api: torq_api::Client,
     auth: Arc<TokenCache>,
-    in_flight: InFlight,
+    calls: Calls,
 }
 
 /// Exchanges the API key for a bearer token.
 #[derive(Debug)]
 struct TorqLogin {
     client: torq_api::Client,
-    /// Logins are single-flight already; the slot hands the connection back to the pool
+    /// Logins are single-flight already; their own slot hands the connection back to the pool
     /// before the calls that waited for the token go.
-    slot: InFlight,
+    calls: Calls,
 }
 
 #[async_trait]
@@ -54,15 +58,18 @@ impl Login for TorqLogin {
         let body = types::TokenRequest {
             grant_type: types::TokenRequestGrantType::ClientCredentials,
         };
-        let call = Call {
-            vendor: Vendor::Torq,
-            operation: Operation::Login,
-            id: None,
-        };
-        let token = self
-            .slot
-            .call(call, self.client.create_token(&body))
-            .await?;
+        let call = self.calls.call(Operation::Login, None);
+        let token = call.send(self.client.create_token(&body)).await?;
+        if token.access_token.is_empty() {
+            return Err(Error::BadResponse {
+                vendor: Vendor::Torq,
+                operation: Operation::Login,
+                status: Some(200),
+                content_type: None,
+                reason: "the token answer has an empty access_token".into(),
+                excerpt: None,
+            });
+        }
         Ok(Grant {
             token: SecretString::from(token.access_token),
             expires_in: token.expires_in,
@@ -84,16 +91,13 @@ impl TorqProvider {
         requests_per_second: u32,
     ) -> Result<Self> {
         let http = http::client(Vendor::Torq, settings)?;
+        let secrets = Secrets::new([SecretString::from(client_secret.expose_secret().to_owned())]);
         let login_transport = VendorTransport {
             vendor: Vendor::Torq,
-            auth: Auth::Basic {
-                user: client_id,
-                password: SecretString::from(
-                    secrecy::ExposeSecret::expose_secret(&*client_secret).to_owned(),
-                ),
-            },
+            auth: Auth::basic(&client_id, &client_secret),
             retry: retry.clone(),
             pacer: None,
+            max_response_bytes: settings.max_response_bytes,
         };
         let login = TorqLogin {
             client: torq_api::Client::new_with_client(
@@ -101,14 +105,20 @@ impl TorqProvider {
                 http.clone(),
                 torq_api::Hooks::new(Arc::new(login_transport)),
             ),
-            slot: InFlight::new(1),
+            calls: Calls::new(
+                Vendor::Torq,
+                InFlight::new(1),
+                secrets.clone(),
+                settings.max_response_bytes,
+            ),
         };
-        let auth = Arc::new(TokenCache::new(login, refresh_margin));
+        let auth = Arc::new(TokenCache::new(login, refresh_margin, secrets.clone()));
         let transport = VendorTransport {
             vendor: Vendor::Torq,
             auth: Auth::Token(auth.clone(), Scheme::Bearer),
             retry,
             pacer: Some(Pacer::per_second(requests_per_second)),
+            max_response_bytes: settings.max_response_bytes,
         };
         let api = torq_api::Client::new_with_client(
             &http::base(&base_url),
@@ -119,7 +129,12 @@ impl TorqProvider {
             name,
             api,
             auth,
-            in_flight: InFlight::new(settings.max_in_flight),
+            calls: Calls::new(
+                Vendor::Torq,
+                InFlight::new(settings.max_in_flight),
+                secrets,
+                settings.max_response_bytes,
+            ),
         })
     }
 
@@ -128,34 +143,35 @@ impl TorqProvider {
         self.auth.logins()
     }
 
-    async fn list_records(
-        &self,
-        operation: Operation,
-        kind: Option<&str>,
-    ) -> Result<Vec<Integration>> {
-        self.auth.get().await?;
-        let call = Call {
-            vendor: Vendor::Torq,
-            operation,
-            id: None,
-        };
-        let records = self
-            .in_flight
-            .call(call, self.api.list_integrations(kind))
-            .await?
-            .integrations;
-        let total = records.len();
-        let out: Vec<Integration> = records
-            .into_iter()
-            .filter_map(convert::integration)
-            .collect();
-        if out.len() < total {
-            tracing::warn!(
-                skipped = total - out.len(),
-                "skipping Torq integrations without id or name"
-            );
+    async fn list_records(&self, operation: Operation, kind: Option<&str>) -> Result<Listing> {
+        let call = self.calls.call(operation, None);
+        let (outcome, record) = call.exchange(self.api.list_integrations(kind)).await;
+        match outcome {
+            Ok(answer) => {
+                call.check_content_type(&record)?;
+                Ok(records::listing(
+                    answer.into_inner().integrations.into_iter().map(Ok),
+                    convert::integration,
+                ))
+            }
+            // One record of an unexpected shape must not cost the others.
+            Err(ApiError::InvalidResponsePayload(body, e)) if record.failure.is_none() => {
+                call.check_content_type(&record)?;
+                match records::split(&body, Some("integrations")) {
+                    Some(items) => Ok(records::listing(
+                        records::decode_each(&items, &call),
+                        convert::integration,
+                    )),
+                    None => Err(call
+                        .error(
+                            record,
+                            ApiError::<types::RpcStatus>::InvalidResponsePayload(body, e),
+                        )
+                        .await),
+                }
+            }
+            Err(e) => Err(call.error(record, e).await),
         }
-        Ok(out)
     }
 }
 
@@ -179,7 +195,7 @@ impl IntegrationProvider for TorqProvider {
         }
     }
 
-    async fn list(&self, filter: &ListFilter) -> Result<Vec<Integration>> {
+    async fn list(&self, filter: &ListFilter) -> Result<Listing> {
         self.list_records(Operation::List, filter.kind.as_deref())
             .await
     }
@@ -187,15 +203,37 @@ impl IntegrationProvider for TorqProvider {
     /// Torq has no route for one integration: this lists them all and picks `id` out.
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Torq, id)?;
-        self.list_records(Operation::Get, None)
-            .await?
+        let listing = self.list_records(Operation::Get, None).await?;
+        if let Some(found) = listing
+            .integrations
             .into_iter()
             .find(|i| i.id.vendor_id() == vendor_id)
-            .ok_or_else(|| Error::NotFound {
+        {
+            return Ok(found);
+        }
+        // The record is there but cannot be read: say so rather than "not found".
+        match listing
+            .skipped
+            .into_iter()
+            .find(|s| s.id.as_deref() == Some(vendor_id))
+        {
+            Some(skipped) => Err(Error::BadResponse {
+                vendor: Vendor::Torq,
+                operation: Operation::Get,
+                status: None,
+                content_type: None,
+                reason: format!(
+                    "the record of `{vendor_id}` cannot be read: {}",
+                    skipped.reason
+                ),
+                excerpt: None,
+            }),
+            None => Err(Error::NotFound {
                 vendor: Vendor::Torq,
                 operation: Operation::Get,
                 id: vendor_id.to_owned(),
-            })
+            }),
+        }
     }
 
     async fn update(&self, _id: &IntegrationId, _patch: &IntegrationPatch) -> Result<Integration> {
