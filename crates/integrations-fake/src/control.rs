@@ -26,6 +26,7 @@ pub(crate) enum Fault {
 #[derive(Debug, Default)]
 struct Route {
     requests: usize,
+    handled: usize,
     faults: VecDeque<(Fault, usize)>,
     delay: Option<Duration>,
 }
@@ -121,6 +122,24 @@ impl Control {
         self.routes().get(operation_id).map_or(0, |r| r.requests)
     }
 
+    /// How many requests of `operation_id` its handler processed: those no queued failure,
+    /// dropped connection or scripted answer took, whatever the handler answered (401, 404 and
+    /// 422 included). With [`requests`](Self::requests) it proves what a client replayed: after
+    /// a dropped PATCH and a retry, `requests` is 2 and `handled` 1.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let looker = integrations_fake::LookerFake::start(Default::default()).await?;
+    /// looker.control().drop_next("update_integration", 1);
+    /// // … a client updates an integration and retries once …
+    /// assert_eq!(looker.control().requests("update_integration"), 2);
+    /// assert_eq!(looker.control().handled("update_integration"), 1, "processed once");
+    /// # Ok(()) }
+    /// ```
+    pub fn handled(&self, operation_id: &str) -> usize {
+        self.routes().get(operation_id).map_or(0, |r| r.handled)
+    }
+
     /// How many tokens were granted (successful logins).
     pub fn logins(&self) -> usize {
         self.logins.load(Ordering::SeqCst)
@@ -137,10 +156,12 @@ impl Control {
         self.connections.load(Ordering::SeqCst)
     }
 
-    /// Sets the request, login and connection counters back to zero (faults stay queued).
+    /// Sets the request (and handled), login and connection counters back to zero (faults stay
+    /// queued).
     pub fn reset_counters(&self) {
         for route in self.routes().values_mut() {
             route.requests = 0;
+            route.handled = 0;
         }
         self.logins.store(0, Ordering::SeqCst);
         self.connections.store(0, Ordering::SeqCst);
@@ -163,6 +184,14 @@ impl Control {
             None => None,
         };
         (route.delay, fault)
+    }
+
+    /// Counts a request of `operation_id` that its handler is about to process.
+    pub(crate) fn count_handled(&self, operation_id: &str) {
+        self.routes()
+            .entry(operation_id.to_owned())
+            .or_default()
+            .handled += 1;
     }
 
     pub(crate) fn count_login(&self) {
@@ -241,6 +270,7 @@ mod tests {
     fn reset_counters_zeroes_every_counter_but_keeps_faults() {
         let control = Control::new(60);
         control.enter("x");
+        control.count_handled("x");
         control.count_login();
         control.count_connection();
         control.fail_next("x", 1, 503, None);
@@ -248,10 +278,11 @@ mod tests {
         assert_eq!(
             (
                 control.requests("x"),
+                control.handled("x"),
                 control.logins(),
                 control.connections()
             ),
-            (0, 0, 0)
+            (0, 0, 0, 0)
         );
         assert!(control.enter("x").1.is_some());
     }

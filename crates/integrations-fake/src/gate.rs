@@ -45,7 +45,10 @@ async fn pass(State(gate): State<Gate>, request: Request, next: Next) -> Respons
         tokio::time::sleep(delay).await;
     }
     let response = match fault {
-        None => next.run(request).await,
+        None => {
+            gate.control.count_handled(gate.operation);
+            next.run(request).await
+        }
         Some(Fault::Drop) => match request.extensions().get::<ConnectionKill>() {
             Some(kill) => {
                 tracing::info!(operation = gate.operation, "dropping the connection");
