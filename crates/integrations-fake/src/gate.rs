@@ -1,5 +1,6 @@
 //! The gate in front of every route: counts the request, applies the route's delay, and the
-//! failure or dropped connection queued for it in [`Control`], before the handler runs.
+//! failure, dropped connection or raw answer queued for it in [`Control`], before the handler
+//! runs.
 
 use std::sync::Arc;
 
@@ -10,8 +11,10 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 use tokio::time::Instant;
 
+use crate::answer::Scripted;
 use crate::control::{Control, Fault};
-use crate::server::ConnectionKill;
+use crate::request::BODY_LIMIT;
+use crate::server::ConnectionHandle;
 
 /// Renders an error of the vendor: its status and its error body carrying `message`.
 pub(crate) type RenderError = fn(StatusCode, &str) -> Response;
@@ -45,8 +48,11 @@ async fn pass(State(gate): State<Gate>, request: Request, next: Next) -> Respons
         tokio::time::sleep(delay).await;
     }
     let response = match fault {
-        None => next.run(request).await,
-        Some(Fault::Drop) => match request.extensions().get::<ConnectionKill>() {
+        None => {
+            gate.control.count_handled(gate.operation);
+            next.run(request).await
+        }
+        Some(Fault::Drop) => match request.extensions().get::<ConnectionHandle>() {
             Some(kill) => {
                 tracing::info!(operation = gate.operation, "dropping the connection");
                 kill.kill();
@@ -56,6 +62,19 @@ async fn pass(State(gate): State<Gate>, request: Request, next: Next) -> Respons
             None => (gate.render)(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The fake server was asked to drop this connection but cannot.",
+            ),
+        },
+        Some(Fault::Raw(answer)) => match request.extensions().get::<ConnectionHandle>() {
+            Some(connection) => {
+                let connection = connection.clone();
+                answer_raw(&gate, request, &connection, &answer).await;
+                connection.kill();
+                // The connection task drops this future with the connection.
+                return std::future::pending().await;
+            }
+            None => (gate.render)(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The fake server was asked to answer raw on this connection but cannot.",
             ),
         },
         Some(Fault::Status {
@@ -80,4 +99,36 @@ async fn pass(State(gate): State<Gate>, request: Request, next: Next) -> Respons
         "request"
     );
     response
+}
+
+/// Writes `answer` on the connection of `request` in hyper's stead.
+async fn answer_raw(
+    gate: &Gate,
+    request: Request,
+    connection: &ConnectionHandle,
+    answer: &Scripted,
+) {
+    // Read what the client sends first: closing a socket with unread data resets the
+    // connection, and the client may lose the answer with it.
+    let _ = axum::body::to_bytes(request.into_body(), BODY_LIMIT).await;
+    let Some(mut writer) = connection.take_writer() else {
+        return;
+    };
+    tracing::info!(
+        operation = gate.operation,
+        status = answer.status,
+        "answering raw"
+    );
+    let control = &gate.control;
+    let _in_flight = control.raw_in_flight(gate.operation);
+    let written = answer
+        .write(&mut writer, |n| control.count_raw_bytes(gate.operation, n))
+        .await;
+    match written {
+        // Tell the client the answer is over; the connection closes with its last half.
+        Ok(()) => {
+            let _ = tokio::io::AsyncWriteExt::shutdown(&mut writer).await;
+        }
+        Err(error) => tracing::debug!(operation = gate.operation, %error, "raw answer cut"),
+    }
 }

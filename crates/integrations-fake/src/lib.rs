@@ -20,8 +20,10 @@
 //!
 //! Their wire types are the generated clients' (`looker_api::types`, `torq_api::types`), so a
 //! change of a spec reaches the fakes too. Each fake has a [`Control`] to inject failures
-//! (429 with `Retry-After`, 500, 503…), delays and dropped connections, to expire every token,
-//! and to count requests per route (by operationId), logins and TCP connections.
+//! (429 with `Retry-After`, 500, 503…), delays, dropped connections and raw answers
+//! ([`RawAnswer`]: any status, any headers, a body that is not JSON, not UTF-8, endless or cut
+//! short), to expire every token, and to count requests per route (by operationId) and how many
+//! of them its handler processed, logins and TCP connections.
 //!
 //! ```no_run
 //! use integrations_fake::FakeServers;
@@ -57,6 +59,7 @@
 
 #![warn(missing_docs)]
 
+mod answer;
 mod control;
 mod fields;
 mod gate;
@@ -66,6 +69,7 @@ mod server;
 mod tokens;
 pub mod torq;
 
+pub use answer::{InvalidAnswer, RawAnswer};
 pub use control::Control;
 pub use looker::{LookerFake, LookerSeed};
 pub use request::BODY_LIMIT;

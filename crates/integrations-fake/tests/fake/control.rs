@@ -183,6 +183,39 @@ async fn counters_count_requests_logins_and_connections() {
 }
 
 #[tokio::test]
+async fn handled_counts_only_the_requests_the_handler_processed() {
+    let looker = LookerFake::start(LookerSeed::demo())
+        .await
+        .expect("started");
+    let token = looker_token(&looker).await;
+    let url = format!("{}/integrations/1::braze", looker.api_url());
+    let http = client();
+    let control = looker.control();
+    control.drop_next("update_integration", 1);
+    control.fail_next("update_integration", 1, 503, None);
+    let patch = || {
+        http.patch(&url)
+            .header("authorization", format!("token {token}"))
+            .json(&serde_json::json!({"enabled": false}))
+    };
+    assert!(patch().send().await.is_err(), "dropped");
+    assert_eq!(Answer::to(patch()).await.status, 503);
+    assert_eq!(
+        control.handled("update_integration"),
+        0,
+        "faults are not handled"
+    );
+    assert_eq!(Answer::to(patch()).await.status, 200);
+    assert_eq!(control.requests("update_integration"), 3);
+    assert_eq!(control.handled("update_integration"), 1, "processed once");
+    // A refusal of the handler (no token: 401) is still handled.
+    assert_eq!(Answer::to(http.get(&url)).await.status, 401);
+    assert_eq!(control.handled("integration"), 1);
+    assert_eq!(control.handled("login"), 1);
+    assert_eq!(control.handled("all_integrations"), 0);
+}
+
+#[tokio::test]
 async fn many_concurrent_requests_are_all_answered() {
     let looker = LookerFake::start(LookerSeed::demo())
         .await

@@ -3,6 +3,7 @@
 mod conformance;
 mod control;
 mod looker;
+mod raw;
 mod robustness;
 mod support;
 mod torq;
