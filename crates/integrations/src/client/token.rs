@@ -15,7 +15,8 @@ use secrecy::SecretString;
 use tokio::time::Instant;
 
 use super::scrub::Secrets;
-use crate::error::Result;
+use crate::error::{Error, Operation, Result};
+use crate::model::Vendor;
 
 /// Longest lifetime believed from a server (a day): a larger or absurd `expires_in` is clamped.
 const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
@@ -28,6 +29,29 @@ pub(crate) struct Grant {
     pub token: SecretString,
     /// Seconds until it expires, as the server said.
     pub expires_in: Option<i64>,
+}
+
+impl Grant {
+    /// The grant of a `vendor` login answer, refused (never quoted) when the token is empty or
+    /// cannot travel in an `Authorization` header (a space, a control character, non-ASCII).
+    pub(crate) fn new(vendor: Vendor, token: String, expires_in: Option<i64>) -> Result<Self> {
+        let usable = !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic());
+        if !usable {
+            return Err(Error::BadResponse {
+                vendor,
+                operation: Operation::Login,
+                status: None,
+                content_type: None,
+                reason: "the login answer's access token is empty or cannot be sent in a header"
+                    .into(),
+                excerpt: None,
+            });
+        }
+        Ok(Self {
+            token: SecretString::from(token),
+            expires_in,
+        })
+    }
 }
 
 /// Obtains a fresh token from the vendor.
@@ -261,6 +285,20 @@ mod tests {
         );
         cache.get().await.unwrap();
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn grants_refuse_tokens_that_cannot_be_sent_without_quoting_them() {
+        for bad in ["", "two words", "line\nbreak", "caf\u{e9}"] {
+            let Err(e) = Grant::new(Vendor::Looker, bad.to_owned(), None) else {
+                panic!("{bad:?} was accepted")
+            };
+            assert!(matches!(e, Error::BadResponse { .. }), "{bad:?}");
+            if !bad.is_empty() {
+                assert!(!format!("{e}{e:?}").contains(bad), "{bad:?}");
+            }
+        }
+        assert!(Grant::new(Vendor::Torq, "eyJ.abc-_~+/=".into(), Some(3600)).is_ok());
     }
 
     #[test]

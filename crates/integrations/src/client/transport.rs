@@ -39,10 +39,16 @@ impl Scheme {
         Some(value)
     }
 
-    /// Puts `token` on `request`.
-    fn authorize(self, request: &mut Request, token: &AccessToken) {
-        if let Some(value) = self.header(token) {
-            request.headers_mut().insert(AUTHORIZATION, value);
+    /// Puts `token` on `request`; `false` when it cannot be a header value (a login refuses
+    /// such tokens, so this does not happen; should it, the request must not go without one).
+    #[must_use]
+    fn authorize(self, request: &mut Request, token: &AccessToken) -> bool {
+        match self.header(token) {
+            Some(value) => {
+                request.headers_mut().insert(AUTHORIZATION, value);
+                true
+            }
+            None => false,
         }
     }
 
@@ -141,10 +147,15 @@ impl VendorTransport {
                 Ok(())
             }
             Auth::Token(cache, scheme) => match cache.get().await {
-                Ok(token) => {
-                    scheme.authorize(request, &token);
+                Ok(token) if scheme.authorize(request, &token) => {
                     scope::carried(token);
                     Ok(())
+                }
+                Ok(_) => {
+                    let e = unusable_token(self.vendor);
+                    let message = e.to_string();
+                    scope::fail(e);
+                    Err(PrepareError::new(message))
                 }
                 Err(e) => {
                     let message = e.to_string();
@@ -176,8 +187,10 @@ impl VendorTransport {
                     "token refused; logging in again"
                 );
                 match cache.renew(token.as_deref()).await {
+                    Ok(fresh) if !scheme.authorize(&mut again, &fresh) => {
+                        scope::fail(unusable_token(self.vendor));
+                    }
                     Ok(fresh) => {
-                        scheme.authorize(&mut again, &fresh);
                         scope::carried(fresh.clone());
                         token = Some(fresh);
                         request = again;
@@ -265,6 +278,18 @@ impl VendorTransport {
             drop(outcome);
             tokio::time::sleep(wait).await;
         }
+    }
+}
+
+/// The error for a token that cannot be sent in a header.
+fn unusable_token(vendor: Vendor) -> crate::error::Error {
+    crate::error::Error::BadResponse {
+        vendor,
+        operation: crate::error::Operation::Login,
+        status: None,
+        content_type: None,
+        reason: "the access token cannot be sent in an Authorization header".into(),
+        excerpt: None,
     }
 }
 

@@ -60,7 +60,7 @@ impl Login for LookerLogin {
         };
         let call = self.calls.call(Operation::Login, None);
         let token = call.send(self.client.login(&body)).await?;
-        let Some(access_token) = token.access_token.filter(|t| !t.is_empty()) else {
+        let Some(access_token) = token.access_token else {
             return Err(Error::BadResponse {
                 vendor: Vendor::Looker,
                 operation: Operation::Login,
@@ -70,10 +70,7 @@ impl Login for LookerLogin {
                 excerpt: None,
             });
         };
-        Ok(Grant {
-            token: SecretString::from(access_token),
-            expires_in: token.expires_in,
-        })
+        Grant::new(Vendor::Looker, access_token, token.expires_in)
     }
 }
 

@@ -60,20 +60,7 @@ impl Login for TorqLogin {
         };
         let call = self.calls.call(Operation::Login, None);
         let token = call.send(self.client.create_token(&body)).await?;
-        if token.access_token.is_empty() {
-            return Err(Error::BadResponse {
-                vendor: Vendor::Torq,
-                operation: Operation::Login,
-                status: Some(200),
-                content_type: None,
-                reason: "the token answer has an empty access_token".into(),
-                excerpt: None,
-            });
-        }
-        Ok(Grant {
-            token: SecretString::from(token.access_token),
-            expires_in: token.expires_in,
-        })
+        Grant::new(Vendor::Torq, token.access_token, token.expires_in)
     }
 }
 
