@@ -138,6 +138,19 @@ pub(crate) fn is_secret_key(key: &str) -> bool {
     WORDS.iter().any(|w| key.contains(w))
 }
 
+/// Masks the secret-bearing members of a generated type's `extra` map (members the API document
+/// does not know), so that a record kept for the caller holds no secret a server slipped in.
+/// Costs nothing when the map is empty, as it is for a vendor that sends what it documents.
+pub(crate) fn mask_extra(extra: &mut serde_json::Map<String, Value>) {
+    for (key, value) in extra.iter_mut() {
+        if is_secret_key(key) && !matches!(value, Value::Null | Value::Bool(_)) {
+            *value = Value::String(MASK.into());
+        } else {
+            mask_members(value);
+        }
+    }
+}
+
 /// Masks the secret-bearing members of a JSON value, at any depth.
 fn mask_members(value: &mut Value) {
     match value {
@@ -363,6 +376,24 @@ mod tests {
         assert_eq!(
             secrets().excerpt(&[0xff, b'a', b'\n', b'b'], &[]),
             "\u{fffd}a b"
+        );
+    }
+
+    #[test]
+    fn unknown_members_lose_their_secrets() {
+        let mut extra: serde_json::Map<String, Value> = serde_json::from_str(
+            r#"{"api_token":"T1","note":"kept","has_token":true,"deep":{"password":"P1","list":[{"client_secret":"S1"}]}}"#,
+        )
+        .unwrap();
+        mask_extra(&mut extra);
+        let text = Value::Object(extra).to_string();
+        assert!(
+            !text.contains("T1") && !text.contains("P1") && !text.contains("S1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("kept") && text.contains("\"has_token\":true"),
+            "{text}"
         );
     }
 

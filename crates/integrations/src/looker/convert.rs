@@ -4,6 +4,7 @@ use looker_api::types;
 
 use crate::client::errors::ErrorBody;
 use crate::client::records::Unusable;
+use crate::client::scrub::mask_extra;
 use crate::error::FieldError;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, Parameter, TestOutcome, Vendor};
 use crate::raw::RawRecord;
@@ -40,13 +41,19 @@ pub(crate) fn integration(mut record: types::Integration) -> Result<Integration,
 }
 
 /// Looker never sends a sensitive value; should a server do so anyway, it is dropped here so it
-/// cannot reach `Debug` output, logs or `--json` through the raw record.
+/// cannot reach `Debug` output, logs or `--json` through the raw record. So are secret-bearing
+/// members the document does not know (a token slipped into a record's `extra` map).
 fn scrub_sensitive_values(record: &mut types::Integration) {
     for param in &mut record.params {
         if param.sensitive.unwrap_or(true) {
             param.value = None;
         }
+        mask_extra(&mut param.extra);
     }
+    for field in &mut record.required_fields {
+        mask_extra(&mut field.extra);
+    }
+    mask_extra(&mut record.extra);
 }
 
 fn parameter(p: &types::IntegrationParam) -> Parameter {
@@ -147,11 +154,13 @@ mod tests {
     #[test]
     fn sensitive_values_never_reach_the_model() {
         let p: types::IntegrationParam = serde_json::from_value(serde_json::json!({
-            "name": "token", "value": "leaked-by-a-buggy-server", "has_value": true
+            "name": "token", "value": "leaked-by-a-buggy-server", "has_value": true,
+            "refresh_token": "leaked-in-an-unknown-member"
         }))
         .unwrap();
         let record: types::Integration = serde_json::from_value(serde_json::json!({
-            "id": "x", "params": [serde_json::to_value(&p).unwrap()]
+            "id": "x", "params": [serde_json::to_value(&p).unwrap()],
+            "access_token": "leaked-at-the-top", "required_fields": [{"tag": "t", "secret": "leaked-deep"}]
         }))
         .unwrap();
         let model = integration(record).unwrap();
