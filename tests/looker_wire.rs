@@ -162,6 +162,44 @@ async fn integration_not_found_is_a_typed_error_body() {
     }
 }
 
+/// Fails unless `outcome` is a 401 whose `Error` body says "Requires authentication.".
+macro_rules! assert_requires_authentication {
+    ($operation:literal, $outcome:expr) => {
+        match $outcome {
+            Err(Error::ErrorResponse(rv)) => {
+                assert_eq!(rv.status().as_u16(), 401, $operation);
+                assert_eq!(
+                    rv.message.as_deref(),
+                    Some("Requires authentication."),
+                    $operation
+                );
+            }
+            other => panic!("{}: expected a typed 401, got {other:?}", $operation),
+        }
+    };
+}
+
+#[tokio::test]
+async fn a_missing_or_expired_token_is_a_typed_401_on_every_operation_but_login() {
+    let requires = json!({"message": "Requires authentication.", "documentation_url": "https://cloud.google.com/looker/docs/"});
+    let (_server, client) = serve(401, Some(requires)).await;
+    let write = types::IntegrationWrite::default();
+    assert_requires_authentication!(
+        "all_integrations",
+        client.all_integrations(None, None).await
+    );
+    assert_requires_authentication!("integration", client.integration("1::slack", None).await);
+    assert_requires_authentication!(
+        "update_integration",
+        client.update_integration("1::slack", None, &write).await
+    );
+    assert_requires_authentication!(
+        "test_integration",
+        client.test_integration("1::slack").await
+    );
+    assert_requires_authentication!("logout", client.logout().await);
+}
+
 #[tokio::test]
 async fn update_integration_sends_json_and_decodes_the_result() {
     let (server, client) = serve(200, Some(slack())).await;

@@ -337,7 +337,7 @@ pub mod types {
 ///
 ///Written for integrations-rs from Looker's reference pages for these methods and from the facts of Looker's published OpenAPI document, API 4.0.26.12 (field types, read-only and nullable flags, enums, the login body, response codes). Descriptions are our own words.
 ///
-///Every integration call needs an access token from `login`, sent as `Authorization: token <access_token>` (Looker also accepts `Bearer <access_token>`).
+///Every integration call needs an access token from `login`, sent as `Authorization: token <access_token>` (Looker also accepts `Bearer <access_token>`). A call without a live token is answered 401: observed behaviour, documented here although Looker's own documentation does not list it.
 ///
 ///Version: 4.0.26.12
 pub struct Client {
@@ -448,6 +448,9 @@ impl Client {
             400u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
             404u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
@@ -502,6 +505,9 @@ impl Client {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
             404u16 => Err(Error::ErrorResponse(
@@ -563,6 +569,9 @@ impl Client {
             400u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
             404u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
@@ -618,6 +627,9 @@ impl Client {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
             404u16 => Err(Error::ErrorResponse(
@@ -714,6 +726,9 @@ impl Client {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
             404u16 => Err(Error::ErrorResponse(
