@@ -229,6 +229,77 @@ async fn update_integration_sends_json_and_decodes_the_result() {
     );
 }
 
+/// The JSON body `update_integration` sends for `body`.
+async fn sent_update(body: &types::IntegrationWrite) -> serde_json::Value {
+    let (server, client) = serve(200, Some(slack())).await;
+    client
+        .update_integration("1::slack", None, body)
+        .await
+        .unwrap();
+    serde_json::from_str(&only_request(&server).await.body).unwrap()
+}
+
+#[tokio::test]
+async fn installed_delegate_oauth_targets_can_be_emptied_left_out_or_set() {
+    let with_targets = |targets: Option<Vec<String>>| types::IntegrationWrite {
+        installed_delegate_oauth_targets: targets,
+        ..Default::default()
+    };
+    assert_eq!(
+        sent_update(&with_targets(Some(vec![]))).await,
+        json!({"installed_delegate_oauth_targets": []}),
+        "an empty list clears the targets"
+    );
+    assert_eq!(
+        sent_update(&with_targets(None)).await,
+        json!({}),
+        "no list leaves them"
+    );
+    assert_eq!(
+        sent_update(&with_targets(Some(vec!["T0123".into()]))).await,
+        json!({"installed_delegate_oauth_targets": ["T0123"]})
+    );
+}
+
+#[tokio::test]
+async fn user_attribute_name_can_be_null_left_out_or_set() {
+    let with_attribute = |attribute: Option<types::IntegrationParamWriteUserAttributeName>| {
+        types::IntegrationWrite {
+            params: vec![types::IntegrationParamWrite {
+                name: Some("channel".into()),
+                user_attribute_name: attribute,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    };
+    assert_eq!(
+        sent_update(&with_attribute(Some(
+            types::IntegrationParamWriteUserAttributeName(None)
+        )))
+        .await,
+        json!({"params": [{"name": "channel", "user_attribute_name": null}]}),
+        "null unbinds the user attribute"
+    );
+    assert_eq!(
+        sent_update(&with_attribute(None)).await,
+        json!({"params": [{"name": "channel"}]}),
+        "absent leaves the binding"
+    );
+    assert_eq!(
+        sent_update(&with_attribute(Some(
+            Some("slack_channel".to_owned()).into()
+        )))
+        .await,
+        json!({"params": [{"name": "channel", "user_attribute_name": "slack_channel"}]})
+    );
+    // The value keeps its type: a write model refuses anything but a string or null.
+    let wrong = serde_json::from_value::<types::IntegrationParamWrite>(
+        json!({"name": "channel", "user_attribute_name": 7}),
+    );
+    assert!(wrong.is_err(), "{wrong:?}");
+}
+
 #[tokio::test]
 async fn update_integration_validation_error_lists_each_field() {
     let body = json!({

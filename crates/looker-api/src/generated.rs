@@ -197,11 +197,43 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///When set, the value comes from this user attribute instead of `value`; null to use `value`.
+        ///
+        ///In a write: `None` leaves it as it is, `Some(IntegrationParamWriteUserAttributeName(None))` sends null, `Some(IntegrationParamWriteUserAttributeName(Some(v)))` sends `v` (normalize::let_writes_send_null).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_attribute_name: ::std::option::Option<::std::string::String>,
+        pub user_attribute_name: ::std::option::Option<IntegrationParamWriteUserAttributeName>,
         ///The value. Always null for a sensitive setting. In an update, null leaves the value unchanged and an empty string clears it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+    }
+    ///When set, the value comes from this user attribute instead of `value`; null to use `value`.
+    ///
+    ///A schema of its own only so that a write can tell absent from null (normalize::let_writes_send_null).
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct IntegrationParamWriteUserAttributeName(
+        pub ::std::option::Option<::std::string::String>,
+    );
+    impl ::std::ops::Deref for IntegrationParamWriteUserAttributeName {
+        type Target = ::std::option::Option<::std::string::String>;
+        fn deref(&self) -> &::std::option::Option<::std::string::String> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<IntegrationParamWriteUserAttributeName>
+        for ::std::option::Option<::std::string::String>
+    {
+        fn from(value: IntegrationParamWriteUserAttributeName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::string::String>>
+        for IntegrationParamWriteUserAttributeName
+    {
+        fn from(value: ::std::option::Option<::std::string::String>) -> Self {
+            Self(value)
+        }
     }
     ///A field a query must contain for the integration to apply.
     #[derive(
@@ -252,8 +284,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
         ///Delegate OAuth targets installed for this integration.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub installed_delegate_oauth_targets: ::std::vec::Vec<::std::string::String>,
+        ///
+        ///In a write, absent leaves the list as it is and `[]` empties it. Nullable in this copy only so that the generated field is an `Option<Vec<_>>` (normalize::let_writes_send_empty_lists); `None` is left out, never sent as null.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub installed_delegate_oauth_targets:
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///Settings of the integration.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub params: ::std::vec::Vec<IntegrationParamWrite>,
