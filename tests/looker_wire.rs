@@ -162,6 +162,44 @@ async fn integration_not_found_is_a_typed_error_body() {
     }
 }
 
+/// Fails unless `outcome` is a 401 whose `Error` body says "Requires authentication.".
+macro_rules! assert_requires_authentication {
+    ($operation:literal, $outcome:expr) => {
+        match $outcome {
+            Err(Error::ErrorResponse(rv)) => {
+                assert_eq!(rv.status().as_u16(), 401, $operation);
+                assert_eq!(
+                    rv.message.as_deref(),
+                    Some("Requires authentication."),
+                    $operation
+                );
+            }
+            other => panic!("{}: expected a typed 401, got {other:?}", $operation),
+        }
+    };
+}
+
+#[tokio::test]
+async fn a_missing_or_expired_token_is_a_typed_401_on_every_operation_but_login() {
+    let requires = json!({"message": "Requires authentication.", "documentation_url": "https://cloud.google.com/looker/docs/"});
+    let (_server, client) = serve(401, Some(requires)).await;
+    let write = types::IntegrationWrite::default();
+    assert_requires_authentication!(
+        "all_integrations",
+        client.all_integrations(None, None).await
+    );
+    assert_requires_authentication!("integration", client.integration("1::slack", None).await);
+    assert_requires_authentication!(
+        "update_integration",
+        client.update_integration("1::slack", None, &write).await
+    );
+    assert_requires_authentication!(
+        "test_integration",
+        client.test_integration("1::slack").await
+    );
+    assert_requires_authentication!("logout", client.logout().await);
+}
+
 #[tokio::test]
 async fn update_integration_sends_json_and_decodes_the_result() {
     let (server, client) = serve(200, Some(slack())).await;
@@ -189,6 +227,77 @@ async fn update_integration_sends_json_and_decodes_the_result() {
         sent,
         json!({"enabled": false, "params": [{"name": "channel", "value": ""}]})
     );
+}
+
+/// The JSON body `update_integration` sends for `body`.
+async fn sent_update(body: &types::IntegrationWrite) -> serde_json::Value {
+    let (server, client) = serve(200, Some(slack())).await;
+    client
+        .update_integration("1::slack", None, body)
+        .await
+        .unwrap();
+    serde_json::from_str(&only_request(&server).await.body).unwrap()
+}
+
+#[tokio::test]
+async fn installed_delegate_oauth_targets_can_be_emptied_left_out_or_set() {
+    let with_targets = |targets: Option<Vec<String>>| types::IntegrationWrite {
+        installed_delegate_oauth_targets: targets,
+        ..Default::default()
+    };
+    assert_eq!(
+        sent_update(&with_targets(Some(vec![]))).await,
+        json!({"installed_delegate_oauth_targets": []}),
+        "an empty list clears the targets"
+    );
+    assert_eq!(
+        sent_update(&with_targets(None)).await,
+        json!({}),
+        "no list leaves them"
+    );
+    assert_eq!(
+        sent_update(&with_targets(Some(vec!["T0123".into()]))).await,
+        json!({"installed_delegate_oauth_targets": ["T0123"]})
+    );
+}
+
+#[tokio::test]
+async fn user_attribute_name_can_be_null_left_out_or_set() {
+    let with_attribute = |attribute: Option<types::IntegrationParamWriteUserAttributeName>| {
+        types::IntegrationWrite {
+            params: vec![types::IntegrationParamWrite {
+                name: Some("channel".into()),
+                user_attribute_name: attribute,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    };
+    assert_eq!(
+        sent_update(&with_attribute(Some(
+            types::IntegrationParamWriteUserAttributeName(None)
+        )))
+        .await,
+        json!({"params": [{"name": "channel", "user_attribute_name": null}]}),
+        "null unbinds the user attribute"
+    );
+    assert_eq!(
+        sent_update(&with_attribute(None)).await,
+        json!({"params": [{"name": "channel"}]}),
+        "absent leaves the binding"
+    );
+    assert_eq!(
+        sent_update(&with_attribute(Some(
+            Some("slack_channel".to_owned()).into()
+        )))
+        .await,
+        json!({"params": [{"name": "channel", "user_attribute_name": "slack_channel"}]})
+    );
+    // The value keeps its type: a write model refuses anything but a string or null.
+    let wrong = serde_json::from_value::<types::IntegrationParamWrite>(
+        json!({"name": "channel", "user_attribute_name": 7}),
+    );
+    assert!(wrong.is_err(), "{wrong:?}");
 }
 
 #[tokio::test]

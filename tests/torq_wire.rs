@@ -151,8 +151,9 @@ async fn errors_decode_as_grpc_status_with_any_details() {
 
 #[tokio::test]
 async fn an_expired_token_redirect_is_not_an_error_body() {
-    // Torq answers an expired token with 302; the spec does not list it, so it reaches the caller
-    // as an unexpected response whose status the caller can act on.
+    // Torq answers an expired token with 302. The spec lists it, but progenitor generates match
+    // arms only for 2xx, 4xx and 5xx responses, so it reaches the caller as an unexpected response
+    // whose status the caller can act on.
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(302).insert_header("location", "https://torq.io/login"))

@@ -25,6 +25,10 @@ pub fn normalize(file: &str, mut doc: OpenAPI) -> Result<OpenAPI, CodegenError> 
     fold_codes_into_ranges(&mut doc);
     open_response_enums(&mut doc);
     write_models_for_request_bodies(&mut doc);
+    let_writes_send_empty_lists(&mut doc)
+        .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
+    let_writes_send_null(&mut doc)
+        .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
     keep_unknown_members(&mut doc);
     Ok(doc)
 }
@@ -505,6 +509,254 @@ fn write_model(schemas: &mut IndexMap<String, ReferenceOr<Schema>>, name: &str) 
     Some(write_name)
 }
 
+/// Writable list properties whose empty list is a write of its own: the vendor replaces the stored
+/// list with the one sent, so `[]` clears it, while leaving the property out keeps it. Each entry
+/// is (vendor schema, property); the rule changes the property in the schema's write model.
+///
+/// - `Integration.installed_delegate_oauth_targets`: Looker sets the installed targets to the
+///   list sent; `[]` uninstalls them all.
+///
+/// Lists the vendor merges instead (Looker's `params`, matched by name) are left out: for them
+/// `[]` and absent are the same write.
+pub const EMPTY_LIST_WRITES: &[(&str, &str)] =
+    &[("Integration", "installed_delegate_oauth_targets")];
+
+/// Makes each list of [`EMPTY_LIST_WRITES`] nullable in its write model, so that it becomes an
+/// `Option<Vec<T>>`: `None` leaves the property out, `Some(vec![])` sends `[]`.
+///
+/// **typify limit:** an optional array becomes a `Vec<T>` with `skip_serializing_if =
+/// "Vec::is_empty"`, so an empty list never reaches the wire and a write model cannot clear the
+/// list. typify gives `Option<Vec<T>>` only to a nullable array; `None` is skipped, so the
+/// generated client still never sends the `null` this copy allows. Read models and the committed
+/// spec are unchanged.
+///
+/// Fails, with the JSON pointer of the property, when a listed schema has a write model without
+/// that property as an array (the list is stale).
+pub fn let_writes_send_empty_lists(doc: &mut OpenAPI) -> Result<(), (String, String)> {
+    empty_lists_from(doc, EMPTY_LIST_WRITES)
+}
+
+/// [`let_writes_send_empty_lists`] for the (schema, property) pairs of `list`.
+fn empty_lists_from(doc: &mut OpenAPI, list: &[(&str, &str)]) -> Result<(), (String, String)> {
+    let write_models = write_models(doc);
+    let Some(components) = doc.components.as_mut() else {
+        return Ok(());
+    };
+    for (schema, property) in list {
+        let Some(write) = write_models.get(*schema) else {
+            continue;
+        };
+        let pointer = format!("/components/schemas/{write}/properties/{property}");
+        let Some(ReferenceOr::Item(prop)) =
+            write_property(&mut components.schemas, write, property)
+        else {
+            return Err((
+                pointer,
+                format!(
+                    "`{schema}.{property}` is listed in normalize::EMPTY_LIST_WRITES but is not a writable property"
+                ),
+            ));
+        };
+        if !matches!(prop.schema_kind, SchemaKind::Type(Type::Array(_))) {
+            return Err((
+                pointer,
+                format!(
+                    "`{schema}.{property}` is listed in normalize::EMPTY_LIST_WRITES but is not an array"
+                ),
+            ));
+        }
+        prop.schema_data.nullable = true;
+        append_note(
+            &mut prop.schema_data.description,
+            "In a write, absent leaves the list as it is and `[]` empties it. Nullable in this copy \
+             only so that the generated field is an `Option<Vec<_>>` (normalize::let_writes_send_empty_lists); \
+             `None` is left out, never sent as null.",
+        );
+    }
+    Ok(())
+}
+
+/// Writable nullable properties whose `null` is a write of its own, distinct from leaving the
+/// property out. Each entry is (vendor schema, property); the rule changes the property in the
+/// schema's write model.
+///
+/// - `IntegrationParam.user_attribute_name`: Looker documents null as "use `value`", i.e. unbind
+///   the user attribute; absent leaves the binding as it is.
+///
+/// Nulls the vendor ignores are left out (`IntegrationParam.value`: null leaves the value as it is,
+/// the same as absent).
+pub const NULL_WRITES: &[(&str, &str)] = &[("IntegrationParam", "user_attribute_name")];
+
+/// Moves each property of [`NULL_WRITES`] in its write model into a schema of its own (named
+/// after the write model and the property, e.g. `IntegrationParamWriteUserAttributeName`), so
+/// that the generated field is `Option<Newtype>` around the property's `Option<T>`: `None` leaves
+/// the property out, `Some(Newtype(None))` sends `null`, `Some(Newtype(Some(v)))` sends `v`.
+///
+/// **typify limit:** an optional nullable property becomes one `Option<T>` with
+/// `skip_serializing_if = "Option::is_none"`, so `null` can never be sent: absent and null are
+/// the same value. typify wraps an optional reference to a named schema in `Option`, and makes a
+/// nullable named schema a newtype around `Option<T>` (`#[serde(transparent)]`), which gives the
+/// two levels. The property becomes `allOf` of that one reference, which typify reads as the
+/// reference itself but which keeps a description for the field's doc. The value keeps its type
+/// (a string or null; anything else still fails to deserialize), unlike an untyped schema
+/// (`serde_json::Value`) would. Read models and the committed spec are unchanged.
+///
+/// Fails, with the JSON pointer of the property, when a listed schema has a write model without
+/// that property as an inline nullable schema (the list is stale), or when the new schema's name
+/// is taken.
+pub fn let_writes_send_null(doc: &mut OpenAPI) -> Result<(), (String, String)> {
+    nulls_from(doc, NULL_WRITES)
+}
+
+/// [`let_writes_send_null`] for the (schema, property) pairs of `list`.
+fn nulls_from(doc: &mut OpenAPI, list: &[(&str, &str)]) -> Result<(), (String, String)> {
+    let write_models = write_models(doc);
+    let Some(components) = doc.components.as_mut() else {
+        return Ok(());
+    };
+    for (schema, property) in list {
+        let Some(write) = write_models.get(*schema) else {
+            continue;
+        };
+        let pointer = format!("/components/schemas/{write}/properties/{property}");
+        let name = format!("{write}{}", pascal_case(property));
+        if components.schemas.contains_key(&name) {
+            return Err((
+                pointer,
+                format!(
+                    "cannot name the schema of `{schema}.{property}` `{name}`: the name is taken"
+                ),
+            ));
+        }
+        let Some(slot) = write_property(&mut components.schemas, write, property) else {
+            return Err((
+                pointer,
+                format!(
+                    "`{schema}.{property}` is listed in normalize::NULL_WRITES but is not a writable property"
+                ),
+            ));
+        };
+        let ReferenceOr::Item(prop) = slot else {
+            return Err((
+                pointer,
+                format!(
+                    "`{schema}.{property}` is listed in normalize::NULL_WRITES but is a $ref, not an inline nullable schema"
+                ),
+            ));
+        };
+        if !prop.schema_data.nullable {
+            return Err((
+                pointer,
+                format!(
+                    "`{schema}.{property}` is listed in normalize::NULL_WRITES but is not nullable"
+                ),
+            ));
+        }
+        let mut moved = (**prop).clone();
+        let mut field_doc = moved.schema_data.description.clone();
+        append_note(
+            &mut field_doc,
+            &format!(
+                "In a write: `None` leaves it as it is, `Some({name}(None))` sends null, \
+                 `Some({name}(Some(v)))` sends `v` (normalize::let_writes_send_null)."
+            ),
+        );
+        append_note(
+            &mut moved.schema_data.description,
+            "A schema of its own only so that a write can tell absent from null \
+             (normalize::let_writes_send_null).",
+        );
+        // `allOf` of the one reference keeps a description on the property, for the field's doc.
+        *slot = ReferenceOr::Item(Box::new(Schema {
+            schema_data: openapiv3::SchemaData {
+                description: field_doc,
+                ..Default::default()
+            },
+            schema_kind: SchemaKind::AllOf {
+                all_of: vec![ReferenceOr::ref_(&format!("#/components/schemas/{name}"))],
+            },
+        }));
+        components.schemas.insert(name, ReferenceOr::Item(moved));
+    }
+    Ok(())
+}
+
+/// For each component schema a JSON request body uses, the schema the body actually sends: its
+/// write model (`IntegrationWrite` for `Integration`, made by
+/// [`write_models_for_request_bodies`]), or the schema itself when no response uses it.
+fn write_models(doc: &OpenAPI) -> std::collections::BTreeMap<String, String> {
+    let sent = schemas_reachable_from_request_bodies(doc);
+    let received = schemas_reachable_from_responses(doc);
+    let mut out = std::collections::BTreeMap::new();
+    for name in &sent {
+        if let Some(read) = name.strip_suffix("Write")
+            && !sent.contains(read)
+        {
+            out.insert(read.to_owned(), name.clone());
+        } else if !received.contains(name) {
+            out.entry(name.clone()).or_insert_with(|| name.clone());
+        }
+    }
+    out
+}
+
+/// The property `property` of the object schema `schema`, mutably.
+fn write_property<'a>(
+    schemas: &'a mut IndexMap<String, ReferenceOr<Schema>>,
+    schema: &str,
+    property: &str,
+) -> Option<&'a mut ReferenceOr<Box<Schema>>> {
+    match schemas.get_mut(schema)? {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Type(Type::Object(object)),
+            ..
+        }) => object.properties.get_mut(property),
+        _ => None,
+    }
+}
+
+/// Appends a paragraph to a description.
+fn append_note(description: &mut Option<String>, note: &str) {
+    *description = Some(match description.take() {
+        Some(d) => format!("{}\n\n{note}", d.trim_end()),
+        None => note.to_owned(),
+    });
+}
+
+/// `user_attribute_name` → `UserAttributeName`.
+fn pascal_case(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Names of the component schemas that a JSON request body uses, directly or through other
+/// schemas.
+fn schemas_reachable_from_request_bodies(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
+    let mut todo: Vec<String> = Vec::new();
+    for (_, item) in doc.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            if let Some(ReferenceOr::Item(body)) = &op.request_body
+                && let Some(media) = body.content.get(JSON)
+                && let Some(schema) = &media.schema
+            {
+                collect_refs(&serde_json::to_value(schema).unwrap_or_default(), &mut todo);
+            }
+        }
+    }
+    close_over_refs(doc, todo)
+}
+
 /// Names of the component schemas that a response body uses, directly or through other schemas.
 fn schemas_reachable_from_responses(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
     let mut todo: Vec<String> = Vec::new();
@@ -532,6 +784,11 @@ fn schemas_reachable_from_responses(doc: &OpenAPI) -> std::collections::BTreeSet
             }
         }
     }
+    close_over_refs(doc, todo)
+}
+
+/// `todo` and every component schema they use, directly or through other schemas.
+fn close_over_refs(doc: &OpenAPI, mut todo: Vec<String>) -> std::collections::BTreeSet<String> {
     let mut seen = std::collections::BTreeSet::new();
     while let Some(name) = todo.pop() {
         if !seen.insert(name.clone()) {
@@ -849,5 +1106,173 @@ mod tests {
                 .is_none()
         );
         assert_eq!(schemas["Req"]["properties"]["grant"]["enum"], json!(["a"]));
+    }
+
+    /// A document whose PATCH body is `Thing` (read-only `id`, writable `targets`, `params` and
+    /// `Param.binding`, nullable) and whose answer is `Thing` too.
+    fn writable_doc(extra_thing_props: serde_json::Value) -> OpenAPI {
+        let mut thing_props = json!({
+            "id": {"type": "string", "readOnly": true},
+            "targets": {"type": "array", "items": {"type": "string"}, "description": "Installed."},
+            "params": {"type": "array", "items": {"$ref": "#/components/schemas/Param"}}
+        });
+        for (k, v) in extra_thing_props.as_object().unwrap() {
+            thing_props[k] = v.clone();
+        }
+        doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"patch": {"operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "responses": {"200": json_ref("Thing")}}}},
+            "components": {"schemas": {
+                "Thing": {"type": "object", "properties": thing_props},
+                "Param": {"type": "object", "properties": {
+                    "name": {"type": "string"},
+                    "label": {"type": "string", "readOnly": true},
+                    "binding": {"type": "string", "nullable": true, "description": "Null unbinds."}}}
+            }}
+        }))
+    }
+
+    fn schemas_of(d: &OpenAPI) -> serde_json::Value {
+        serde_json::to_value(&d.components.as_ref().unwrap().schemas).unwrap()
+    }
+
+    /// A write rule run on a list of (schema, property) pairs of the test's choosing.
+    type ListRule = fn(&mut OpenAPI, &[(&str, &str)]) -> Result<(), (String, String)>;
+
+    /// Makes the write models, then applies `rule` with `list` in place of the vendor's list.
+    fn with_list(
+        d: &mut OpenAPI,
+        list: &[(&str, &str)],
+        rule: ListRule,
+    ) -> Result<(), (String, String)> {
+        write_models_for_request_bodies(d);
+        rule(d, list)
+    }
+
+    #[test]
+    fn listed_write_lists_become_nullable_in_the_write_model_only() {
+        let mut d = writable_doc(json!({}));
+        with_list(&mut d, &[("Thing", "targets")], empty_lists_from).unwrap();
+        let schemas = schemas_of(&d);
+        let targets = &schemas["ThingWrite"]["properties"]["targets"];
+        assert_eq!(targets["nullable"], true);
+        assert_eq!(targets["items"], json!({"type": "string"}));
+        assert!(
+            targets["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Installed.\n\nIn a write, absent leaves the list"),
+            "{targets}"
+        );
+        assert!(
+            schemas["ThingWrite"]["properties"]["params"]
+                .get("nullable")
+                .is_none(),
+            "an unlisted list is left alone"
+        );
+        assert!(
+            schemas["Thing"]["properties"]["targets"]
+                .get("nullable")
+                .is_none(),
+            "the read model is untouched"
+        );
+    }
+
+    #[test]
+    fn listed_nulls_get_a_schema_of_their_own_in_the_write_model_only() {
+        let mut d = writable_doc(json!({}));
+        with_list(&mut d, &[("Param", "binding")], nulls_from).unwrap();
+        let schemas = schemas_of(&d);
+        let binding = &schemas["ParamWrite"]["properties"]["binding"];
+        assert_eq!(
+            binding["allOf"],
+            json!([{"$ref": "#/components/schemas/ParamWriteBinding"}])
+        );
+        assert!(
+            binding["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Null unbinds.\n\nIn a write: `None` leaves it"),
+            "{binding}"
+        );
+        let own = &schemas["ParamWriteBinding"];
+        assert_eq!(own["type"], "string");
+        assert_eq!(own["nullable"], true);
+        assert_eq!(
+            schemas["Param"]["properties"]["binding"],
+            json!({"type": "string", "nullable": true, "description": "Null unbinds."}),
+            "the read model is untouched"
+        );
+    }
+
+    #[test]
+    fn a_schema_shared_by_requests_and_responses_without_a_write_model_is_left_alone() {
+        // No read-only field: the body uses `Thing` itself, which answers too.
+        let mut d = doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"patch": {"operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "responses": {"200": json_ref("Thing")}}}},
+            "components": {"schemas": {"Thing": {"type": "object", "properties": {
+                "targets": {"type": "array", "items": {"type": "string"}}}}}}
+        }));
+        let before = schemas_of(&d);
+        with_list(&mut d, &[("Thing", "targets")], empty_lists_from).unwrap();
+        assert_eq!(schemas_of(&d), before);
+        // A request-only schema is its own write model.
+        let mut d = doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"post": {"operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
+                "responses": {"204": {"description": "done"}}}}},
+            "components": {"schemas": {"Req": {"type": "object", "properties": {
+                "targets": {"type": "array", "items": {"type": "string"}}}}}}
+        }));
+        with_list(&mut d, &[("Req", "targets")], empty_lists_from).unwrap();
+        assert_eq!(
+            schemas_of(&d)["Req"]["properties"]["targets"]["nullable"],
+            true
+        );
+    }
+
+    #[test]
+    fn stale_list_entries_are_errors_with_a_pointer() {
+        let mut d = writable_doc(
+            json!({"targets": {"type": "array", "items": {"type": "string"}, "readOnly": true}}),
+        );
+        let (pointer, message) =
+            with_list(&mut d, &[("Thing", "targets")], empty_lists_from).unwrap_err();
+        assert_eq!(pointer, "/components/schemas/ThingWrite/properties/targets");
+        assert!(message.contains("not a writable property"), "{message}");
+
+        let mut d = writable_doc(json!({}));
+        let (pointer, message) =
+            with_list(&mut d, &[("Param", "name")], empty_lists_from).unwrap_err();
+        assert_eq!(pointer, "/components/schemas/ParamWrite/properties/name");
+        assert!(message.contains("not an array"), "{message}");
+
+        let mut d = writable_doc(json!({}));
+        let (pointer, message) = with_list(&mut d, &[("Param", "name")], nulls_from).unwrap_err();
+        assert_eq!(pointer, "/components/schemas/ParamWrite/properties/name");
+        assert!(message.contains("not nullable"), "{message}");
+
+        let mut d = writable_doc(json!({}));
+        assert!(
+            with_list(&mut d, &[("Absent", "x")], nulls_from).is_ok(),
+            "a schema another vendor's document has is skipped"
+        );
+    }
+
+    #[test]
+    fn the_vendor_lists_name_looker_fields() {
+        assert_eq!(
+            EMPTY_LIST_WRITES,
+            [("Integration", "installed_delegate_oauth_targets")]
+        );
+        assert_eq!(NULL_WRITES, [("IntegrationParam", "user_attribute_name")]);
+        assert_eq!(pascal_case("user_attribute_name"), "UserAttributeName");
+        assert_eq!(pascal_case("a-b c"), "ABC");
     }
 }

@@ -197,11 +197,43 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///When set, the value comes from this user attribute instead of `value`; null to use `value`.
+        ///
+        ///In a write: `None` leaves it as it is, `Some(IntegrationParamWriteUserAttributeName(None))` sends null, `Some(IntegrationParamWriteUserAttributeName(Some(v)))` sends `v` (normalize::let_writes_send_null).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_attribute_name: ::std::option::Option<::std::string::String>,
+        pub user_attribute_name: ::std::option::Option<IntegrationParamWriteUserAttributeName>,
         ///The value. Always null for a sensitive setting. In an update, null leaves the value unchanged and an empty string clears it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+    }
+    ///When set, the value comes from this user attribute instead of `value`; null to use `value`.
+    ///
+    ///A schema of its own only so that a write can tell absent from null (normalize::let_writes_send_null).
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(transparent)]
+    pub struct IntegrationParamWriteUserAttributeName(
+        pub ::std::option::Option<::std::string::String>,
+    );
+    impl ::std::ops::Deref for IntegrationParamWriteUserAttributeName {
+        type Target = ::std::option::Option<::std::string::String>;
+        fn deref(&self) -> &::std::option::Option<::std::string::String> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<IntegrationParamWriteUserAttributeName>
+        for ::std::option::Option<::std::string::String>
+    {
+        fn from(value: IntegrationParamWriteUserAttributeName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<::std::string::String>>
+        for IntegrationParamWriteUserAttributeName
+    {
+        fn from(value: ::std::option::Option<::std::string::String>) -> Self {
+            Self(value)
+        }
     }
     ///A field a query must contain for the integration to apply.
     #[derive(
@@ -252,8 +284,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
         ///Delegate OAuth targets installed for this integration.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub installed_delegate_oauth_targets: ::std::vec::Vec<::std::string::String>,
+        ///
+        ///In a write, absent leaves the list as it is and `[]` empties it. Nullable in this copy only so that the generated field is an `Option<Vec<_>>` (normalize::let_writes_send_empty_lists); `None` is left out, never sent as null.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub installed_delegate_oauth_targets:
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///Settings of the integration.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub params: ::std::vec::Vec<IntegrationParamWrite>,
@@ -337,7 +372,7 @@ pub mod types {
 ///
 ///Written for integrations-rs from Looker's reference pages for these methods and from the facts of Looker's published OpenAPI document, API 4.0.26.12 (field types, read-only and nullable flags, enums, the login body, response codes). Descriptions are our own words.
 ///
-///Every integration call needs an access token from `login`, sent as `Authorization: token <access_token>` (Looker also accepts `Bearer <access_token>`).
+///Every integration call needs an access token from `login`, sent as `Authorization: token <access_token>` (Looker also accepts `Bearer <access_token>`). A call without a live token is answered 401: observed behaviour, documented here although Looker's own documentation does not list it.
 ///
 ///Version: 4.0.26.12
 pub struct Client {
@@ -448,6 +483,9 @@ impl Client {
             400u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
             404u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
@@ -502,6 +540,9 @@ impl Client {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
             404u16 => Err(Error::ErrorResponse(
@@ -563,6 +604,9 @@ impl Client {
             400u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
             404u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
@@ -618,6 +662,9 @@ impl Client {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
             404u16 => Err(Error::ErrorResponse(
@@ -714,6 +761,9 @@ impl Client {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
             404u16 => Err(Error::ErrorResponse(

@@ -81,10 +81,14 @@ pub(crate) fn write_model(patch: &IntegrationPatch) -> types::IntegrationWrite {
             .map(|(name, change)| types::IntegrationParamWrite {
                 name: Some(name.clone()),
                 value: change.value.wire(),
-                user_attribute_name: change.user_attribute.clone(),
+                user_attribute_name: change.user_attribute.clone().map(|name| Some(name).into()),
             })
             .collect(),
-        installed_delegate_oauth_targets: patch.delegate_oauth_targets.clone().unwrap_or_default(),
+        // Unchanged: an empty list is left out, as before the write model could send `[]`.
+        installed_delegate_oauth_targets: patch
+            .delegate_oauth_targets
+            .clone()
+            .filter(|targets| !targets.is_empty()),
     }
 }
 
