@@ -196,6 +196,30 @@ pub enum Command {
         /// The parameter's name.
         name: String,
     },
+    /// Take a parameter's value from a user attribute (Looker).
+    BindParam {
+        /// `looker:<id>`.
+        id: IntegrationId,
+        /// The parameter's name.
+        name: String,
+        /// The user attribute (e.g. `email`).
+        attribute: String,
+    },
+    /// Stop taking a parameter's value from a user attribute; its own value applies again
+    /// (Looker).
+    UnbindParam {
+        /// `looker:<id>`.
+        id: IntegrationId,
+        /// The parameter's name.
+        name: String,
+    },
+    /// Replace the installed delegate OAuth targets (Looker); with no target, remove them all.
+    SetOauthTargets {
+        /// `looker:<id>`.
+        id: IntegrationId,
+        /// The targets to install (none: remove every target).
+        targets: Vec<String>,
+    },
     /// Ask the vendor to test an integration's settings (Looker); exit code 9 when it fails.
     Test {
         /// `looker:<id>`.

@@ -56,6 +56,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod cmd_bind_param;
 mod cmd_capabilities;
 mod cmd_clear_param;
 mod cmd_disable;
@@ -63,8 +64,10 @@ mod cmd_enable;
 mod cmd_get;
 mod cmd_list;
 mod cmd_schema;
+mod cmd_set_oauth_targets;
 mod cmd_set_param;
 mod cmd_test;
+mod cmd_unbind_param;
 pub mod config;
 mod context;
 mod demo;
@@ -141,6 +144,15 @@ async fn run(cli: Cli, out: &mut Output) -> Result<(), CliError> {
             cmd_set_param::run(&mut ctx, id, name, value).await
         }
         Command::ClearParam { id, name } => cmd_clear_param::run(&mut ctx, id, name).await,
+        Command::BindParam {
+            id,
+            name,
+            attribute,
+        } => cmd_bind_param::run(&mut ctx, id, name, attribute).await,
+        Command::UnbindParam { id, name } => cmd_unbind_param::run(&mut ctx, id, name).await,
+        Command::SetOauthTargets { id, targets } => {
+            cmd_set_oauth_targets::run(&mut ctx, id, targets).await
+        }
         Command::Test { id } => cmd_test::run(&mut ctx, id).await,
         Command::Capabilities => cmd_capabilities::run(&mut ctx).await,
         Command::Schema { .. } => unreachable!("handled above"),

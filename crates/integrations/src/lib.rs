@@ -52,8 +52,8 @@ pub use fanout::{ProviderListing, list_all};
 pub use listing::{Listing, SkippedRecord};
 pub use looker::{LookerConfig, LookerConfigKey, LookerProvider};
 pub use model::{
-    Integration, IntegrationId, IntegrationPatch, ListFilter, ParamChange, Parameter, TestOutcome,
-    ValueChange, Vendor,
+    BindingChange, Integration, IntegrationId, IntegrationPatch, ListFilter, ParamChange,
+    Parameter, TestOutcome, ValueChange, Vendor,
 };
 pub use provider::{Capabilities, IntegrationProvider};
 pub use raw::RawRecord;

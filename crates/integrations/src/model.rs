@@ -255,7 +255,8 @@ pub struct IntegrationPatch {
     pub enabled: Option<bool>,
     /// Changes per parameter name.
     pub params: BTreeMap<String, ParamChange>,
-    /// Replace the installed delegate OAuth targets; `None` leaves them.
+    /// Replace the installed delegate OAuth targets; `None` leaves them, an empty list removes
+    /// them all.
     pub delegate_oauth_targets: Option<Vec<String>>,
 }
 
@@ -277,10 +278,15 @@ impl IntegrationPatch {
         self
     }
 
-    /// Replaces the installed delegate OAuth targets.
+    /// Replaces the installed delegate OAuth targets (an empty list removes them all).
     pub fn delegate_oauth_targets(mut self, targets: Vec<String>) -> Self {
         self.delegate_oauth_targets = Some(targets);
         self
+    }
+
+    /// Removes every installed delegate OAuth target (sends an empty list).
+    pub fn clear_delegate_oauth_targets(self) -> Self {
+        self.delegate_oauth_targets(Vec::new())
     }
 
     /// Whether the patch changes nothing.
@@ -305,12 +311,8 @@ impl IntegrationPatch {
 pub struct ParamChange {
     /// What to do with the value.
     pub value: ValueChange,
-    /// Bind the value to a user attribute; `None` leaves the binding.
-    ///
-    /// Unbinding is not offered: Looker unbinds on an explicit `null`, which the generated write
-    /// model cannot tell from "absent" (typify has no double option), and "absent" must mean
-    /// "leave" for the other fields of a parameter.
-    pub user_attribute: Option<String>,
+    /// What to do with its binding to a user attribute.
+    pub user_attribute: BindingChange,
 }
 
 impl ParamChange {
@@ -318,7 +320,7 @@ impl ParamChange {
     pub fn set(value: impl Into<String>) -> Self {
         Self {
             value: ValueChange::Set(SecretString::from(value.into())),
-            user_attribute: None,
+            user_attribute: BindingChange::Leave,
         }
     }
 
@@ -326,7 +328,7 @@ impl ParamChange {
     pub fn clear() -> Self {
         Self {
             value: ValueChange::Clear,
-            user_attribute: None,
+            user_attribute: BindingChange::Leave,
         }
     }
 
@@ -334,9 +336,30 @@ impl ParamChange {
     pub fn bind_user_attribute(name: impl Into<String>) -> Self {
         Self {
             value: ValueChange::Leave,
-            user_attribute: Some(name.into()),
+            user_attribute: BindingChange::Bind(name.into()),
         }
     }
+
+    /// Stops taking the value from a user attribute: the parameter's own value applies again
+    /// (Looker: `user_attribute_name: null`).
+    pub fn unbind_user_attribute() -> Self {
+        Self {
+            value: ValueChange::Leave,
+            user_attribute: BindingChange::Unbind,
+        }
+    }
+}
+
+/// What to do with a parameter's binding to a user attribute.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum BindingChange {
+    /// Keep it as it is.
+    #[default]
+    Leave,
+    /// Take the value from this user attribute.
+    Bind(String),
+    /// Use the parameter's own value again.
+    Unbind,
 }
 
 /// What to do with a parameter's value.

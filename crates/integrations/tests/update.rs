@@ -175,3 +175,65 @@ async fn a_test_reports_what_the_vendor_found() {
         .expect("the seed has a ready integration");
     assert!(looker.test(&ready.id).await.unwrap().success);
 }
+
+/// Every write Looker accepts can be expressed: an empty list of delegate OAuth targets removes
+/// them, and an explicit null unbinds a user attribute (the fake applies what reached the wire).
+#[tokio::test]
+async fn targets_can_be_cleared_and_user_attributes_unbound() {
+    let fake = FakeServers::start().await.unwrap();
+    let looker = common::looker(&fake.looker);
+    let slack: IntegrationId = "looker:1::slack".parse().unwrap();
+    assert!(
+        !fake
+            .looker
+            .integration("1::slack")
+            .unwrap()
+            .installed_delegate_oauth_targets
+            .is_empty(),
+        "the seed installs a target on Slack"
+    );
+
+    let slack_param = looker.get(&slack).await.unwrap().parameters[0].name.clone();
+    looker
+        .update(
+            &slack,
+            &IntegrationPatch::new().param(
+                slack_param.clone(),
+                ParamChange::bind_user_attribute("email"),
+            ),
+        )
+        .await
+        .unwrap();
+    let stored = fake.looker.integration("1::slack").unwrap();
+    let param = |stored: &looker_api::types::Integration| {
+        stored
+            .params
+            .iter()
+            .find(|p| p.name.as_deref() == Some(slack_param.as_str()))
+            .unwrap()
+            .user_attribute_name
+            .clone()
+    };
+    assert_eq!(param(&stored).as_deref(), Some("email"));
+
+    let updated = looker
+        .update(
+            &slack,
+            &IntegrationPatch::new()
+                .param(slack_param.clone(), ParamChange::unbind_user_attribute())
+                .clear_delegate_oauth_targets(),
+        )
+        .await
+        .unwrap();
+    let stored = fake.looker.integration("1::slack").unwrap();
+    assert_eq!(param(&stored), None, "null reached the wire and unbound it");
+    assert!(stored.installed_delegate_oauth_targets.is_empty());
+    assert!(
+        updated
+            .raw
+            .looker()
+            .unwrap()
+            .installed_delegate_oauth_targets
+            .is_empty()
+    );
+}

@@ -327,3 +327,65 @@ fn help_documents_the_commands_and_the_exit_codes() {
     let short = cli(&["-h"]).run().ok();
     assert!(short.stdout.contains("Exit codes:"));
 }
+
+#[test]
+fn user_attributes_can_be_bound_and_unbound() {
+    let bound = cli(&[
+        "--demo",
+        "bind-param",
+        TWILIO,
+        "from",
+        "sender_number",
+        "--json",
+    ])
+    .run()
+    .ok();
+    let from = &bound.json()["parameters"][2];
+    assert_eq!(from["name"], "from");
+    assert_eq!(from["user_attribute"], "sender_number");
+
+    let airtable = "looker:1::airtable";
+    let before = cli(&["--demo", "get", airtable, "--json"]).run().ok();
+    assert_eq!(
+        before.json()["parameters"][0]["user_attribute"],
+        "airtable_api_key"
+    );
+    let unbound = cli(&[
+        "--demo",
+        "unbind-param",
+        airtable,
+        "airtable_api_key",
+        "--json",
+    ])
+    .run()
+    .ok();
+    assert_eq!(
+        unbound.json()["parameters"][0]["user_attribute"],
+        serde_json::Value::Null,
+        "an explicit null reached the fake and unbound it"
+    );
+
+    let blank = cli(&["--demo", "bind-param", TWILIO, "from", " "])
+        .run()
+        .code(2);
+    assert!(blank.stderr.contains("unbind-param"), "{}", blank.stderr);
+}
+
+#[test]
+fn delegate_oauth_targets_can_be_replaced_and_removed() {
+    let slack = "looker:1::slack";
+    let targets =
+        |run: &crate::common::Run| run.json()["raw"]["installed_delegate_oauth_targets"].clone();
+    let before = cli(&["--demo", "get", slack, "--json"]).run().ok();
+    assert_eq!(targets(&before), serde_json::json!(["T04ACME0001"]));
+    let replaced = cli(&["--demo", "set-oauth-targets", slack, "T1", "T2", "--json"])
+        .run()
+        .ok();
+    assert_eq!(targets(&replaced), serde_json::json!(["T1", "T2"]));
+    let removed = cli(&["--demo", "set-oauth-targets", slack, "--json"])
+        .run()
+        .ok();
+    // The read model leaves an empty list out: either way, no target is left.
+    let left = targets(&removed);
+    assert!(left.is_null() || left == serde_json::json!([]), "{left}");
+}

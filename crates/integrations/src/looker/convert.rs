@@ -6,7 +6,9 @@ use crate::client::errors::ErrorBody;
 use crate::client::records::Unusable;
 use crate::client::scrub::mask_extra;
 use crate::error::FieldError;
-use crate::model::{Integration, IntegrationId, IntegrationPatch, Parameter, TestOutcome, Vendor};
+use crate::model::{
+    BindingChange, Integration, IntegrationId, IntegrationPatch, Parameter, TestOutcome, Vendor,
+};
 use crate::raw::RawRecord;
 
 /// A Looker integration in the facade's model, or why it cannot be one (no usable id). Looker's
@@ -81,14 +83,16 @@ pub(crate) fn write_model(patch: &IntegrationPatch) -> types::IntegrationWrite {
             .map(|(name, change)| types::IntegrationParamWrite {
                 name: Some(name.clone()),
                 value: change.value.wire(),
-                user_attribute_name: change.user_attribute.clone().map(|name| Some(name).into()),
+                user_attribute_name: match &change.user_attribute {
+                    BindingChange::Leave => None,
+                    BindingChange::Bind(name) => Some(Some(name.clone()).into()),
+                    // Looker: an explicit null unbinds.
+                    BindingChange::Unbind => Some(None.into()),
+                },
             })
             .collect(),
-        // Unchanged: an empty list is left out, as before the write model could send `[]`.
-        installed_delegate_oauth_targets: patch
-            .delegate_oauth_targets
-            .clone()
-            .filter(|targets| !targets.is_empty()),
+        // An empty list is sent: it removes every target.
+        installed_delegate_oauth_targets: patch.delegate_oauth_targets.clone(),
     }
 }
 
@@ -136,15 +140,19 @@ mod tests {
             .enabled(false)
             .param("token", ParamChange::set("s3cret"))
             .param("channel", ParamChange::clear())
-            .param("owner", ParamChange::bind_user_attribute("email"));
+            .param("owner", ParamChange::bind_user_attribute("email"))
+            .param("region", ParamChange::unbind_user_attribute())
+            .clear_delegate_oauth_targets();
         let body = serde_json::to_value(write_model(&patch)).unwrap();
         assert_eq!(
             body,
             serde_json::json!({
                 "enabled": false,
+                "installed_delegate_oauth_targets": [],
                 "params": [
                     {"name": "channel", "value": ""},
                     {"name": "owner", "user_attribute_name": "email"},
+                    {"name": "region", "user_attribute_name": null},
                     {"name": "token", "value": "s3cret"}
                 ]
             })
