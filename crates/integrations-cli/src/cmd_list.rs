@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use futures::StreamExt;
 use integrations::{IntegrationProvider, ListFilter, Vendor};
 
 use crate::cli::ListArgs;
@@ -42,9 +43,15 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
         .map_or_else(ListFilter::all, ListFilter::kind);
 
     let progress = Progress::start("listing", providers.len(), ctx.interactive);
-    let tracked = progress.track("listing", &providers);
-    let listings = integrations::list_all(&tracked, &filter, CONCURRENCY).await;
+    let mut stream = integrations::list_all(&providers, &filter, CONCURRENCY);
+    let mut listings = Vec::with_capacity(providers.len());
+    while let Some(listing) = stream.next().await {
+        progress.done("listing", &listing.provider);
+        listings.push(listing);
+    }
     progress.finish();
+    // Providers finish in any order; print them in the configured one.
+    listings.sort_by_key(|l| l.index);
 
     let total = listings.len();
     let mut integrations = Vec::new();

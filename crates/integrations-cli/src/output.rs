@@ -220,6 +220,8 @@ impl Output {
                             get_by_listing,
                             update,
                             test,
+                            logout,
+                            ..
                         } = p.capabilities;
                         let get = match (get, get_by_listing) {
                             (true, true) => "yes (by listing)".to_owned(),
@@ -232,11 +234,14 @@ impl Output {
                             get,
                             yes_no(update),
                             yes_no(test),
+                            yes_no(logout),
                         ]
                     })
                     .collect();
                 self.out(&table(
-                    &["PROVIDER", "VENDOR", "LIST", "GET", "UPDATE", "TEST"],
+                    &[
+                        "PROVIDER", "VENDOR", "LIST", "GET", "UPDATE", "TEST", "LOGOUT",
+                    ],
                     &rows,
                 ))
             }

@@ -1,15 +1,9 @@
 //! A spinner on stderr while a fan-out is slow: shown only on a terminal, only after
 //! [`SHOW_AFTER`], and cleared before the results are printed.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use integrations::{
-    Capabilities, Integration, IntegrationId, IntegrationPatch, IntegrationProvider, ListFilter,
-    Listing, Result, TestOutcome, Vendor,
-};
 
 /// How long a fan-out runs before the spinner appears: quick ones print no noise.
 pub const SHOW_AFTER: Duration = Duration::from_millis(300);
@@ -44,23 +38,12 @@ impl Progress {
         Self { bar, total, show }
     }
 
-    /// Wraps `providers` so that each finished `list` moves the count.
-    pub fn track(
-        &self,
-        what: &'static str,
-        providers: &[Arc<dyn IntegrationProvider>],
-    ) -> Vec<Arc<dyn IntegrationProvider>> {
-        providers
-            .iter()
-            .map(|p| {
-                Arc::new(Tracked {
-                    inner: p.clone(),
-                    bar: self.bar.clone(),
-                    what,
-                    total: self.total,
-                }) as Arc<dyn IntegrationProvider>
-            })
-            .collect()
+    /// Counts one more provider done, `name` the last one.
+    pub fn done(&self, what: &str, name: &str) {
+        self.bar.inc(1);
+        let done = usize::try_from(self.bar.position()).unwrap_or(self.total);
+        self.bar
+            .set_message(message(what, done, self.total, Some(name)));
     }
 
     /// Removes the spinner (if it was shown) before anything else is printed.
@@ -79,55 +62,6 @@ fn message(what: &str, done: usize, total: usize, last: Option<&str>) -> String 
         m.push_str(&format!(" ({last} done)"));
     }
     m
-}
-
-/// A provider whose `list` reports to the progress when it ends.
-#[derive(Debug)]
-struct Tracked {
-    inner: Arc<dyn IntegrationProvider>,
-    bar: ProgressBar,
-    what: &'static str,
-    total: usize,
-}
-
-#[async_trait]
-impl IntegrationProvider for Tracked {
-    fn vendor(&self) -> Vendor {
-        self.inner.vendor()
-    }
-
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        self.inner.capabilities()
-    }
-
-    async fn list(&self, filter: &ListFilter) -> Result<Listing> {
-        let result = self.inner.list(filter).await;
-        self.bar.inc(1);
-        let done = usize::try_from(self.bar.position()).unwrap_or(self.total);
-        self.bar.set_message(message(
-            self.what,
-            done,
-            self.total,
-            Some(self.inner.name()),
-        ));
-        result
-    }
-
-    async fn get(&self, id: &IntegrationId) -> Result<Integration> {
-        self.inner.get(id).await
-    }
-
-    async fn update(&self, id: &IntegrationId, patch: &IntegrationPatch) -> Result<Integration> {
-        self.inner.update(id, patch).await
-    }
-
-    async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {
-        self.inner.test(id).await
-    }
 }
 
 #[cfg(test)]
@@ -149,6 +83,9 @@ mod tests {
         assert!(progress.show.is_none());
         tokio::time::sleep(SHOW_AFTER + Duration::from_millis(50)).await;
         assert!(progress.bar.is_hidden());
+        progress.done("listing", "prod");
+        assert_eq!(progress.bar.position(), 1);
+        assert_eq!(progress.bar.message(), "listing 1/2 providers (prod done)");
         progress.finish();
     }
 }

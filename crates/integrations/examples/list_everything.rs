@@ -12,6 +12,7 @@
 
 use std::sync::Arc;
 
+use futures::StreamExt;
 use integrations::{IntegrationProvider, ListFilter, LookerConfig, TorqConfig, list_all};
 use integrations_fake::FakeServers;
 
@@ -35,7 +36,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .build()?,
         ),
     ];
-    for listing in list_all(&providers, &ListFilter::all(), 4).await {
+    // Results arrive as providers finish; print them in the order given.
+    let mut listings: Vec<_> = list_all(&providers, &ListFilter::all(), 4).collect().await;
+    listings.sort_by_key(|l| l.index);
+    for listing in listings {
         println!("== {} ({})", listing.provider, listing.vendor);
         match listing.result {
             Ok(items) => {

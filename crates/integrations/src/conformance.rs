@@ -172,4 +172,21 @@ pub async fn unsupported_operations_say_so(provider: &dyn IntegrationProvider) {
             "{name}: test: {outcome:?}"
         );
     }
+    let outcome = provider.logout().await;
+    if caps.logout {
+        assert!(outcome.is_ok(), "{name}: logout: {outcome:?}");
+        // The session ends; the next call logs in again and works.
+        listed(provider, &ListFilter::all()).await;
+    } else {
+        assert!(
+            matches!(
+                outcome,
+                Err(Error::Unsupported {
+                    operation: Operation::Logout,
+                    ..
+                })
+            ),
+            "{name}: logout: {outcome:?}"
+        );
+    }
 }

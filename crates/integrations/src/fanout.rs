@@ -1,8 +1,8 @@
-//! Listing across many providers at once, keeping every provider's result.
+//! Listing across many providers at once, each provider's result as soon as it is there.
 
 use std::sync::Arc;
 
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 
 use crate::error::Result;
 use crate::listing::Listing;
@@ -11,7 +11,11 @@ use crate::provider::IntegrationProvider;
 
 /// One provider's share of a [`list_all`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ProviderListing {
+    /// The provider's position in the slice given to [`list_all`] (results arrive in the order
+    /// providers finish; sort by this to get the given order back).
+    pub index: usize,
     /// The provider's [`name`](IntegrationProvider::name).
     pub provider: String,
     /// Its vendor.
@@ -20,13 +24,17 @@ pub struct ProviderListing {
     pub result: Result<Listing>,
 }
 
-/// Lists `filter` on every provider, at most `concurrency` at a time, and returns one entry per
-/// provider in the order given: a provider that fails loses nothing from the others.
+/// Lists `filter` on every provider, at most `concurrency` at a time, and yields each
+/// provider's result as soon as it arrives: a slow provider delays no other, and a provider that
+/// fails loses nothing from the others.
 ///
 /// ```no_run
+/// use futures::StreamExt;
+///
 /// # async fn demo(providers: Vec<std::sync::Arc<dyn integrations::IntegrationProvider>>) {
-/// let listings = integrations::list_all(&providers, &integrations::ListFilter::all(), 8).await;
-/// for listing in listings {
+/// let filter = integrations::ListFilter::all();
+/// let mut listings = integrations::list_all(&providers, &filter, 8);
+/// while let Some(listing) = listings.next().await {
 ///     match listing.result {
 ///         Ok(items) => println!("{}: {} integrations", listing.provider, items.integrations.len()),
 ///         Err(e) => eprintln!("{}: {e}", listing.provider),
@@ -34,21 +42,20 @@ pub struct ProviderListing {
 /// }
 /// # }
 /// ```
-pub async fn list_all(
-    providers: &[Arc<dyn IntegrationProvider>],
-    filter: &ListFilter,
+pub fn list_all<'a>(
+    providers: &'a [Arc<dyn IntegrationProvider>],
+    filter: &'a ListFilter,
     concurrency: usize,
-) -> Vec<ProviderListing> {
-    futures::stream::iter(providers.iter().cloned())
-        .map(|provider| async move {
+) -> impl Stream<Item = ProviderListing> + Send + 'a {
+    futures::stream::iter(providers.iter().enumerate())
+        .map(move |(index, provider)| async move {
             let result = provider.list(filter).await;
             ProviderListing {
+                index,
                 provider: provider.name().to_owned(),
                 vendor: provider.vendor(),
                 result,
             }
         })
-        .buffered(concurrency.max(1))
-        .collect()
-        .await
+        .buffer_unordered(concurrency.max(1))
 }

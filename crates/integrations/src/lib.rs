@@ -10,6 +10,7 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
+//! use futures::StreamExt;
 //! use integrations::{IntegrationPatch, IntegrationProvider, ListFilter, LookerConfig, ParamChange, TorqConfig};
 //!
 //! # async fn demo() -> integrations::Result<()> {
@@ -19,7 +20,9 @@
 //!     Arc::new(LookerConfig::from_env()?.build()?),
 //!     Arc::new(TorqConfig::from_env()?.build()?),
 //! ];
-//! for listing in integrations::list_all(&providers, &ListFilter::all(), 4).await {
+//! let filter = ListFilter::all();
+//! let mut listings = integrations::list_all(&providers, &filter, 4);
+//! while let Some(listing) = listings.next().await {
 //!     for integration in listing.result?.integrations {
 //!         println!("{:<50} {}", integration.id, integration.name);
 //!     }

@@ -11,7 +11,13 @@ use crate::listing::Listing;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
 
 /// Which operations a provider offers, and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+///
+/// Providers outside this crate build theirs with [`Capabilities::none`] and the `with_*`
+/// setters, so that a capability added later does not break them.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[non_exhaustive]
 pub struct Capabilities {
     /// `list` is available.
     pub list: bool,
@@ -23,9 +29,60 @@ pub struct Capabilities {
     pub update: bool,
     /// `test` is available.
     pub test: bool,
+    /// `logout` ends a session at the vendor (a vendor without sessions to end says `false`).
+    #[serde(default)]
+    pub logout: bool,
 }
 
+/// ```
+/// use integrations::{Capabilities, Operation};
+///
+/// let read_only = Capabilities::none().with_list(true).with_get(true);
+/// assert!(read_only.supports(Operation::Get));
+/// assert!(!read_only.supports(Operation::Update));
+/// ```
 impl Capabilities {
+    /// Nothing is available.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// With `list` available or not.
+    pub fn with_list(mut self, yes: bool) -> Self {
+        self.list = yes;
+        self
+    }
+
+    /// With `get` available or not.
+    pub fn with_get(mut self, yes: bool) -> Self {
+        self.get = yes;
+        self
+    }
+
+    /// With `get` working by listing (or not).
+    pub fn with_get_by_listing(mut self, yes: bool) -> Self {
+        self.get_by_listing = yes;
+        self
+    }
+
+    /// With `update` available or not.
+    pub fn with_update(mut self, yes: bool) -> Self {
+        self.update = yes;
+        self
+    }
+
+    /// With `test` available or not.
+    pub fn with_test(mut self, yes: bool) -> Self {
+        self.test = yes;
+        self
+    }
+
+    /// With `logout` available or not.
+    pub fn with_logout(mut self, yes: bool) -> Self {
+        self.logout = yes;
+        self
+    }
+
     /// Whether `operation` is available.
     pub fn supports(&self, operation: Operation) -> bool {
         match operation {
@@ -33,7 +90,8 @@ impl Capabilities {
             Operation::Get => self.get,
             Operation::Update => self.update,
             Operation::Test => self.test,
-            Operation::Login | Operation::Logout => true,
+            Operation::Logout => self.logout,
+            Operation::Login => true,
         }
     }
 }
@@ -82,6 +140,10 @@ pub trait IntegrationProvider: Send + Sync + Debug + 'static {
 
     /// Asks the vendor to test an integration's settings.
     async fn test(&self, id: &IntegrationId) -> Result<TestOutcome>;
+
+    /// Ends the provider's session at the vendor (the next call logs in again); succeeds when
+    /// there is none. A vendor without sessions to end returns [`Error::Unsupported`].
+    async fn logout(&self) -> Result<()>;
 }
 
 macro_rules! forward_provider {
@@ -108,6 +170,9 @@ macro_rules! forward_provider {
             }
             async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {
                 (**self).test(id).await
+            }
+            async fn logout(&self) -> Result<()> {
+                (**self).logout().await
             }
         }
     )*};

@@ -4,6 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
+use futures::StreamExt;
 use integrations::{Error, IntegrationProvider, ListFilter, LookerConfig, Vendor, list_all};
 use integrations_fake::FakeServers;
 
@@ -40,7 +41,8 @@ async fn every_provider_reports_its_own_result() {
                 .unwrap(),
         ),
     ];
-    let listings = list_all(&providers, &ListFilter::all(), 2).await;
+    let mut listings: Vec<_> = list_all(&providers, &ListFilter::all(), 2).collect().await;
+    listings.sort_by_key(|l| l.index);
     let names: Vec<&str> = listings.iter().map(|l| l.provider.as_str()).collect();
     assert_eq!(names[..2], ["looker@one", "looker@down"]);
     assert_eq!(listings[1].vendor, Vendor::Looker);
@@ -57,4 +59,36 @@ async fn every_provider_reports_its_own_result() {
         );
     }
     assert_eq!(listings[2].vendor, Vendor::Torq);
+}
+
+/// Results arrive as providers finish: a slow provider holds back no other.
+#[tokio::test]
+async fn results_stream_in_as_providers_finish() {
+    let fake = FakeServers::start().await.unwrap();
+    let slow = FakeServers::start().await.unwrap();
+    slow.looker
+        .control()
+        .delay("all_integrations", std::time::Duration::from_millis(600));
+    let providers: Vec<Arc<dyn IntegrationProvider>> = vec![
+        Arc::new(
+            common::looker_config(&slow.looker)
+                .with_name("slow")
+                .build()
+                .unwrap(),
+        ),
+        Arc::new(
+            common::looker_config(&fake.looker)
+                .with_name("fast")
+                .build()
+                .unwrap(),
+        ),
+    ];
+    let filter = ListFilter::all();
+    let mut stream = list_all(&providers, &filter, 2);
+    let first = stream.next().await.unwrap();
+    assert_eq!((first.provider.as_str(), first.index), ("fast", 1));
+    let second = stream.next().await.unwrap();
+    assert_eq!((second.provider.as_str(), second.index), ("slow", 0));
+    assert!(second.result.is_ok());
+    assert!(stream.next().await.is_none());
 }

@@ -131,22 +131,6 @@ impl LookerProvider {
         })
     }
 
-    /// Ends the session: Looker invalidates the current token. The next call logs in again.
-    pub async fn logout(&self) -> Result<()> {
-        if self.auth.fresh().is_none() {
-            return Ok(());
-        }
-        let call = self.calls.call(Operation::Logout, None);
-        let outcome = call.send(self.api.logout()).await;
-        self.auth.take();
-        match outcome {
-            Ok(_) => Ok(()),
-            // A token that is already dead is as logged out as it gets.
-            Err(Error::Unauthorized { .. }) => Ok(()),
-            Err(e) => Err(e),
-        }
-    }
-
     /// How many times this provider logged in (for tests and benchmarks).
     pub fn logins(&self) -> u64 {
         self.auth.logins()
@@ -164,13 +148,12 @@ impl IntegrationProvider for LookerProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            list: true,
-            get: true,
-            get_by_listing: false,
-            update: true,
-            test: true,
-        }
+        Capabilities::none()
+            .with_list(true)
+            .with_get(true)
+            .with_update(true)
+            .with_test(true)
+            .with_logout(true)
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {
@@ -224,6 +207,22 @@ impl IntegrationProvider for LookerProvider {
             .send(self.api.update_integration(vendor_id, None, &body))
             .await?;
         convert::integration(record).map_err(|u| unusable(&call, u))
+    }
+
+    /// Ends the session: Looker invalidates the current token. The next call logs in again.
+    async fn logout(&self) -> Result<()> {
+        if self.auth.fresh().is_none() {
+            return Ok(());
+        }
+        let call = self.calls.call(Operation::Logout, None);
+        let outcome = call.send(self.api.logout()).await;
+        self.auth.take();
+        match outcome {
+            Ok(_) => Ok(()),
+            // A token that is already dead is as logged out as it gets.
+            Err(Error::Unauthorized { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {

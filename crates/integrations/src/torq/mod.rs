@@ -173,13 +173,10 @@ impl IntegrationProvider for TorqProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            list: true,
-            get: true,
-            get_by_listing: true,
-            update: false,
-            test: false,
-        }
+        Capabilities::none()
+            .with_list(true)
+            .with_get(true)
+            .with_get_by_listing(true)
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {
@@ -234,6 +231,14 @@ impl IntegrationProvider for TorqProvider {
         Err(Error::Unsupported {
             vendor: Vendor::Torq,
             operation: Operation::Test,
+        })
+    }
+
+    /// Torq's tokens cannot be revoked: there is no session to end.
+    async fn logout(&self) -> Result<()> {
+        Err(Error::Unsupported {
+            vendor: Vendor::Torq,
+            operation: Operation::Logout,
         })
     }
 }
