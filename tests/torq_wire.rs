@@ -1,6 +1,6 @@
 //! The generated Torq client on the wire: the token exchange and the list, as a server sees them,
 //! and realistic answers (nanosecond timestamps, an unknown sharing direction, unknown fields,
-//! gRPC-status errors) decoding.
+//! gRPC-status errors, the token endpoint's OAuth 2.0 errors) decoding.
 
 use integrations_tests::only_request;
 use serde_json::json;
@@ -25,10 +25,7 @@ async fn create_token_posts_the_client_credentials_grant() {
         json!({"access_token": "eyJ.abc", "expires_in": 3600, "token_type": "Bearer"}),
     )
     .await;
-    let body = types::TokenRequest {
-        grant_type: types::TokenRequestGrantType::ClientCredentials,
-    };
-    let token = client.create_token(&body).await.unwrap();
+    let token = client.create_token(&client_credentials()).await.unwrap();
     assert_eq!(token.access_token, "eyJ.abc");
     assert_eq!(token.expires_in, Some(3600));
     let seen = only_request(&server).await;
@@ -39,6 +36,91 @@ async fn create_token_posts_the_client_credentials_grant() {
         Some("application/x-www-form-urlencoded")
     );
     assert_eq!(seen.body, "grant_type=client_credentials");
+}
+
+fn client_credentials() -> types::TokenRequest {
+    types::TokenRequest {
+        grant_type: types::TokenRequestGrantType::ClientCredentials,
+    }
+}
+
+#[tokio::test]
+async fn create_token_refusals_decode_as_oauth_errors() {
+    // RFC 6749 §5.2: 400 for a bad request or grant, 401 for client authentication failures.
+    for (status, code) in [
+        (400, "invalid_request"),
+        (400, "unsupported_grant_type"),
+        (400, "invalid_grant"),
+        (401, "invalid_client"),
+    ] {
+        let (_server, client) = serve(
+            status,
+            json!({"error": code, "error_description": format!("refused: {code}")}),
+        )
+        .await;
+        match client.create_token(&client_credentials()).await {
+            Err(Error::ErrorResponse(rv)) => {
+                assert_eq!(rv.status().as_u16(), status);
+                assert_eq!(rv.error, code);
+                assert_eq!(
+                    rv.error_description.as_deref(),
+                    Some(format!("refused: {code}").as_str())
+                );
+                assert_eq!(rv.error_uri, None);
+            }
+            other => panic!("{status} {code}: expected an OAuth error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_oauth_error_keeps_an_unknown_code_its_uri_and_unknown_members() {
+    let (_server, client) = serve(
+        401,
+        json!({
+            "error": "invalid_token_binding",
+            "error_uri": "https://auth.torq.io/errors/binding",
+            "trace_id": "abc"
+        }),
+    )
+    .await;
+    match client.create_token(&client_credentials()).await {
+        Err(Error::ErrorResponse(rv)) => {
+            assert_eq!(
+                rv.error, "invalid_token_binding",
+                "an extension code is kept"
+            );
+            assert_eq!(rv.error_description, None);
+            assert_eq!(
+                rv.error_uri.as_deref(),
+                Some("https://auth.torq.io/errors/binding")
+            );
+            assert_eq!(rv.extra.get("trace_id"), Some(&json!("abc")));
+        }
+        other => panic!("expected an OAuth error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_token_refusal_that_is_not_an_oauth_error_does_not_decode() {
+    // An rpcStatus has no `error`, which RFC 6749 §5.2 requires: not the documented body.
+    let (_server, client) = serve(
+        401,
+        json!({"code": 16, "message": "invalid", "details": []}),
+    )
+    .await;
+    match client.create_token(&client_credentials()).await {
+        Err(Error::InvalidResponsePayload(_, e)) => {
+            assert!(e.to_string().contains("missing field `error`"), "{e}")
+        }
+        other => panic!("expected a decoding error, got {other:?}"),
+    }
+    // A status the spec does not list reaches the caller as it came.
+    let (_server, client) = serve(503, json!({"error": "temporarily_unavailable"})).await;
+    match client.create_token(&client_credentials()).await {
+        Err(Error::UnexpectedResponse(r)) => assert_eq!(r.status().as_u16(), 503),
+        other => panic!("expected the 503 itself, got {other:?}"),
+    }
 }
 
 #[tokio::test]

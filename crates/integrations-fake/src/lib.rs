@@ -12,11 +12,13 @@
 //!   fields, with a param `value` of null meaning "leave" and `""` "clear", and answers 422 with
 //!   every wrong field; `test` answers from the integration's state.
 //! - Torq: `POST /v1/auth/token` with HTTP Basic client credentials and
-//!   `grant_type=client_credentials` gives a bearer token of one hour (401 for wrong
-//!   credentials); `GET /v1alpha/integrations` (`type_id`) answers 401 for an unknown token and
-//!   **302** for an expired one; errors are `rpcStatus` bodies.
-//! - Both: request bodies are limited to [`BODY_LIMIT`]; anything malformed gets a 4xx in the
-//!   vendor's error shape.
+//!   `grant_type=client_credentials` gives a bearer token of one hour; its refusals are OAuth 2.0
+//!   errors (RFC 6749 §5.2: 401 `invalid_client` for wrong credentials, 400 `invalid_request` or
+//!   `unsupported_grant_type`); `GET /v1alpha/integrations` (`type_id`) answers 401 for an
+//!   unknown token and **302** for an expired one; the API's errors are `rpcStatus` bodies.
+//! - Both: request bodies are limited to [`BODY_LIMIT`] (a longer one is a 400, the status each
+//!   spec documents for a bad request); anything malformed gets a 4xx in the vendor's error
+//!   shape.
 //!
 //! Their wire types are the generated clients' (`looker_api::types`, `torq_api::types`), so a
 //! change of a spec reaches the fakes too. Each fake has a [`Control`] to inject failures

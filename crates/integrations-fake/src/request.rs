@@ -5,11 +5,13 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 use http_body_util::BodyExt;
 
-/// The largest request body a fake server reads: 1 MiB.
+/// The largest request body a fake server reads: 1 MiB. A longer body is answered 400 in the
+/// vendor's error shape (neither vendor documents 413).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// How much of an over-long body is read and thrown away before answering 413, so that the
-/// client gets to read the answer instead of a reset connection.
+/// How much of an over-long body is read and thrown away before refusing it (a 400 in the
+/// vendor's error shape), so that the client gets to read the answer instead of a reset
+/// connection.
 const DRAIN_LIMIT: usize = 64 * BODY_LIMIT;
 
 /// Why a body could not be read.

@@ -8,6 +8,30 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///The error answer of an OAuth 2.0 token endpoint, as the OAuth 2.0 standard defines it (RFC 6749 §5.2). Torq's pages do not document the errors of its token endpoint; this is the standard's shape, not one Torq publishes.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct OAuthError {
+        ///The error code (RFC 6749 §5.2):
+        ///- `invalid_request`: a parameter is missing, repeated or malformed, or the request is otherwise malformed.
+        ///- `invalid_client`: client authentication failed (unknown client, wrong secret, no authentication).
+        ///- `invalid_grant`: the grant is invalid, expired or revoked.
+        ///- `unauthorized_client`: the client may not use this grant type.
+        ///- `unsupported_grant_type`: the server does not support this grant type.
+        ///- `invalid_scope`: the requested scope is invalid or unknown.
+        ///
+        ///Known values: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`, `invalid_scope`. Other values are kept as they come.
+        pub error: ::std::string::String,
+        ///Text for the developer: what went wrong.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_description: ::std::option::Option<::std::string::String>,
+        ///A web page about the error.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_uri: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
     ///A typed message in its JSON form: `@type` names its type, the other members are its fields.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -232,7 +256,7 @@ pub mod types {
 ///
 ///The part of Torq's public API that integrations-rs uses: listing the integrations of a workspace, and the client-credentials token exchange that authorizes it.
 ///
-///Written for integrations-rs from Torq's public API reference page for "List integrations" and its authentication, regions and errors pages. Torq publishes no OpenAPI document. Where those pages are silent, this document says so instead of guessing: the page documents no paging parameters for this method, no body for the 401 and 403 answers, no body or `Retry-After` header for rate limiting (at most 50 requests per second), and no error body for the token endpoint.
+///Written for integrations-rs from Torq's public API reference page for "List integrations" and its authentication, regions and errors pages. Torq publishes no OpenAPI document. Where those pages are silent, this document says so instead of guessing: the page documents no paging parameters for this method, no body for the 401 and 403 answers, no body or `Retry-After` header for rate limiting (at most 50 requests per second), and no error answer for the token endpoint. The token endpoint's 400 and 401 answers are documented from the OAuth 2.0 standard instead (RFC 6749 §5.2, the error response of a client-credentials token endpoint): Torq's pages do not give them.
 ///
 ///Torq's errors page also says that a call with an expired bearer token is answered with 302 (not a redirect to follow): clients refresh the token and retry. An API key belongs to one workspace; every call acts on that workspace.
 ///
@@ -306,7 +330,7 @@ impl Client {
     pub async fn create_token<'a>(
         &'a self,
         body: &'a types::TokenRequest,
-    ) -> Result<ResponseValue<types::TokenResponse>, Error<()>> {
+    ) -> Result<ResponseValue<types::TokenResponse>, Error<types::OAuthError>> {
         let url = format!("{}/v1/auth/token", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
@@ -333,6 +357,12 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -119,12 +119,13 @@ fn authorize(state: &LookerState, headers: &HeaderMap) -> Result<String, Refusal
     }
 }
 
+/// The request body, at most [`BODY_LIMIT`] bytes. A longer one is a bad request (400), the
+/// status Looker documents for a request it cannot take (it documents no 413).
 async fn body_bytes(body: Body) -> Result<Bytes, Refusal> {
     read_body(body).await.map_err(|e| match e {
-        BodyError::TooLarge => Refusal::Error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("The request body is larger than {BODY_LIMIT} bytes."),
-        ),
+        BodyError::TooLarge => Refusal::bad_request(format!(
+            "The request body is too large: more than {BODY_LIMIT} bytes."
+        )),
         BodyError::Unreadable => Refusal::bad_request("The request body could not be read."),
     })
 }

@@ -59,9 +59,10 @@ struct Inner {
 /// last clone is dropped, or on [`TorqFake::shutdown`].
 ///
 /// It serves `POST /v1/auth/token` (HTTP Basic client id and secret, form
-/// `grant_type=client_credentials`; 401 for wrong credentials) and, with
-/// `Authorization: Bearer …`, `GET /v1alpha/integrations` (`type_id`). A call with an expired
-/// token answers 302, an unknown token 401, both with an `rpcStatus` body.
+/// `grant_type=client_credentials`; refusals are OAuth 2.0 errors, RFC 6749 §5.2: 401
+/// `invalid_client` for wrong credentials, 400 `invalid_request` or `unsupported_grant_type`)
+/// and, with `Authorization: Bearer …`, `GET /v1alpha/integrations` (`type_id`). A call with an
+/// expired token answers 302, an unknown token 401, both with an `rpcStatus` body.
 #[derive(Clone)]
 pub struct TorqFake {
     inner: Arc<Inner>,

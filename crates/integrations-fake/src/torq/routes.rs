@@ -1,6 +1,6 @@
-//! The Torq fake's routes: `create_token` (`POST /v1/auth/token`, the auth host's) and
-//! `list_integrations` (`GET /v1alpha/integrations`), and the `rpcStatus` answers to anything
-//! else.
+//! The Torq fake's routes: `create_token` (`POST /v1/auth/token`, the auth host's, whose
+//! refusals are OAuth 2.0 errors) and `list_integrations` (`GET /v1alpha/integrations`), and the
+//! `rpcStatus` answers to anything else.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,8 +17,8 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use torq_api::types::TokenResponse;
 
 use super::TorqState;
-use super::wire::{error, list_to_wire};
-use crate::gate::Gate;
+use super::wire::{OAuthCode, error, list_to_wire, oauth_error, token_error};
+use crate::gate::{Gate, RenderError};
 use crate::request::{
     BODY_LIMIT, BodyError, MediaType, authorization, form_as_json, form_field, media_type,
     read_body,
@@ -32,16 +32,19 @@ type Shared = State<Arc<TorqState>>;
 
 /// The router of the Torq fake (API and auth host in one).
 pub(crate) fn router(state: Arc<TorqState>) -> Router {
-    let gate = |operation: &'static str| Gate {
+    let gate = |operation: &'static str, render: RenderError| Gate {
         control: state.control.clone(),
         operation,
-        render: error,
+        render,
     };
     Router::new()
-        .route(TOKEN_PATH, gate("create_token").guard(post(create_token)))
+        .route(
+            TOKEN_PATH,
+            gate("create_token", token_error).guard(post(create_token)),
+        )
         .route(
             "/v1alpha/integrations",
-            gate("list_integrations").guard(get(list_integrations)),
+            gate("list_integrations", error).guard(get(list_integrations)),
         )
         .fallback(|| async { error(StatusCode::NOT_FOUND, "Not Found") })
         .method_not_allowed_fallback(|| async {
@@ -65,25 +68,32 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     Some((id.to_owned(), secret.to_owned()))
 }
 
+/// `POST /v1/auth/token`. Refusals are OAuth 2.0 errors (RFC 6749 §5.2), as `spec/torq.json`
+/// documents them: 401 `invalid_client` for missing or wrong client credentials, 400
+/// `invalid_request` for a body that is not a form, cannot be read or is larger than
+/// [`BODY_LIMIT`] or lacks `grant_type`, and 400 `unsupported_grant_type` for another grant.
 async fn create_token(State(state): Shared, headers: HeaderMap, body: Body) -> Response {
     let bytes = match read_body(body).await {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &format!("request body larger than {BODY_LIMIT} bytes"),
+            return oauth_error(
+                OAuthCode::InvalidRequest,
+                &format!("the request body is too large: more than {BODY_LIMIT} bytes"),
             );
         }
         Err(BodyError::Unreadable) => {
-            return error(StatusCode::BAD_REQUEST, "request body could not be read");
+            return oauth_error(
+                OAuthCode::InvalidRequest,
+                "the request body could not be read",
+            );
         }
     };
     match media_type(&headers) {
         MediaType::Form | MediaType::Missing => {}
         _ if bytes.is_empty() => {}
         _ => {
-            return error(
-                StatusCode::BAD_REQUEST,
+            return oauth_error(
+                OAuthCode::InvalidRequest,
                 "the token request is a form (application/x-www-form-urlencoded)",
             );
         }
@@ -99,20 +109,20 @@ async fn create_token(State(state): Shared, headers: HeaderMap, body: Body) -> R
         ))
     });
     let Some((client_id, client_secret)) = credentials else {
-        return error(StatusCode::UNAUTHORIZED, "client credentials are required");
+        return oauth_error(OAuthCode::InvalidClient, "client credentials are required");
     };
     if client_id != state.client_id || client_secret != state.client_secret {
-        return error(StatusCode::UNAUTHORIZED, "invalid client credentials");
+        return oauth_error(OAuthCode::InvalidClient, "invalid client credentials");
     }
     match form_field(&bytes, "grant_type").as_deref() {
         Some("client_credentials") => {}
-        Some(other) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("unsupported grant_type '{other}': use client_credentials"),
+        Some(_) => {
+            return oauth_error(
+                OAuthCode::UnsupportedGrantType,
+                "only the client_credentials grant is supported",
             );
         }
-        None => return error(StatusCode::BAD_REQUEST, "grant_type is required"),
+        None => return oauth_error(OAuthCode::InvalidRequest, "grant_type is required"),
     }
     let (token, lifetime) = state.control.tokens.grant("");
     state.control.count_login();

@@ -3,9 +3,10 @@
 //! the committed spec: its status (the code, its range or `default`), its content type, and a body
 //! that validates against the schema given for that status and content type. Answers forced by
 //! the tests (`fail_next`) are checked the same way when the spec lists their status, and against
-//! the vendor's error schema otherwise. Every status each operation documents is exercised at
-//! least once, and the few natural answers the spec does not document are listed by name, so that
-//! a new one fails the test.
+//! the vendor's error schema otherwise. A header the spec documents as required must be there.
+//! Every status each operation documents is exercised at least once, and no natural answer may
+//! have a status its operation does not document: the list of such answers is empty, so that a
+//! new one fails the test.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -175,10 +176,24 @@ impl Spec {
             .collect()
     }
 
-    /// What is wrong with the answer as the documented `response`: a 204 has no body; any other
-    /// answer has a content type the response documents, and a body that matches that media
-    /// type's schema.
+    /// What is wrong with the answer as the documented `response`: every header the response
+    /// documents as required is present; a 204 has no body; any other answer has a content type
+    /// the response documents, and a body that matches that media type's schema.
     fn answer_problems(&self, response: &Value, answer: &Answer) -> Vec<String> {
+        let mut problems: Vec<String> = response["headers"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, header)| header["required"] == true)
+            .filter(|(name, _)| !answer.headers.contains_key(name.as_str()))
+            .map(|(name, _)| format!("the required header {name} is missing"))
+            .collect();
+        problems.extend(self.body_problems(response, answer));
+        problems
+    }
+
+    /// What is wrong with the answer's content type and body as the documented `response`.
+    fn body_problems(&self, response: &Value, answer: &Answer) -> Vec<String> {
         if answer.status == 204 {
             return match answer.text.is_empty() {
                 true => Vec::new(),
@@ -394,6 +409,55 @@ fn an_undocumented_content_type_or_a_body_on_204_is_a_problem() {
     assert_eq!(spec.documented_response("login", 401), None);
 }
 
+#[test]
+fn a_missing_required_header_or_an_unknown_oauth_code_is_a_problem() {
+    // Guard against a header check, or an OAuth error schema, that accepts everything.
+    let torq = Spec::load("torq.json", "torq", "rpcStatus");
+    let (key, refused) = torq
+        .documented_response("create_token", 401)
+        .expect("documented");
+    assert_eq!(key, "401");
+    let answer = |challenge: Option<&'static str>, text: &str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        if let Some(challenge) = challenge {
+            headers.insert(
+                reqwest::header::WWW_AUTHENTICATE,
+                reqwest::header::HeaderValue::from_static(challenge),
+            );
+        }
+        Answer {
+            status: 401,
+            headers,
+            text: text.to_owned(),
+            json: Value::Null,
+        }
+    };
+    let body = r#"{"error": "invalid_client", "error_description": "no"}"#;
+    assert!(
+        torq.answer_problems(&refused, &answer(Some("Basic"), body))
+            .is_empty()
+    );
+    let problems = torq.answer_problems(&refused, &answer(None, body));
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(problems[0].contains("WWW-Authenticate"), "{problems:#?}");
+    // An rpcStatus, or a code RFC 6749 §5.2 does not list, is not the documented body.
+    for wrong in [
+        r#"{"code": 16, "message": "no", "details": []}"#,
+        r#"{"error": "access_denied"}"#,
+    ] {
+        assert_eq!(
+            torq.answer_problems(&refused, &answer(Some("Basic"), wrong))
+                .len(),
+            1,
+            "{wrong}"
+        );
+    }
+}
+
 /// The Looker operations that need a token, each with a request the fake would answer 200 (or
 /// 204) with a live token.
 const LOOKER_AUTHORIZED: [&str; 5] = [
@@ -425,6 +489,14 @@ fn looker_request(
         Some(value) => request.header("authorization", value),
         None => request,
     }
+}
+
+/// The message of a refusal of a body over the fakes' limit says why.
+fn assert_too_large(message: &Value) {
+    assert!(
+        message.as_str().is_some_and(|m| m.contains("too large")),
+        "{message}"
+    );
 }
 
 /// Looker's 401 body, as the spec's description of the 401 gives it.
@@ -493,7 +565,8 @@ async fn looker_answers_match_the_spec() {
             .body(format!("client_id=x&pad={}", "x".repeat(2 * 1024 * 1024))),
     )
     .await;
-    spec.check("login", 413, &answer);
+    spec.check("login", 400, &answer);
+    assert_too_large(&answer.json["message"]);
     control.fail_next("login", 1, 429, Some(3));
     let answer = Answer::to(http.post(format!("{api}/login")).form(&login_form)).await;
     spec.check_forced("login", 429, &answer);
@@ -542,6 +615,18 @@ async fn looker_answers_match_the_spec() {
         spec.check(operation, 401, &answer);
         assert_requires_authentication(operation, &answer);
     }
+    // The version-less logout of Looker's SDKs answers as `logout` does.
+    let version_less = format!("{}/api/logout", looker.base_url());
+    let answer = Answer::to(http.delete(&version_less)).await;
+    spec.check("logout", 401, &answer);
+    assert_requires_authentication("/api/logout", &answer);
+    let token = looker_token(&looker).await;
+    let answer = Answer::to(
+        http.delete(&version_less)
+            .header("authorization", format!("token {token}")),
+    )
+    .await;
+    spec.check("logout", 204, &answer);
 
     let token = looker_token(&looker).await;
     let auth = format!("token {token}");
@@ -692,7 +777,8 @@ async fn looker_answers_match_the_spec() {
             .body(huge),
     )
     .await;
-    spec.check("update_integration", 413, &answer);
+    spec.check("update_integration", 400, &answer);
+    assert_too_large(&answer.json["message"]);
     for status in [429, 400, 404] {
         control.fail_next("update_integration", 1, status, None);
         let answer = Answer::to(patch("1::braze").json(&json!({}))).await;
@@ -739,8 +825,7 @@ async fn looker_answers_match_the_spec() {
     spec.check_error("wrong method", 405, &answer);
 
     spec.assert_all_exercised();
-    // The fake refuses a body over 1 MiB with 413, a status Looker does not document.
-    spec.assert_undocumented(&[("login", 413), ("update_integration", 413)]);
+    spec.assert_undocumented(&[]);
 }
 
 #[tokio::test]
@@ -767,27 +852,41 @@ async fn torq_answers_match_the_spec() {
     ]))
     .await;
     spec.check("create_token", 200, &answer);
+    // Refusals are OAuth 2.0 errors (RFC 6749 §5.2) with the code the standard gives each case.
     for request in [
         http.post(torq.token_url())
             .basic_auth(torq.client_id(), Some("wrong"))
             .form(&[("grant_type", "client_credentials")]),
         http.post(torq.token_url())
             .form(&[("grant_type", "client_credentials")]),
+        http.post(torq.token_url()).form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", torq.client_id()),
+            ("client_secret", "wrong"),
+        ]),
     ] {
         let answer = Answer::to(request).await;
         spec.check("create_token", 401, &answer);
+        assert_eq!(answer.json["error"], "invalid_client", "{}", answer.text);
     }
     let basic = || {
         http.post(torq.token_url())
             .basic_auth(torq.client_id(), Some(torq.client_secret()))
     };
-    for request in [
-        basic().form(&[("grant_type", "password")]),
-        basic().form(&[("scope", "all")]),
-        basic().json(&json!({"grant_type": "client_credentials"})),
+    for (request, code) in [
+        (
+            basic().form(&[("grant_type", "password")]),
+            "unsupported_grant_type",
+        ),
+        (basic().form(&[("scope", "all")]), "invalid_request"),
+        (
+            basic().json(&json!({"grant_type": "client_credentials"})),
+            "invalid_request",
+        ),
     ] {
         let answer = Answer::to(request).await;
         spec.check("create_token", 400, &answer);
+        assert_eq!(answer.json["error"], code, "{}", answer.text);
     }
     let answer = Answer::to(
         basic()
@@ -798,7 +897,15 @@ async fn torq_answers_match_the_spec() {
             )),
     )
     .await;
-    spec.check("create_token", 413, &answer);
+    spec.check("create_token", 400, &answer);
+    assert_eq!(answer.json["error"], "invalid_request");
+    assert_too_large(&answer.json["error_description"]);
+    // Injected failures: the documented statuses in their documented shape, others as rpcStatus.
+    for status in [400, 401, 503] {
+        control.fail_next("create_token", 1, status, None);
+        let answer = Answer::to(basic().form(&[("grant_type", "client_credentials")])).await;
+        spec.check_forced("create_token", status, &answer);
+    }
 
     // list_integrations
     let token = torq_token(&torq).await;
@@ -854,11 +961,5 @@ async fn torq_answers_match_the_spec() {
     spec.check_error("wrong method", 405, &answer);
 
     spec.assert_all_exercised();
-    // Torq documents no error answer of its token endpoint: the fake's refusals (400, 401, and
-    // 413 over 1 MiB) are not in the spec.
-    spec.assert_undocumented(&[
-        ("create_token", 400),
-        ("create_token", 401),
-        ("create_token", 413),
-    ]);
+    spec.assert_undocumented(&[]);
 }

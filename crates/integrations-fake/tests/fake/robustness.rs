@@ -5,11 +5,12 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use base64::Engine;
 use integrations_fake::{BODY_LIMIT, FakeServers};
 use looker_api::types::Error as LookerError;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use torq_api::types::RpcStatus;
+use torq_api::types::{OAuthError, RpcStatus};
 
 use crate::support::{Answer, client, looker_token, torq_token};
 
@@ -62,6 +63,17 @@ fn assert_torq_error(what: &str, status: u16, body: &str) {
     assert!(
         parsed.is_ok_and(|e| e.code.is_some() && e.message.is_some()),
         "{what}: not an rpcStatus: {body}"
+    );
+}
+
+/// The token endpoint's refusal: `status` with an OAuth 2.0 error body whose code is `error`.
+fn assert_oauth_error(what: &str, expected: (u16, &str), status: u16, body: &str) {
+    assert_eq!(status, expected.0, "{what}: {body}");
+    let parsed: Result<OAuthError, _> = serde_json::from_str(body);
+    assert!(
+        parsed.is_ok_and(|e| e.error == expected.1 && e.error_description.is_some()),
+        "{what}: not the OAuth error {}: {body}",
+        expected.1
     );
 }
 
@@ -196,20 +208,30 @@ fn looker_demo_slack() -> looker_api::types::Integration {
 }
 
 #[tokio::test]
-async fn torq_answers_bad_requests_with_rpc_status_and_keeps_serving() {
+async fn torq_answers_bad_requests_in_its_error_shapes_and_keeps_serving() {
     let fakes = FakeServers::start().await.expect("started");
     let torq = &fakes.torq;
     let addr = torq.addr();
     let too_big = "grant_type=client_credentials&".repeat(BODY_LIMIT / 20);
     let form = "Content-Type: application/x-www-form-urlencoded\r\n";
     let grant = b"grant_type=client_credentials";
-    let cases: Vec<(&str, Vec<u8>)> = vec![
+    let basic = format!(
+        "Authorization: Basic {}\r\n{form}",
+        base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            torq.client_id(),
+            torq.client_secret()
+        ))
+    );
+    let token_cases: Vec<(&str, (u16, &str), Vec<u8>)> = vec![
         (
             "huge token request",
-            request("POST", "/v1/auth/token", form, too_big.as_bytes()),
+            (400, "invalid_request"),
+            request("POST", "/v1/auth/token", &basic, too_big.as_bytes()),
         ),
         (
             "bad base64",
+            (401, "invalid_client"),
             request(
                 "POST",
                 "/v1/auth/token",
@@ -219,6 +241,7 @@ async fn torq_answers_bad_requests_with_rpc_status_and_keeps_serving() {
         ),
         (
             "json token request",
+            (400, "invalid_request"),
             request(
                 "POST",
                 "/v1/auth/token",
@@ -226,6 +249,12 @@ async fn torq_answers_bad_requests_with_rpc_status_and_keeps_serving() {
                 b"{}",
             ),
         ),
+    ];
+    for (what, expected, request) in &token_cases {
+        let (status, body) = raw(what, addr, request).await;
+        assert_oauth_error(what, *expected, status, &body);
+    }
+    let cases: Vec<(&str, Vec<u8>)> = vec![
         (
             "unknown route",
             request("GET", "/v1alpha/integrations/x", "", b""),

@@ -63,23 +63,33 @@ async fn the_token_endpoint_takes_basic_credentials_and_client_credentials_grant
     assert_eq!(wrong.status, 401);
     assert_eq!(
         wrong.json,
-        json!({"code": 16, "message": "invalid client credentials", "details": []})
+        json!({"error": "invalid_client", "error_description": "invalid client credentials"})
     );
+    assert_eq!(wrong.headers["www-authenticate"], "Basic realm=\"torq\"");
     let anonymous = Answer::to(
         http.post(torq.token_url())
             .form(&[("grant_type", "client_credentials")]),
     )
     .await;
     assert_eq!(anonymous.status, 401);
+    assert_eq!(anonymous.json["error"], "invalid_client");
     let no_grant = Answer::to(
         http.post(torq.token_url())
             .basic_auth(torq.client_id(), Some(torq.client_secret())),
     )
     .await;
     assert_eq!(no_grant.status, 400);
-    assert_eq!(no_grant.json["code"], 3);
+    assert_eq!(no_grant.json["error"], "invalid_request");
+    let password = Answer::to(
+        http.post(torq.token_url())
+            .basic_auth(torq.client_id(), Some(torq.client_secret()))
+            .form(&[("grant_type", "password")]),
+    )
+    .await;
+    assert_eq!(password.status, 400);
+    assert_eq!(password.json["error"], "unsupported_grant_type");
     assert_eq!(torq.control().logins(), 2);
-    assert_eq!(torq.control().requests("create_token"), 5);
+    assert_eq!(torq.control().requests("create_token"), 6);
 }
 
 #[tokio::test]
@@ -199,6 +209,24 @@ async fn the_generated_client_works_against_the_fake() {
         .expect("token")
         .into_inner();
     assert_eq!(token.expires_in, Some(3600));
+    // Without credentials, the refusal decodes as the OAuth 2.0 error the spec documents.
+    let anonymous = torq_api::Client::new(&torq.auth_url(), torq_api::Hooks::default());
+    match anonymous
+        .create_token(&torq_api::types::TokenRequest {
+            grant_type: torq_api::types::TokenRequestGrantType::ClientCredentials,
+        })
+        .await
+    {
+        Err(torq_api::Error::ErrorResponse(e)) => {
+            assert_eq!(e.status().as_u16(), 401);
+            assert_eq!(e.error, "invalid_client");
+            assert_eq!(
+                e.error_description.as_deref(),
+                Some("client credentials are required")
+            );
+        }
+        other => panic!("expected an OAuth error, got {other:?}"),
+    }
 
     let mut bearer = reqwest::header::HeaderMap::new();
     bearer.insert(

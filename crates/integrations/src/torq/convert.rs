@@ -69,6 +69,16 @@ impl ErrorBody for types::RpcStatus {
     }
 }
 
+/// A refusal of the token endpoint (OAuth 2.0, RFC 6749 §5.2): its description, else its code.
+impl ErrorBody for types::OAuthError {
+    fn message(&self) -> Option<String> {
+        self.error_description
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .or_else(|| Some(self.error.clone()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +116,25 @@ mod tests {
         let anonymous: types::V1alphaIntegration =
             serde_json::from_value(serde_json::json!({})).unwrap();
         assert!(integration(anonymous).is_err());
+    }
+
+    #[test]
+    fn a_token_refusal_says_its_description_or_else_its_code() {
+        let described: types::OAuthError = serde_json::from_value(serde_json::json!({
+            "error": "invalid_client", "error_description": "invalid client credentials"
+        }))
+        .unwrap();
+        assert_eq!(
+            described.message().as_deref(),
+            Some("invalid client credentials")
+        );
+        for body in [
+            serde_json::json!({"error": "invalid_client"}),
+            serde_json::json!({"error": "invalid_client", "error_description": " "}),
+        ] {
+            let bare: types::OAuthError = serde_json::from_value(body).unwrap();
+            assert_eq!(bare.message().as_deref(), Some("invalid_client"));
+        }
     }
 
     #[test]
