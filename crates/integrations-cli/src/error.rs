@@ -20,7 +20,7 @@ pub enum ErrorKind {
     Auth,
     /// 4: no such integration.
     NotFound,
-    /// 5: the vendor rejected the change (each field's error is in the message).
+    /// 5: the vendor rejected the change (each field's error is in the message) or the request.
     Validation,
     /// 6: the vendor has no such operation (Torq: update, test).
     Unsupported,
@@ -62,7 +62,7 @@ impl ErrorKind {
         match error {
             FacadeError::NotFound { .. } => ErrorKind::NotFound,
             FacadeError::Unauthorized { .. } | FacadeError::Forbidden { .. } => ErrorKind::Auth,
-            FacadeError::Validation { .. } => ErrorKind::Validation,
+            FacadeError::Validation { .. } | FacadeError::Rejected { .. } => ErrorKind::Validation,
             FacadeError::Unsupported { .. } => ErrorKind::Unsupported,
             FacadeError::RateLimited { .. }
             | FacadeError::Timeout { .. }

@@ -382,7 +382,7 @@ fn env_specs(env: &Environment, overrides: &Overrides) -> Result<Vec<Spec>, CliE
         }
         specs.push(Spec::Looker {
             name: None,
-            config: config.with_vars(env.pairs())?,
+            config: config.with_vars(env.pairs()),
         });
     }
     let torq_present =
@@ -390,7 +390,7 @@ fn env_specs(env: &Environment, overrides: &Overrides) -> Result<Vec<Spec>, CliE
     if torq_present {
         specs.push(Spec::Torq {
             name: None,
-            config: TorqConfig::new().with_vars(env.pairs())?,
+            config: TorqConfig::new().with_vars(env.pairs()),
         });
     }
     if specs.is_empty() {

@@ -120,6 +120,19 @@ pub enum Error {
         /// One entry per invalid field.
         errors: Vec<FieldError>,
     },
+    /// The vendor refused the request as it was sent, with a status its API document lists
+    /// (400 bad request, 409 conflict, …) and no more precise meaning.
+    #[error("{vendor} {operation}: refused (HTTP {status}){}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Rejected {
+        /// Vendor.
+        vendor: Vendor,
+        /// Operation.
+        operation: Operation,
+        /// The HTTP status.
+        status: u16,
+        /// What the vendor said, scrubbed of secrets and bounded.
+        message: Option<String>,
+    },
     /// The vendor is rate limiting and the retry budget is spent.
     #[error("{vendor} {operation}: rate limited{}", retry_after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default())]
     RateLimited {
@@ -209,6 +222,14 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
+    /// A configuration key that no vendor knows.
+    #[error("unknown configuration key `{key}`: expected one of {}", expected.join(", "))]
+    UnknownKey {
+        /// What was given.
+        key: String,
+        /// The keys that exist.
+        expected: Vec<String>,
+    },
     /// A setting is missing or malformed.
     #[error("{vendor} configuration: {setting}: {message}")]
     Config {
@@ -253,6 +274,7 @@ impl Error {
             | Error::Unauthorized { vendor, .. }
             | Error::Forbidden { vendor, .. }
             | Error::Validation { vendor, .. }
+            | Error::Rejected { vendor, .. }
             | Error::RateLimited { vendor, .. }
             | Error::Unsupported { vendor, .. }
             | Error::Timeout { vendor, .. }
@@ -261,7 +283,7 @@ impl Error {
             | Error::BadResponse { vendor, .. }
             | Error::ResponseTooLarge { vendor, .. }
             | Error::Config { vendor, .. } => Some(*vendor),
-            Error::InvalidId { .. } => None,
+            Error::InvalidId { .. } | Error::UnknownKey { .. } => None,
         }
     }
 }

@@ -14,11 +14,11 @@
 //! use integrations::{IntegrationPatch, IntegrationProvider, ListFilter, LookerConfig, ParamChange, TorqConfig};
 //!
 //! # async fn demo() -> integrations::Result<()> {
-//! // LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID, LOOKERSDK_CLIENT_SECRET (or ./looker.ini),
+//! // LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID, LOOKERSDK_CLIENT_SECRET (a looker.ini with_ini_file),
 //! // TORQ_CLIENT_ID, TORQ_CLIENT_SECRET, TORQ_REGION …
 //! let providers: Vec<Arc<dyn IntegrationProvider>> = vec![
-//!     Arc::new(LookerConfig::from_env()?.build()?),
-//!     Arc::new(TorqConfig::from_env()?.build()?),
+//!     Arc::new(LookerConfig::from_env().build()?),
+//!     Arc::new(TorqConfig::from_env().build()?),
 //! ];
 //! let filter = ListFilter::all();
 //! let mut listings = integrations::list_all(&providers, &filter, 4);
@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 mod client;
+mod config;
 pub mod conformance;
 mod error;
 mod fanout;
@@ -49,6 +50,7 @@ mod provider;
 mod raw;
 mod torq;
 
+pub use client::options::{ClientConfigKey, ClientOptions};
 pub use client::retry::RetryConfig;
 pub use error::{Error, FieldError, Operation, Result};
 pub use fanout::{ProviderListing, list_all};

@@ -107,8 +107,8 @@ impl Capabilities {
 ///
 /// # async fn demo() -> integrations::Result<()> {
 /// let providers: Vec<Arc<dyn IntegrationProvider>> = vec![
-///     Arc::new(LookerConfig::from_env()?.build()?),
-///     Arc::new(TorqConfig::from_env()?.build()?),
+///     Arc::new(LookerConfig::from_env().build()?),
+///     Arc::new(TorqConfig::from_env().build()?),
 /// ];
 /// for provider in &providers {
 ///     for integration in provider.list(&ListFilter::all()).await?.integrations {

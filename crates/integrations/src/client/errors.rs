@@ -51,7 +51,7 @@ pub(crate) async fn map_error<E: ErrorBody>(
             for e in &mut errors {
                 e.message = e.message.as_deref().map(|m| call.scrub_message(m));
             }
-            from_status(call, status, retry, message, errors, None)
+            from_status(call, status, retry, message, errors, None, true)
         }
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
@@ -69,7 +69,7 @@ pub(crate) async fn map_error<E: ErrorBody>(
                     excerpt,
                 };
             }
-            let mut mapped = from_status(call, status, retry, None, Vec::new(), excerpt);
+            let mut mapped = from_status(call, status, retry, None, Vec::new(), excerpt, false);
             if let Error::BadResponse {
                 content_type: ct, ..
             } = &mut mapped
@@ -153,6 +153,7 @@ fn from_status(
     message: Option<String>,
     field_errors: Vec<FieldError>,
     excerpt: Option<String>,
+    documented: bool,
 ) -> Error {
     let vendor = call.vendor();
     let operation = call.operation;
@@ -217,6 +218,12 @@ fn from_status(
             status: code,
             message: message.or(excerpt).filter(|m| !m.is_empty()),
         },
+        code @ 400..=499 if documented => Error::Rejected {
+            vendor,
+            operation,
+            status: code,
+            message,
+        },
         code => Error::BadResponse {
             vendor,
             operation,
@@ -261,6 +268,7 @@ mod tests {
                 None,
                 Vec::new(),
                 None,
+                false,
             )
         };
         assert!(
@@ -301,5 +309,22 @@ mod tests {
             e(&torq, Operation::List, None, 302),
             Error::Unauthorized { .. }
         ));
+        let documented_400 = from_status(
+            &looker.call(Operation::List, None),
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("bad fields".into()),
+            Vec::new(),
+            None,
+            true,
+        );
+        assert!(matches!(
+            documented_400,
+            Error::Rejected { status: 400, .. }
+        ));
+        assert_eq!(
+            documented_400.to_string(),
+            "looker list: refused (HTTP 400): bad fields"
+        );
     }
 }

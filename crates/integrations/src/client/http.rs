@@ -5,52 +5,23 @@ use std::time::Duration;
 
 use reqwest::Url;
 
+use super::options::Resolved;
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
-/// Connection settings of one provider.
-#[derive(Debug, Clone)]
-pub(crate) struct HttpSettings {
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
-    pub verify_tls: bool,
-    /// Requests sent at once (see `client::limit`).
-    pub max_in_flight: usize,
-    /// The most bytes of a response body read.
-    pub max_response_bytes: u64,
-}
-
-impl HttpSettings {
-    /// Refuses settings that cannot work, naming the setting.
-    pub(crate) fn check(&self, vendor: Vendor) -> Result<()> {
-        if self.max_in_flight == 0 {
-            return Err(Error::Config {
-                vendor,
-                setting: "max_in_flight".into(),
-                message: "must be at least 1".into(),
-            });
-        }
-        if self.max_response_bytes == 0 {
-            return Err(Error::Config {
-                vendor,
-                setting: "max_response_bytes".into(),
-                message: "must be at least 1".into(),
-            });
-        }
-        Ok(())
-    }
-}
-
-/// A client with the provider's timeouts, rustls, no redirects followed (Torq's 302 means an
-/// expired token; and a redirect must never carry credentials elsewhere).
-pub(crate) fn client(vendor: Vendor, settings: &HttpSettings) -> Result<reqwest::Client> {
-    settings.check(vendor)?;
+/// A client with the provider's timeouts and user agent, rustls, no redirects followed (Torq's
+/// 302 means an expired token; and a redirect must never carry credentials elsewhere).
+pub(crate) fn client(
+    vendor: Vendor,
+    options: &Resolved,
+    verify_tls: bool,
+) -> Result<reqwest::Client> {
     reqwest::Client::builder()
-        .user_agent(concat!("integrations-rs/", env!("CARGO_PKG_VERSION")))
-        .timeout(settings.timeout)
-        .connect_timeout(settings.connect_timeout)
+        .user_agent(options.user_agent.as_str())
+        .timeout(options.timeout)
+        .connect_timeout(options.connect_timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .tls_danger_accept_invalid_certs(!settings.verify_tls)
+        .tls_danger_accept_invalid_certs(!verify_tls)
         .pool_idle_timeout(Duration::from_secs(60))
         .build()
         .map_err(|e| Error::Config {

@@ -1,24 +1,32 @@
 //! Configuration of a Looker provider, as Looker's official SDKs read it.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::str::FromStr;
 use std::time::Duration;
 
-use secrecy::SecretString;
-
 use super::LookerProvider;
-use crate::client::call::DEFAULT_MAX_RESPONSE_BYTES;
-use crate::client::http::{HttpSettings, parse_url};
-use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
-use crate::client::retry::RetryConfig;
-use crate::client::{required_id, required_secret, utf8_vars};
+use crate::client::options::{ClientConfigKey, VendorDefaults, parse_bool};
+use crate::client::utf8_vars;
+use crate::config::{Common, ConfigKey, common_setters, parse_key};
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
 /// The settings a Looker provider reads, named as Looker's SDKs name them.
 ///
-/// `as_ref()` gives the environment variable; [`LookerConfigKey::ini_key`] the `looker.ini` key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `as_ref()` gives the environment variable; [`LookerConfigKey::ini_key`] the `looker.ini` key;
+/// `FromStr` takes either (any case), or a [`ClientConfigKey`]'s short name.
+///
+/// ```
+/// use integrations::{ClientConfigKey, LookerConfigKey};
+///
+/// assert_eq!("base_url".parse::<LookerConfigKey>()?, LookerConfigKey::BaseUrl);
+/// assert_eq!(
+///     "LOOKERSDK_TIMEOUT".parse::<LookerConfigKey>()?,
+///     LookerConfigKey::Client(ClientConfigKey::Timeout)
+/// );
+/// # Ok::<(), integrations::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LookerConfigKey {
     /// `LOOKERSDK_BASE_URL` / `base_url`: the instance URL, without `/api/4.0`.
@@ -29,29 +37,61 @@ pub enum LookerConfigKey {
     ClientSecret,
     /// `LOOKERSDK_VERIFY_SSL` / `verify_ssl`: `true` (default) or `false`.
     VerifySsl,
-    /// `LOOKERSDK_TIMEOUT` / `timeout`: seconds per request (default 120).
-    Timeout,
+    /// A client option; `LOOKERSDK_TIMEOUT` / `timeout` is [`ClientConfigKey::Timeout`]
+    /// (seconds per request, default 120).
+    Client(ClientConfigKey),
 }
 
 impl LookerConfigKey {
-    /// Every key.
+    /// The keys Looker's SDKs read from the environment and `looker.ini`.
     pub const ALL: [LookerConfigKey; 5] = [
         Self::BaseUrl,
         Self::ClientId,
         Self::ClientSecret,
         Self::VerifySsl,
-        Self::Timeout,
+        Self::Client(ClientConfigKey::Timeout),
     ];
 
-    /// The key's name in the `[Looker]` section of `looker.ini`.
+    /// The key's name in the `[Looker]` section of `looker.ini` (and its short name).
     pub fn ini_key(self) -> &'static str {
+        self.short_name()
+    }
+}
+
+impl ConfigKey for LookerConfigKey {
+    const VENDOR: Vendor = Vendor::Looker;
+    const CLIENT_ID: Self = Self::ClientId;
+    const CLIENT_SECRET: Self = Self::ClientSecret;
+    const FROM_ENV: &'static [Self] = &Self::ALL;
+
+    fn client(self) -> Option<ClientConfigKey> {
+        match self {
+            Self::Client(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    fn short_name(self) -> &'static str {
         match self {
             Self::BaseUrl => "base_url",
             Self::ClientId => "client_id",
             Self::ClientSecret => "client_secret",
             Self::VerifySsl => "verify_ssl",
-            Self::Timeout => "timeout",
+            Self::Client(key) => key.name(),
         }
+    }
+
+    fn of_client(key: ClientConfigKey) -> Self {
+        Self::Client(key)
+    }
+
+    fn own() -> &'static [Self] {
+        &[
+            Self::BaseUrl,
+            Self::ClientId,
+            Self::ClientSecret,
+            Self::VerifySsl,
+        ]
     }
 }
 
@@ -62,58 +102,41 @@ impl AsRef<str> for LookerConfigKey {
             Self::ClientId => "LOOKERSDK_CLIENT_ID",
             Self::ClientSecret => "LOOKERSDK_CLIENT_SECRET",
             Self::VerifySsl => "LOOKERSDK_VERIFY_SSL",
-            Self::Timeout => "LOOKERSDK_TIMEOUT",
+            Self::Client(ClientConfigKey::Timeout) => "LOOKERSDK_TIMEOUT",
+            Self::Client(key) => key.name(),
         }
+    }
+}
+
+impl FromStr for LookerConfigKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        parse_key(s)
     }
 }
 
 /// How to reach and log in to one Looker instance. Build the provider with [`build`](Self::build).
 ///
+/// Settings come from typed setters, from text ([`with_config`](Self::with_config), the
+/// environment with [`from_env`](Self::from_env), a `looker.ini` with
+/// [`with_ini_file`](Self::with_ini_file)), parsed at `build()`; an error names the setting as
+/// it was given (`LOOKERSDK_TIMEOUT`, `looker.ini [Looker] timeout`).
+///
 /// ```
-/// use integrations::LookerConfig;
+/// use integrations::{LookerConfig, LookerConfigKey};
 ///
 /// let looker = LookerConfig::new()
-///     .with_base_url("https://acme.cloud.looker.com")
+///     .with_config(LookerConfigKey::BaseUrl, "https://acme.cloud.looker.com")
 ///     .with_client_id("abc")
 ///     .with_client_secret("shh")
 ///     .build()?;
 /// assert!(!format!("{looker:?}").contains("shh"));
 /// # Ok::<(), integrations::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LookerConfig {
-    name: Option<String>,
-    base_url: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<Arc<SecretString>>,
-    verify_ssl: bool,
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_in_flight: usize,
-    max_response_bytes: u64,
-    retry: RetryConfig,
-    refresh_margin: Duration,
-    /// Where each setting came from, for errors: `LOOKERSDK_BASE_URL` or `looker.ini [Looker] base_url`.
-    origin: [Option<String>; LookerConfigKey::ALL.len()],
-}
-
-impl Default for LookerConfig {
-    fn default() -> Self {
-        Self {
-            name: None,
-            base_url: None,
-            client_id: None,
-            client_secret: None,
-            verify_ssl: true,
-            timeout: Duration::from_secs(120),
-            connect_timeout: Duration::from_secs(10),
-            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            retry: RetryConfig::default(),
-            refresh_margin: Duration::from_secs(10),
-            origin: Default::default(),
-        }
-    }
+    common: Common<LookerConfigKey>,
 }
 
 impl LookerConfig {
@@ -122,19 +145,17 @@ impl LookerConfig {
         Self::default()
     }
 
-    /// Reads `./looker.ini` if it exists, then the `LOOKERSDK_*` environment variables over it,
-    /// as Looker's SDKs do.
-    pub fn from_env() -> Result<Self> {
-        let mut config = Self::new();
-        let ini = Path::new("looker.ini");
-        if ini.is_file() {
-            config = config.with_ini_file(ini, "Looker")?;
-        }
-        config.with_vars(utf8_vars())
+    /// The `LOOKERSDK_*` environment variables (and nothing else: a `looker.ini` is read only
+    /// when asked, with [`with_ini_file`](Self::with_ini_file), so that a service's working
+    /// directory never changes its configuration silently).
+    pub fn from_env() -> Self {
+        Self::new().with_vars(utf8_vars())
     }
 
-    /// Applies the settings of `section` (Looker's SDKs use `Looker`) of an ini file.
-    pub fn with_ini_file(self, path: &Path, section: &str) -> Result<Self> {
+    /// Applies the settings of `section` (Looker's SDKs use `Looker`) of an ini file, each
+    /// named `<path> [<section>] <key>` in errors. Call it before `with_vars` for the
+    /// environment to win, as in Looker's SDKs.
+    pub fn with_ini_file(mut self, path: &Path, section: &str) -> Result<Self> {
         let ini = ini::Ini::load_from_file(path).map_err(|e| Error::Config {
             vendor: Vendor::Looker,
             setting: path.display().to_string(),
@@ -147,166 +168,64 @@ impl LookerConfig {
                 message: format!("no [{section}] section"),
             });
         };
-        let mut config = self;
         for key in LookerConfigKey::ALL {
             if let Some(value) = props.get(key.ini_key()) {
                 let origin = format!("{} [{section}] {}", path.display(), key.ini_key());
-                config = config.with_setting(key, value, origin)?;
+                self.common.set(key, value.to_owned(), Some(origin));
             }
         }
-        Ok(config)
-    }
-
-    /// Applies the `LOOKERSDK_*` variables among `vars` (the others are ignored).
-    pub fn with_vars<K: AsRef<str>, V: Into<String>>(
-        self,
-        vars: impl IntoIterator<Item = (K, V)>,
-    ) -> Result<Self> {
-        let mut config = self;
-        for (name, value) in vars {
-            if let Some(key) = LookerConfigKey::ALL
-                .into_iter()
-                .find(|k| k.as_ref() == name.as_ref())
-            {
-                config = config.with_setting(key, &value.into(), key.as_ref().to_owned())?;
-            }
-        }
-        Ok(config)
-    }
-
-    fn with_setting(mut self, key: LookerConfigKey, value: &str, origin: String) -> Result<Self> {
-        let value = value.trim().trim_matches('"');
-        let bad = |message: String| Error::Config {
-            vendor: Vendor::Looker,
-            setting: origin.clone(),
-            message,
-        };
-        match key {
-            LookerConfigKey::BaseUrl => self.base_url = Some(value.to_owned()),
-            LookerConfigKey::ClientId => self.client_id = Some(value.to_owned()),
-            LookerConfigKey::ClientSecret => {
-                self.client_secret = Some(Arc::new(SecretString::from(value.to_owned())))
-            }
-            LookerConfigKey::VerifySsl => {
-                self.verify_ssl = parse_bool(value)
-                    .ok_or_else(|| bad(format!("`{value}` is not true or false")))?;
-            }
-            LookerConfigKey::Timeout => {
-                let secs: u64 =
-                    value.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                        bad(format!("`{value}` is not a positive number of seconds"))
-                    })?;
-                self.timeout = Duration::from_secs(secs);
-            }
-        }
-        self.origin[key as usize] = Some(origin);
         Ok(self)
     }
 
     /// The instance URL (`https://acme.cloud.looker.com`, without `/api/4.0`).
     pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self.origin[LookerConfigKey::BaseUrl as usize] = None;
+        self.common.set(LookerConfigKey::BaseUrl, url.into(), None);
         self
     }
 
     /// Whether to verify the server's TLS certificate (default `true`).
     pub fn with_verify_ssl(mut self, verify: bool) -> Self {
-        self.verify_ssl = verify;
-        self.origin[LookerConfigKey::VerifySsl as usize] = None;
+        self.common
+            .set(LookerConfigKey::VerifySsl, verify.to_string(), None);
         self
     }
 
-    /// Names where the value of `key` came from, for error messages, when that is not its
-    /// environment variable or `looker.ini` (which are named without this): a tool that reads
-    /// its own configuration file says so. Call it after the setter: a setter makes the value
-    /// its own again.
-    ///
-    /// ```
-    /// use integrations::{Error, LookerConfig, LookerConfigKey};
-    ///
-    /// let error = LookerConfig::new()
-    ///     .with_base_url("http://looker.example.com")
-    ///     .with_origin(LookerConfigKey::BaseUrl, "integrations.toml [[looker]] base_url")
-    ///     .with_client_id("id")
-    ///     .with_client_secret("secret")
-    ///     .build()
-    ///     .unwrap_err();
-    /// assert!(error.to_string().contains("integrations.toml [[looker]] base_url"));
-    /// ```
-    pub fn with_origin(mut self, key: LookerConfigKey, origin: impl Into<String>) -> Self {
-        self.origin[key as usize] = Some(origin.into());
-        self
-    }
-
-    crate::client::builder_setters!(
-        key = LookerConfigKey,
-        timeout = "120 s, as Looker's SDKs",
-        refresh_margin = "10 s, as Looker's SDKs",
-        name = "`looker@<host>`"
-    );
+    common_setters!(LookerConfigKey);
 
     /// Checks the settings and makes the provider. No request is sent until the first call.
     pub fn build(self) -> Result<LookerProvider> {
-        let missing = |key: LookerConfigKey| Error::Config {
-            vendor: Vendor::Looker,
-            setting: self.setting_name(key),
-            message: format!(
+        let c = &self.common;
+        let how = |key: LookerConfigKey| {
+            format!(
                 "not set (set {} or `{}` in looker.ini [Looker])",
                 key.as_ref(),
                 key.ini_key()
-            ),
+            )
         };
-        let base_url = self
-            .base_url
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| missing(LookerConfigKey::BaseUrl))?;
-        let url = parse_url(
+        let base_url = c
+            .value(LookerConfigKey::BaseUrl)?
+            .ok_or_else(|| c.error(LookerConfigKey::BaseUrl, how(LookerConfigKey::BaseUrl)))?;
+        let url = crate::client::http::parse_url(
             Vendor::Looker,
-            &self.setting_name(LookerConfigKey::BaseUrl),
-            base_url,
+            &c.name_of(LookerConfigKey::BaseUrl),
+            &base_url,
         )?;
-        let client_id = required_id(
-            Vendor::Looker,
-            self.client_id.as_deref(),
-            self.setting_name(LookerConfigKey::ClientId),
-            || missing(LookerConfigKey::ClientId),
-        )?;
-        let client_secret = required_secret(
-            Vendor::Looker,
-            self.client_secret.as_ref(),
-            self.setting_name(LookerConfigKey::ClientSecret),
-            || missing(LookerConfigKey::ClientSecret),
-        )?;
-        let http = HttpSettings {
-            timeout: self.timeout,
-            connect_timeout: self.connect_timeout,
-            max_in_flight: self.max_in_flight,
-            max_response_bytes: self.max_response_bytes,
-            verify_tls: self.verify_ssl,
+        let client_id = c.client_id(&how(LookerConfigKey::ClientId))?;
+        let client_secret = c.client_secret(&how(LookerConfigKey::ClientSecret))?;
+        let verify_tls = match c.text(LookerConfigKey::VerifySsl) {
+            Some(setting) => setting.parse(Vendor::Looker, "LOOKERSDK_VERIFY_SSL", parse_bool)?,
+            None => true,
         };
-        let name = self
+        let options = c.resolve_client(VendorDefaults {
+            timeout: Duration::from_secs(120),
+            refresh_margin: Duration::from_secs(10),
+            requests_per_second: None,
+        })?;
+        let name = c
             .name
             .clone()
             .unwrap_or_else(|| format!("looker@{}", url.host_str().unwrap_or("?")));
-        LookerProvider::new(
-            name,
-            url,
-            client_id,
-            client_secret,
-            &http,
-            self.retry,
-            self.refresh_margin,
-        )
-    }
-}
-
-fn parse_bool(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Some(true),
-        "false" | "0" | "no" | "off" => Some(false),
-        _ => None,
+        LookerProvider::new(name, url, client_id, client_secret, &options, verify_tls)
     }
 }
 
@@ -314,8 +233,8 @@ fn parse_bool(value: &str) -> Option<bool> {
 mod tests {
     use super::*;
 
-    fn err(config: Result<LookerConfig>) -> String {
-        match config.and_then(LookerConfig::build) {
+    fn err(config: LookerConfig) -> String {
+        match config.build() {
             Ok(p) => panic!("expected an error, got {p:?}"),
             Err(e) => e.to_string(),
         }
@@ -323,18 +242,14 @@ mod tests {
 
     #[test]
     fn environment_variables_configure_a_provider() {
-        let config = LookerConfig::new()
-            .with_vars([
-                ("LOOKERSDK_BASE_URL", "https://acme.cloud.looker.com"),
-                ("LOOKERSDK_CLIENT_ID", "id"),
-                ("LOOKERSDK_CLIENT_SECRET", "top-secret"),
-                ("LOOKERSDK_VERIFY_SSL", "False"),
-                ("LOOKERSDK_TIMEOUT", "30"),
-                ("PATH", "/bin"),
-            ])
-            .unwrap();
-        assert!(!config.verify_ssl);
-        assert_eq!(config.timeout, Duration::from_secs(30));
+        let config = LookerConfig::new().with_vars([
+            ("LOOKERSDK_BASE_URL", "https://acme.cloud.looker.com"),
+            ("LOOKERSDK_CLIENT_ID", "id"),
+            ("LOOKERSDK_CLIENT_SECRET", "top-secret"),
+            ("LOOKERSDK_VERIFY_SSL", "False"),
+            ("LOOKERSDK_TIMEOUT", "30"),
+            ("PATH", "/bin"),
+        ]);
         assert!(!format!("{config:?}").contains("top-secret"));
         let provider = config.build().unwrap();
         assert_eq!(
@@ -346,7 +261,7 @@ mod tests {
     #[test]
     fn missing_and_malformed_settings_name_the_setting() {
         assert_eq!(
-            err(Ok(LookerConfig::new())),
+            err(LookerConfig::new()),
             "looker configuration: LOOKERSDK_BASE_URL: not set (set LOOKERSDK_BASE_URL or `base_url` in looker.ini [Looker])"
         );
         assert!(
@@ -354,12 +269,22 @@ mod tests {
                 .contains("LOOKERSDK_CLIENT_ID: not set")
         );
         assert_eq!(
-            err(LookerConfig::new().with_vars([("LOOKERSDK_VERIFY_SSL", "maybe")])),
+            err(LookerConfig::new().with_vars([
+                ("LOOKERSDK_BASE_URL", "https://x.io"),
+                ("LOOKERSDK_CLIENT_ID", "i"),
+                ("LOOKERSDK_CLIENT_SECRET", "s"),
+                ("LOOKERSDK_VERIFY_SSL", "maybe")
+            ])),
             "looker configuration: LOOKERSDK_VERIFY_SSL: `maybe` is not true or false"
         );
         assert!(
-            err(LookerConfig::new().with_vars([("LOOKERSDK_TIMEOUT", "-1")]))
-                .contains("LOOKERSDK_TIMEOUT")
+            err(LookerConfig::new().with_vars([
+                ("LOOKERSDK_BASE_URL", "https://x.io"),
+                ("LOOKERSDK_CLIENT_ID", "i"),
+                ("LOOKERSDK_CLIENT_SECRET", "s"),
+                ("LOOKERSDK_TIMEOUT", "-1")
+            ]))
+            .contains("LOOKERSDK_TIMEOUT")
         );
         assert!(
             err(LookerConfig::new().with_vars([
@@ -384,22 +309,26 @@ mod tests {
         let config = LookerConfig::new()
             .with_ini_file(&path, "Looker")
             .unwrap()
-            .with_vars([("LOOKERSDK_CLIENT_ID", "env-id")])
-            .unwrap();
+            .with_vars([("LOOKERSDK_CLIENT_ID", "env-id")]);
+        let c = &config.common;
         assert_eq!(
-            config.base_url.as_deref(),
+            c.value(LookerConfigKey::BaseUrl).unwrap().as_deref(),
             Some("https://ini.cloud.looker.com")
         );
-        assert_eq!(config.client_id.as_deref(), Some("env-id"));
-        assert_eq!(config.timeout, Duration::from_secs(31));
+        assert_eq!(
+            c.value(LookerConfigKey::ClientId).unwrap().as_deref(),
+            Some("env-id")
+        );
+        assert!(config.clone().build().is_ok());
 
-        std::fs::write(&path, "[Looker]\nbase_url=https://ini.io\ntimeout=soon\n").unwrap();
-        let e = LookerConfig::new()
-            .with_ini_file(&path, "Looker")
-            .unwrap_err()
-            .to_string();
+        std::fs::write(
+            &path,
+            "[Looker]\nbase_url=https://ini.io\nclient_id=i\nclient_secret=s\ntimeout=soon\n",
+        )
+        .unwrap();
+        let e = err(LookerConfig::new().with_ini_file(&path, "Looker").unwrap());
         assert!(
-            e.contains("looker.ini [Looker] timeout: `soon` is not a positive number of seconds"),
+            e.contains("looker.ini [Looker] timeout: `soon` is not a positive duration"),
             "{e}"
         );
         let e = LookerConfig::new()

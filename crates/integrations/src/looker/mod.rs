@@ -8,7 +8,6 @@ mod builder;
 mod convert;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use looker_api::types;
@@ -18,14 +17,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use builder::{LookerConfig, LookerConfigKey};
 
+use crate::client::Setup;
 use crate::client::call::{Call, Calls};
-use crate::client::http::{self, HttpSettings};
-use crate::client::limit::InFlight;
+use crate::client::http;
+use crate::client::options::Resolved;
 use crate::client::records::{self, Unusable};
-use crate::client::retry::RetryConfig;
-use crate::client::scrub::Secrets;
 use crate::client::token::{Grant, Login, TokenCache};
-use crate::client::transport::{Auth, Scheme, VendorTransport};
+use crate::client::transport::{Auth, Scheme};
 use crate::error::{Error, Operation, Result};
 use crate::listing::Listing;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
@@ -80,54 +78,34 @@ impl LookerProvider {
         base_url: Url,
         client_id: String,
         client_secret: Arc<SecretString>,
-        settings: &HttpSettings,
-        retry: RetryConfig,
-        refresh_margin: Duration,
+        options: &Resolved,
+        verify_tls: bool,
     ) -> Result<Self> {
-        let http = http::client(Vendor::Looker, settings)?;
+        let setup = Setup::new(Vendor::Looker, options, verify_tls, &client_secret)?;
         let api_url = format!("{}/api/4.0", http::base(&base_url));
-        let secrets = Secrets::new([SecretString::from(client_secret.expose_secret().to_owned())]);
-        let transport = |auth| VendorTransport {
-            vendor: Vendor::Looker,
-            auth,
-            retry: retry.clone(),
-            pacer: None,
-            max_response_bytes: settings.max_response_bytes,
-        };
         let login = LookerLogin {
             client: looker_api::Client::new_with_client(
                 &api_url,
-                http.clone(),
-                looker_api::Hooks::new(Arc::new(transport(Auth::None))),
+                setup.http.clone(),
+                looker_api::Hooks::new(setup.transport(Auth::None, false)),
             ),
-            calls: Calls::new(
-                Vendor::Looker,
-                InFlight::new(1),
-                secrets.clone(),
-                settings.max_response_bytes,
-            ),
+            calls: setup.login_calls(),
             client_id,
             client_secret,
         };
-        let auth = Arc::new(TokenCache::new(login, refresh_margin, secrets.clone()));
+        let auth = setup.token_cache(login);
         let api = looker_api::Client::new_with_client(
             &api_url,
-            http,
-            looker_api::Hooks::new(Arc::new(transport(Auth::Token(
-                auth.clone(),
-                Scheme::LookerToken,
-            )))),
+            setup.http.clone(),
+            looker_api::Hooks::new(
+                setup.transport(Auth::Token(auth.clone(), Scheme::LookerToken), true),
+            ),
         );
         Ok(Self {
             name,
             api,
             auth,
-            calls: Calls::new(
-                Vendor::Looker,
-                InFlight::new(settings.max_in_flight),
-                secrets,
-                settings.max_response_bytes,
-            ),
+            calls: setup.calls(),
         })
     }
 

@@ -1,21 +1,32 @@
 //! Configuration of a Torq provider.
 
-use std::sync::Arc;
+use std::str::FromStr;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
 
 use super::TorqProvider;
-use crate::client::call::DEFAULT_MAX_RESPONSE_BYTES;
-use crate::client::http::{HttpSettings, parse_url};
-use crate::client::limit::DEFAULT_MAX_IN_FLIGHT;
-use crate::client::retry::RetryConfig;
-use crate::client::{required_id, required_secret, utf8_vars};
+use crate::client::options::{ClientConfigKey, VendorDefaults};
+use crate::client::utf8_vars;
+use crate::config::{Common, ConfigKey, common_setters, parse_key};
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
-/// A Torq region: where its API and its token endpoint live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A Torq region: where its API and its token endpoint live. Parses from (and serializes as)
+/// `us` or `eu`.
+///
+/// ```
+/// use integrations::TorqRegion;
+///
+/// assert_eq!("EU".parse::<TorqRegion>()?, TorqRegion::Eu);
+/// assert_eq!(TorqRegion::Us.to_string(), "us");
+/// # Ok::<(), integrations::Error>(())
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum TorqRegion {
     /// `https://api.torq.io`, tokens from `https://auth.torq.io`.
     #[default]
@@ -25,6 +36,17 @@ pub enum TorqRegion {
 }
 
 impl TorqRegion {
+    /// Every region.
+    pub const ALL: [TorqRegion; 2] = [TorqRegion::Us, TorqRegion::Eu];
+
+    /// The region's name (`us`, `eu`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TorqRegion::Us => "us",
+            TorqRegion::Eu => "eu",
+        }
+    }
+
     /// The API base URL.
     pub fn api_url(self) -> &'static str {
         match self {
@@ -42,24 +64,48 @@ impl TorqRegion {
     }
 }
 
-/// The settings a Torq provider reads; `as_ref()` is the environment variable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl std::fmt::Display for TorqRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TorqRegion {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::Config {
+                vendor: Vendor::Torq,
+                setting: "region".into(),
+                message: format!("`{s}` is not a region: expected `us` or `eu`"),
+            })
+    }
+}
+
+/// The settings a Torq provider reads; `as_ref()` is the environment variable, and `FromStr`
+/// takes it or the short name (`region`), or a [`ClientConfigKey`]'s short name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TorqConfigKey {
-    /// `TORQ_CLIENT_ID`: the API key's client id.
+    /// `TORQ_CLIENT_ID` / `client_id`: the API key's client id.
     ClientId,
-    /// `TORQ_CLIENT_SECRET`: the API key's client secret.
+    /// `TORQ_CLIENT_SECRET` / `client_secret`: the API key's client secret.
     ClientSecret,
-    /// `TORQ_REGION`: `us` (default) or `eu`.
+    /// `TORQ_REGION` / `region`: `us` (default) or `eu`.
     Region,
-    /// `TORQ_BASE_URL`: the API base URL (overrides the region's).
+    /// `TORQ_BASE_URL` / `base_url`: the API base URL (overrides the region's).
     BaseUrl,
-    /// `TORQ_AUTH_URL`: the token endpoint's base URL (overrides the region's).
+    /// `TORQ_AUTH_URL` / `auth_url`: the token endpoint's base URL (overrides the region's).
     AuthUrl,
+    /// A client option (`timeout`, `max_in_flight`, …).
+    Client(ClientConfigKey),
 }
 
 impl TorqConfigKey {
-    /// Every key.
+    /// The keys read from the environment.
     pub const ALL: [TorqConfigKey; 5] = [
         Self::ClientId,
         Self::ClientSecret,
@@ -67,6 +113,39 @@ impl TorqConfigKey {
         Self::BaseUrl,
         Self::AuthUrl,
     ];
+}
+
+impl ConfigKey for TorqConfigKey {
+    const VENDOR: Vendor = Vendor::Torq;
+    const CLIENT_ID: Self = Self::ClientId;
+    const CLIENT_SECRET: Self = Self::ClientSecret;
+    const FROM_ENV: &'static [Self] = &Self::ALL;
+
+    fn client(self) -> Option<ClientConfigKey> {
+        match self {
+            Self::Client(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    fn short_name(self) -> &'static str {
+        match self {
+            Self::ClientId => "client_id",
+            Self::ClientSecret => "client_secret",
+            Self::Region => "region",
+            Self::BaseUrl => "base_url",
+            Self::AuthUrl => "auth_url",
+            Self::Client(key) => key.name(),
+        }
+    }
+
+    fn of_client(key: ClientConfigKey) -> Self {
+        Self::Client(key)
+    }
+
+    fn own() -> &'static [Self] {
+        &Self::ALL
+    }
 }
 
 impl AsRef<str> for TorqConfigKey {
@@ -77,7 +156,16 @@ impl AsRef<str> for TorqConfigKey {
             Self::Region => "TORQ_REGION",
             Self::BaseUrl => "TORQ_BASE_URL",
             Self::AuthUrl => "TORQ_AUTH_URL",
+            Self::Client(key) => key.name(),
         }
+    }
+}
+
+impl FromStr for TorqConfigKey {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        parse_key(s)
     }
 }
 
@@ -94,44 +182,9 @@ impl AsRef<str> for TorqConfigKey {
 /// assert!(!format!("{torq:?}").contains("shh"));
 /// # Ok::<(), integrations::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TorqConfig {
-    name: Option<String>,
-    region: TorqRegion,
-    base_url: Option<String>,
-    auth_url: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<Arc<SecretString>>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_in_flight: usize,
-    max_response_bytes: u64,
-    retry: RetryConfig,
-    refresh_margin: Duration,
-    requests_per_second: u32,
-    /// Where each setting came from, for errors, when not its environment variable.
-    origin: [Option<String>; TorqConfigKey::ALL.len()],
-}
-
-impl Default for TorqConfig {
-    fn default() -> Self {
-        Self {
-            name: None,
-            region: TorqRegion::Us,
-            base_url: None,
-            auth_url: None,
-            client_id: None,
-            client_secret: None,
-            timeout: Duration::from_secs(60),
-            connect_timeout: Duration::from_secs(10),
-            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            retry: RetryConfig::default(),
-            refresh_margin: Duration::from_secs(30),
-            requests_per_second: 45,
-            origin: Default::default(),
-        }
-    }
+    common: Common<TorqConfigKey>,
 }
 
 impl TorqConfig {
@@ -140,185 +193,95 @@ impl TorqConfig {
         Self::default()
     }
 
-    /// Reads the `TORQ_*` environment variables.
-    pub fn from_env() -> Result<Self> {
+    /// The `TORQ_*` environment variables.
+    pub fn from_env() -> Self {
         Self::new().with_vars(utf8_vars())
-    }
-
-    /// Applies the `TORQ_*` variables among `vars` (the others are ignored).
-    pub fn with_vars<K: AsRef<str>, V: Into<String>>(
-        self,
-        vars: impl IntoIterator<Item = (K, V)>,
-    ) -> Result<Self> {
-        let mut config = self;
-        for (name, value) in vars {
-            let Some(key) = TorqConfigKey::ALL
-                .into_iter()
-                .find(|k| k.as_ref() == name.as_ref())
-            else {
-                continue;
-            };
-            let value: String = value.into();
-            let value = value.trim().to_owned();
-            // The variable now holds the value: errors name it.
-            config.origin[key as usize] = None;
-            match key {
-                TorqConfigKey::ClientId => config.client_id = Some(value),
-                TorqConfigKey::ClientSecret => {
-                    config.client_secret = Some(Arc::new(SecretString::from(value)))
-                }
-                TorqConfigKey::BaseUrl => config.base_url = Some(value),
-                TorqConfigKey::AuthUrl => config.auth_url = Some(value),
-                TorqConfigKey::Region => {
-                    config.region = match value.to_ascii_lowercase().as_str() {
-                        "us" => TorqRegion::Us,
-                        "eu" => TorqRegion::Eu,
-                        _ => {
-                            return Err(Error::Config {
-                                vendor: Vendor::Torq,
-                                setting: key.as_ref().to_owned(),
-                                message: format!(
-                                    "`{value}` is not a region: expected `us` or `eu`"
-                                ),
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        Ok(config)
     }
 
     /// The region (default US).
     pub fn with_region(mut self, region: TorqRegion) -> Self {
-        self.region = region;
+        self.common
+            .set(TorqConfigKey::Region, region.as_str().to_owned(), None);
         self
     }
 
     /// The API base URL, instead of the region's.
     pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self.origin[TorqConfigKey::BaseUrl as usize] = None;
+        self.common.set(TorqConfigKey::BaseUrl, url.into(), None);
         self
     }
 
     /// The token endpoint's base URL, instead of the region's.
     pub fn with_auth_url(mut self, url: impl Into<String>) -> Self {
-        self.auth_url = Some(url.into());
-        self.origin[TorqConfigKey::AuthUrl as usize] = None;
+        self.common.set(TorqConfigKey::AuthUrl, url.into(), None);
         self
     }
 
     /// Most requests started per second (default 45, under Torq's 50 per workspace).
     pub fn with_requests_per_second(mut self, limit: u32) -> Self {
-        self.requests_per_second = limit;
+        self.common.client = self.common.client.with_requests_per_second(limit);
         self
     }
 
-    crate::client::builder_setters!(
-        key = TorqConfigKey,
-        timeout = "60 s",
-        refresh_margin = "30 s",
-        name = "`torq@<host>`"
-    );
-
-    /// Names where the value of `key` came from, for error messages, when that is not its
-    /// environment variable: a tool that reads its own configuration file says so. Call it
-    /// after the setter: a setter, or a `TORQ_*` variable, makes the value its own again.
-    /// (`Region` is typed, so no error names it.)
-    ///
-    /// ```
-    /// use integrations::{Error, TorqConfig, TorqConfigKey};
-    ///
-    /// let error = TorqConfig::new()
-    ///     .with_base_url("http://torq.example.com")
-    ///     .with_origin(TorqConfigKey::BaseUrl, "integrations.toml [[torq]] base_url")
-    ///     .with_client_id("id")
-    ///     .with_client_secret("secret")
-    ///     .build()
-    ///     .unwrap_err();
-    /// assert!(error.to_string().contains("integrations.toml [[torq]] base_url"));
-    /// ```
-    pub fn with_origin(mut self, key: TorqConfigKey, origin: impl Into<String>) -> Self {
-        self.origin[key as usize] = Some(origin.into());
-        self
-    }
+    common_setters!(TorqConfigKey);
 
     /// Checks the settings and makes the provider. No request is sent until the first call.
     pub fn build(self) -> Result<TorqProvider> {
-        let missing = |key: TorqConfigKey| Error::Config {
-            vendor: Vendor::Torq,
-            setting: self.setting_name(key),
-            message: "not set".into(),
+        let c = &self.common;
+        let region = match c.text(TorqConfigKey::Region) {
+            Some(setting) => setting.parse(Vendor::Torq, "TORQ_REGION", |s| {
+                s.parse::<TorqRegion>().map_err(|e| match e {
+                    Error::Config { message, .. } => message,
+                    other => other.to_string(),
+                })
+            })?,
+            None => TorqRegion::default(),
         };
-        let base = self
-            .base_url
+        let given_base = c.value(TorqConfigKey::BaseUrl)?;
+        let base = given_base
             .clone()
-            .unwrap_or_else(|| self.region.api_url().to_owned());
-        let base_url = parse_url(
+            .unwrap_or_else(|| region.api_url().to_owned());
+        let base_url = crate::client::http::parse_url(
             Vendor::Torq,
-            &self.setting_name(TorqConfigKey::BaseUrl),
+            &c.name_of(TorqConfigKey::BaseUrl),
             &base,
         )?;
-        let auth = match &self.auth_url {
-            Some(auth) => auth.clone(),
-            None => match [TorqRegion::Us, TorqRegion::Eu]
+        let auth = match c.value(TorqConfigKey::AuthUrl)? {
+            Some(auth) => auth,
+            None => match TorqRegion::ALL
                 .into_iter()
                 .find(|r| base.trim_end_matches('/') == r.api_url())
             {
                 Some(region) => region.auth_url().to_owned(),
-                None if self.base_url.is_none() => self.region.auth_url().to_owned(),
+                None if given_base.is_none() => region.auth_url().to_owned(),
                 None => {
-                    return Err(Error::Config {
-                        vendor: Vendor::Torq,
-                        setting: self.setting_name(TorqConfigKey::AuthUrl),
-                        message: format!(
+                    return Err(c.error(
+                        TorqConfigKey::AuthUrl,
+                        format!(
                             "required when {} is not a Torq region's API URL",
-                            self.setting_name(TorqConfigKey::BaseUrl)
+                            c.name_of(TorqConfigKey::BaseUrl)
                         ),
-                    });
+                    ));
                 }
             },
         };
-        let auth_url = parse_url(
+        let auth_url = crate::client::http::parse_url(
             Vendor::Torq,
-            &self.setting_name(TorqConfigKey::AuthUrl),
+            &c.name_of(TorqConfigKey::AuthUrl),
             &auth,
         )?;
-        let client_id = required_id(
-            Vendor::Torq,
-            self.client_id.as_deref(),
-            self.setting_name(TorqConfigKey::ClientId),
-            || missing(TorqConfigKey::ClientId),
-        )?;
-        let client_secret = required_secret(
-            Vendor::Torq,
-            self.client_secret.as_ref(),
-            self.setting_name(TorqConfigKey::ClientSecret),
-            || missing(TorqConfigKey::ClientSecret),
-        )?;
-        let http = HttpSettings {
-            timeout: self.timeout,
-            connect_timeout: self.connect_timeout,
-            max_in_flight: self.max_in_flight,
-            max_response_bytes: self.max_response_bytes,
-            verify_tls: true,
-        };
-        let name = self
+        let client_id = c.client_id("not set")?;
+        let client_secret = c.client_secret("not set")?;
+        let options = c.resolve_client(VendorDefaults {
+            timeout: Duration::from_secs(60),
+            refresh_margin: Duration::from_secs(30),
+            requests_per_second: Some(45),
+        })?;
+        let name = c
             .name
             .clone()
             .unwrap_or_else(|| format!("torq@{}", base_url.host_str().unwrap_or("?")));
-        TorqProvider::new(
-            name,
-            base_url,
-            auth_url,
-            client_id,
-            client_secret,
-            &http,
-            self.retry,
-            self.refresh_margin,
-            self.requests_per_second,
-        )
+        TorqProvider::new(name, base_url, auth_url, client_id, client_secret, &options)
     }
 }
 
@@ -326,8 +289,8 @@ impl TorqConfig {
 mod tests {
     use super::*;
 
-    fn err(config: Result<TorqConfig>) -> String {
-        config.and_then(TorqConfig::build).unwrap_err().to_string()
+    fn err(config: TorqConfig) -> String {
+        config.build().unwrap_err().to_string()
     }
 
     #[test]
@@ -338,7 +301,6 @@ mod tests {
                 ("TORQ_CLIENT_SECRET", "s"),
                 ("TORQ_BASE_URL", "https://api.eu.torq.io"),
             ])
-            .unwrap()
             .build();
         assert!(ok.is_ok());
         assert_eq!(
@@ -354,14 +316,61 @@ mod tests {
             "torq configuration: TORQ_REGION: `mars` is not a region: expected `us` or `eu`"
         );
         assert_eq!(
-            err(Ok(TorqConfig::new())),
+            err(TorqConfig::new()),
             "torq configuration: TORQ_CLIENT_ID: not set"
         );
         assert!(
-            err(Ok(TorqConfig::new()
+            err(TorqConfig::new()
                 .with_base_url("http://torq.example.com")
-                .with_auth_url("https://a.io")))
+                .with_auth_url("https://a.io"))
             .contains("TORQ_BASE_URL")
         );
+    }
+
+    #[test]
+    fn every_setting_can_be_given_as_text_by_key_and_errors_name_its_origin() {
+        let config = |pairs: &[(&str, &str)]| {
+            pairs.iter().fold(TorqConfig::new(), |c, (k, v)| {
+                c.with_config(k.parse().unwrap(), *v)
+            })
+        };
+        let provider = config(&[
+            ("region", "EU"),
+            ("client_id", "i"),
+            ("TORQ_CLIENT_SECRET", "s"),
+            ("max_in_flight", "4"),
+            ("timeout", "2s"),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(
+            crate::IntegrationProvider::name(&provider),
+            "torq@api.eu.torq.io"
+        );
+        let e = err(config(&[
+            ("client_id", "i"),
+            ("client_secret", "s"),
+            ("requests_per_second", "0"),
+        ])
+        .with_origin(
+            TorqConfigKey::Client(ClientConfigKey::RequestsPerSecond),
+            "soc.toml requests_per_second",
+        ));
+        assert_eq!(
+            e,
+            "torq configuration: soc.toml requests_per_second: `0` is not a whole number of at least 1"
+        );
+        let e = err(config(&[("client_id", " "), ("client_secret", "s")]));
+        assert_eq!(e, "torq configuration: TORQ_CLIENT_ID: is empty");
+    }
+
+    #[test]
+    fn regions_parse_print_and_deserialize() {
+        for region in TorqRegion::ALL {
+            assert_eq!(region.to_string().parse::<TorqRegion>().unwrap(), region);
+            let json = serde_json::to_string(&region).unwrap();
+            assert_eq!(serde_json::from_str::<TorqRegion>(&json).unwrap(), region);
+        }
+        assert!("mars".parse::<TorqRegion>().is_err());
     }
 }

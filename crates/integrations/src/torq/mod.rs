@@ -10,25 +10,22 @@ mod builder;
 mod convert;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use progenitor_client::Error as ApiError;
 use reqwest::Url;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use torq_api::types;
 
 pub use builder::{TorqConfig, TorqConfigKey, TorqRegion};
 
+use crate::client::Setup;
 use crate::client::call::Calls;
-use crate::client::http::{self, HttpSettings};
-use crate::client::limit::InFlight;
-use crate::client::pace::Pacer;
+use crate::client::http;
+use crate::client::options::Resolved;
 use crate::client::records;
-use crate::client::retry::RetryConfig;
-use crate::client::scrub::Secrets;
 use crate::client::token::{Grant, Login, TokenCache};
-use crate::client::transport::{Auth, Scheme, VendorTransport};
+use crate::client::transport::{Auth, Scheme};
 use crate::error::{Error, Operation, Result};
 use crate::listing::Listing;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
@@ -65,63 +62,36 @@ impl Login for TorqLogin {
 }
 
 impl TorqProvider {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         name: String,
         base_url: Url,
         auth_url: Url,
         client_id: String,
         client_secret: Arc<SecretString>,
-        settings: &HttpSettings,
-        retry: RetryConfig,
-        refresh_margin: Duration,
-        requests_per_second: u32,
+        options: &Resolved,
     ) -> Result<Self> {
-        let http = http::client(Vendor::Torq, settings)?;
-        let secrets = Secrets::new([SecretString::from(client_secret.expose_secret().to_owned())]);
-        let login_transport = VendorTransport {
-            vendor: Vendor::Torq,
-            auth: Auth::basic(&client_id, &client_secret),
-            retry: retry.clone(),
-            pacer: None,
-            max_response_bytes: settings.max_response_bytes,
-        };
+        let setup = Setup::new(Vendor::Torq, options, true, &client_secret)?;
         let login = TorqLogin {
             client: torq_api::Client::new_with_client(
                 &http::base(&auth_url),
-                http.clone(),
-                torq_api::Hooks::new(Arc::new(login_transport)),
+                setup.http.clone(),
+                torq_api::Hooks::new(
+                    setup.transport(Auth::basic(&client_id, &client_secret), false),
+                ),
             ),
-            calls: Calls::new(
-                Vendor::Torq,
-                InFlight::new(1),
-                secrets.clone(),
-                settings.max_response_bytes,
-            ),
+            calls: setup.login_calls(),
         };
-        let auth = Arc::new(TokenCache::new(login, refresh_margin, secrets.clone()));
-        let transport = VendorTransport {
-            vendor: Vendor::Torq,
-            auth: Auth::Token(auth.clone(), Scheme::Bearer),
-            retry,
-            pacer: Some(Pacer::per_second(requests_per_second)),
-            max_response_bytes: settings.max_response_bytes,
-        };
+        let auth = setup.token_cache(login);
         let api = torq_api::Client::new_with_client(
             &http::base(&base_url),
-            http,
-            torq_api::Hooks::new(Arc::new(transport)),
+            setup.http.clone(),
+            torq_api::Hooks::new(setup.transport(Auth::Token(auth.clone(), Scheme::Bearer), true)),
         );
         Ok(Self {
             name,
             api,
             auth,
-            calls: Calls::new(
-                Vendor::Torq,
-                InFlight::new(settings.max_in_flight),
-                secrets,
-                settings.max_response_bytes,
-            ),
+            calls: setup.calls(),
         })
     }
 
