@@ -195,6 +195,7 @@ impl Overrides {
             .into_iter()
             .flatten()
             .collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -340,6 +341,7 @@ pub fn no_provider(vendor: Vendor) -> CliError {
         Vendor::Torq => {
             "set TORQ_CLIENT_ID and TORQ_CLIENT_SECRET (and TORQ_REGION), or add a [[torq]] table to the --config file"
         }
+        _ => "add it to the --config file",
     };
     CliError::Config(format!("no {vendor} provider is configured: {how}"))
 }

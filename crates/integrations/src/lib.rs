@@ -47,6 +47,7 @@ mod listing;
 mod looker;
 mod model;
 mod provider;
+mod provider_config;
 mod raw;
 mod torq;
 
@@ -61,6 +62,7 @@ pub use model::{
     Parameter, TestOutcome, ValueChange, Vendor,
 };
 pub use provider::{Capabilities, IntegrationProvider};
+pub use provider_config::ProviderConfig;
 pub use raw::RawRecord;
 pub use torq::{TorqConfig, TorqConfigKey, TorqProvider, TorqRegion};
 

@@ -17,6 +17,7 @@ use crate::raw::RawRecord;
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Vendor {
     /// Looker (API 4.0).
     Looker,
@@ -25,6 +26,9 @@ pub enum Vendor {
 }
 
 impl Vendor {
+    /// Every vendor.
+    pub const ALL: [Vendor; 2] = [Vendor::Looker, Vendor::Torq];
+
     /// The vendor's name as used in ids and configuration (`looker`, `torq`).
     pub fn as_str(self) -> &'static str {
         match self {
