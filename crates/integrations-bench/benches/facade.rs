@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 
 use integrations::{
     IntegrationProvider, ListFilter, LookerConfig, LookerProvider, TorqConfig, TorqProvider,
-    looker_api, torq_api,
 };
 use integrations_fake::{FakeServers, LookerSeed, TorqSeed};
 use serde::Deserialize;

@@ -190,16 +190,13 @@ mod tests {
     fn flattened_documents_keep_the_integration_fields_at_the_top() {
         let doc = IntegrationDocument {
             provider: "prod".into(),
-            integration: Integration {
-                id: "torq:4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb".parse().unwrap(),
-                name: "Splunk alerts".into(),
-                description: None,
-                enabled: None,
-                kind: Some("webhook".into()),
-                created_at: None,
-                last_used_at: None,
-                parameters: vec![],
-                raw: serde_json::json!({"id": "4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb"}).into(),
+            integration: {
+                let mut integration = Integration::new(
+                    "torq:4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb".parse().unwrap(),
+                    "Splunk alerts",
+                );
+                integration.kind = Some("webhook".into());
+                integration
             },
         };
         let json = serde_json::to_value(&doc).unwrap();

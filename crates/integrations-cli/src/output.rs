@@ -392,16 +392,11 @@ mod tests {
 
     #[test]
     fn sensitive_values_show_only_whether_they_are_set() {
-        let mut p = Parameter {
-            name: "token".into(),
-            label: None,
-            required: true,
-            sensitive: true,
-            has_value: true,
-            value: Some("leaked-by-a-broken-server".into()),
-            user_attribute: None,
-            per_user: false,
-        };
+        let mut p = Parameter::new("token");
+        p.required = true;
+        p.sensitive = true;
+        p.has_value = true;
+        p.value = Some("leaked-by-a-broken-server".into());
         assert_eq!(parameter_row(&p)[1..3], ["yes", MASK]);
         p.has_value = false;
         assert_eq!(parameter_row(&p)[1..3], ["no", "-"]);

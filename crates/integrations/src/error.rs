@@ -25,6 +25,7 @@ pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Operation {
     /// List integrations.
     List,
@@ -64,6 +65,7 @@ impl std::fmt::Display for Operation {
 #[derive(
     Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
+#[non_exhaustive]
 pub struct FieldError {
     /// The field, as the vendor names it (e.g. `params[0].name`).
     pub field: String,
@@ -71,6 +73,17 @@ pub struct FieldError {
     pub code: Option<String>,
     /// What is wrong.
     pub message: Option<String>,
+}
+
+impl FieldError {
+    /// An error about `field`, with the vendor's `code` and `message` when it gave them.
+    pub fn new(field: impl Into<String>, code: Option<String>, message: Option<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message,
+        }
+    }
 }
 
 /// Why a call failed. Every variant from a call names the vendor and the operation; none holds a

@@ -66,7 +66,11 @@ pub use provider_config::ProviderConfig;
 pub use raw::RawRecord;
 pub use torq::{TorqConfig, TorqConfigKey, TorqProvider, TorqRegion};
 
-/// The generated Looker client, whose types [`RawRecord::Looker`] holds.
+/// The generated Looker client, whose types [`RawRecord::looker`] gives (feature
+/// `generated-types`: these types follow the spec and may change in any release).
+#[cfg(feature = "generated-types")]
 pub use looker_api;
-/// The generated Torq client, whose types [`RawRecord::Torq`] holds.
+/// The generated Torq client, whose types [`RawRecord::torq`] gives (feature
+/// `generated-types`: these types follow the spec and may change in any release).
+#[cfg(feature = "generated-types")]
 pub use torq_api;

@@ -178,6 +178,7 @@ impl<'de> Deserialize<'de> for IntegrationId {
 
 /// An integration, in the same shape for every vendor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Integration {
     /// Vendor-qualified id.
     pub id: IntegrationId,
@@ -199,8 +200,29 @@ pub struct Integration {
     pub raw: RawRecord,
 }
 
+impl Integration {
+    /// An integration with `id` and `name`, nothing else known: no description, kind,
+    /// timestamps or parameters, `enabled` unknown, and a raw record holding only the vendor id.
+    /// Set the other fields after (they are public), e.g. for a test double.
+    pub fn new(id: IntegrationId, name: impl Into<String>) -> Self {
+        let raw = serde_json::json!({ "id": id.vendor_id() }).into();
+        Self {
+            id,
+            name: name.into(),
+            description: None,
+            enabled: None,
+            kind: None,
+            created_at: None,
+            last_used_at: None,
+            parameters: Vec::new(),
+            raw,
+        }
+    }
+}
+
 /// One setting of an integration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Parameter {
     /// Name; identifies it in an update.
     pub name: String,
@@ -220,8 +242,25 @@ pub struct Parameter {
     pub per_user: bool,
 }
 
+impl Parameter {
+    /// A parameter named `name`: optional, not sensitive, without a value.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            label: None,
+            required: false,
+            sensitive: false,
+            has_value: false,
+            value: None,
+            user_attribute: None,
+            per_user: false,
+        }
+    }
+}
+
 /// What to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListFilter {
     /// Only integrations of this kind: Looker's `integration_hub_id`, Torq's `type_id`.
     pub kind: Option<String>,
@@ -254,6 +293,7 @@ impl ListFilter {
 /// assert!(!format!("{patch:?}").contains("xoxb-secret"));
 /// ```
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct IntegrationPatch {
     /// Enable or disable; `None` leaves it.
     pub enabled: Option<bool>,
@@ -312,6 +352,7 @@ impl IntegrationPatch {
 
 /// A change to one parameter: its value, its user-attribute binding, or both.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct ParamChange {
     /// What to do with the value.
     pub value: ValueChange,
@@ -356,6 +397,7 @@ impl ParamChange {
 
 /// What to do with a parameter's binding to a user attribute.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BindingChange {
     /// Keep it as it is.
     #[default]
@@ -368,6 +410,7 @@ pub enum BindingChange {
 
 /// What to do with a parameter's value.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub enum ValueChange {
     /// Keep it as it is.
     #[default]
@@ -391,6 +434,7 @@ impl ValueChange {
 
 /// The outcome of testing an integration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TestOutcome {
     /// Whether the test passed.
     pub success: bool,
@@ -398,6 +442,18 @@ pub struct TestOutcome {
     pub message: Option<String>,
     /// The vendor's full answer.
     pub raw: serde_json::Value,
+}
+
+impl TestOutcome {
+    /// An outcome: passed or not, with what the vendor said; `raw` holds the same as JSON.
+    pub fn new(success: bool, message: Option<String>) -> Self {
+        let raw = serde_json::json!({ "success": success, "message": message });
+        Self {
+            success,
+            message,
+            raw,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,10 +13,26 @@ use crate::model::Vendor;
 ///
 /// It is kept as the generated type rather than as a `serde_json::Value`: building a JSON tree
 /// for every record of a listing cost more than decoding the listing (BENCHMARKS.md). It
-/// serializes as the vendor's JSON object; [`RawRecord::to_value`] gives that object as a
-/// `serde_json::Value`, and [`RawRecord::looker`] / [`RawRecord::torq`] the typed record.
-/// In a record a provider of this crate returns, a sensitive parameter value is never kept,
-/// whatever a server sends.
+/// serializes as the vendor's JSON object, and [`RawRecord::to_value`] gives that object as a
+/// `serde_json::Value`. In a record a provider of this crate returns, a sensitive parameter
+/// value (or a secret-bearing member a server slipped in) is never kept, whatever a server
+/// sends.
+///
+/// # Stability
+///
+/// The JSON form is the stable interface: it is what the vendor sent, and it changes only when
+/// the vendor does. The generated types behind it follow `spec/` and change whenever the spec
+/// is regenerated, so typed access ([`looker`](Self::looker), [`torq`](Self::torq), and the
+/// re-exported `looker_api` / `torq_api` crates) is behind the opt-in cargo feature
+/// `generated-types`: a user who enables it accepts that a regeneration may change those
+/// types in any release; everyone else only sees JSON. Without the feature, none of it is
+/// reachable:
+///
+/// ```compile_fail
+/// # fn typed(raw: &integrations::RawRecord) {
+/// let _ = raw.looker(); // only with `features = ["generated-types"]`
+/// # }
+/// ```
 ///
 /// ```
 /// use integrations::RawRecord;
@@ -26,8 +42,12 @@ use crate::model::Vendor;
 /// assert_eq!(raw.vendor(), None);
 /// ```
 #[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum RawRecord {
+pub struct RawRecord(Repr);
+
+/// How a record is kept: private, so that the generated types are not part of the type's
+/// public shape.
+#[derive(Debug, Clone)]
+enum Repr {
     /// A Looker integration, as `looker-api` decoded it.
     Looker(Box<looker_api::types::Integration>),
     /// A Torq integration, as `torq-api` decoded it.
@@ -37,37 +57,51 @@ pub enum RawRecord {
 }
 
 impl RawRecord {
+    /// A Looker record as decoded.
+    pub(crate) fn from_looker(record: looker_api::types::Integration) -> Self {
+        Self(Repr::Looker(Box::new(record)))
+    }
+
+    /// A Torq record as decoded.
+    pub(crate) fn from_torq(record: torq_api::types::V1alphaIntegration) -> Self {
+        Self(Repr::Torq(Box::new(record)))
+    }
+
     /// The vendor whose generated client decoded the record; `None` for a record read from JSON.
     pub fn vendor(&self) -> Option<Vendor> {
-        match self {
-            Self::Looker(_) => Some(Vendor::Looker),
-            Self::Torq(_) => Some(Vendor::Torq),
-            Self::Json(_) => None,
+        match &self.0 {
+            Repr::Looker(_) => Some(Vendor::Looker),
+            Repr::Torq(_) => Some(Vendor::Torq),
+            Repr::Json(_) => None,
         }
     }
 
     /// The record as the JSON object the vendor sent (members without a value left out).
     pub fn to_value(&self) -> serde_json::Value {
-        match self {
-            Self::Json(value) => value.clone(),
+        match &self.0 {
+            Repr::Json(value) => value.clone(),
             // Serializing a generated type (string keys, finite values) into a `Value` cannot
             // fail; should it ever, an empty object is the honest "nothing to show".
-            typed => serde_json::to_value(typed).unwrap_or_else(|_| serde_json::json!({})),
+            _ => serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({})),
         }
     }
 
-    /// The Looker record, when this is one.
+    /// The Looker record as `looker-api` decoded it, when this is one (feature
+    /// `generated-types`; see [Stability](Self#stability)).
+    #[cfg(any(test, feature = "generated-types"))]
     pub fn looker(&self) -> Option<&looker_api::types::Integration> {
-        match self {
-            Self::Looker(record) => Some(record),
+        match &self.0 {
+            Repr::Looker(record) => Some(record),
             _ => None,
         }
     }
 
-    /// The Torq record, when this is one.
+    /// The Torq record as `torq-api` decoded it, when this is one (feature `generated-types`;
+    /// see [Stability](Self#stability)).
+    #[cfg(any(test, feature = "generated-types"))]
     pub fn torq(&self) -> Option<&torq_api::types::V1alphaIntegration> {
-        match self {
-            Self::Torq(record) => Some(record),
+        match &self.0 {
+            Repr::Torq(record) => Some(record),
             _ => None,
         }
     }
@@ -75,35 +109,35 @@ impl RawRecord {
 
 impl From<serde_json::Value> for RawRecord {
     fn from(value: serde_json::Value) -> Self {
-        Self::Json(value)
+        Self(Repr::Json(value))
     }
 }
 
 /// Records are equal when they hold the same JSON, whichever form each is kept in.
 impl PartialEq for RawRecord {
     fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Self::Looker(a), Self::Looker(b)) => a == b,
-            (Self::Torq(a), Self::Torq(b)) => a == b,
-            (Self::Json(a), Self::Json(b)) => a == b,
-            (a, b) => a.to_value() == b.to_value(),
+        match (&self.0, &other.0) {
+            (Repr::Looker(a), Repr::Looker(b)) => a == b,
+            (Repr::Torq(a), Repr::Torq(b)) => a == b,
+            (Repr::Json(a), Repr::Json(b)) => a == b,
+            _ => self.to_value() == other.to_value(),
         }
     }
 }
 
 impl Serialize for RawRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Looker(record) => record.serialize(serializer),
-            Self::Torq(record) => record.serialize(serializer),
-            Self::Json(value) => value.serialize(serializer),
+        match &self.0 {
+            Repr::Looker(record) => record.serialize(serializer),
+            Repr::Torq(record) => record.serialize(serializer),
+            Repr::Json(value) => value.serialize(serializer),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for RawRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        serde_json::Value::deserialize(deserializer).map(Self::Json)
+        serde_json::Value::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -136,7 +170,7 @@ mod tests {
 
     #[test]
     fn a_typed_record_serializes_as_the_vendor_sent_it() {
-        let raw = RawRecord::Looker(Box::new(looker_record()));
+        let raw = RawRecord::from_looker(looker_record());
         assert_eq!(raw.vendor(), Some(Vendor::Looker));
         assert_eq!(
             raw.to_value(),
@@ -151,9 +185,9 @@ mod tests {
 
     #[test]
     fn a_record_read_back_from_json_equals_the_typed_one() {
-        let raw = RawRecord::Looker(Box::new(looker_record()));
+        let raw = RawRecord::from_looker(looker_record());
         let back: RawRecord = serde_json::from_str(&serde_json::to_string(&raw).unwrap()).unwrap();
-        assert!(matches!(back, RawRecord::Json(_)));
+        assert_eq!(back.vendor(), None, "kept as JSON");
         assert_eq!(back, raw);
         assert_ne!(back, RawRecord::from(serde_json::json!({"id": "other"})));
     }

@@ -15,13 +15,12 @@ use reqwest::{Method, StatusCode};
 ///
 /// ```
 /// use std::time::Duration;
-/// let retry = integrations::RetryConfig {
-///     max_attempts: 2,
-///     ..Default::default()
-/// };
+/// let retry = integrations::RetryConfig::default().with_max_attempts(2);
+/// assert_eq!(retry.max_attempts, 2);
 /// assert_eq!(retry.deadline, Duration::from_secs(60));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts in all, the first one included (1 = never retry).
     pub max_attempts: usize,
@@ -54,6 +53,31 @@ impl RetryConfig {
             max_attempts: 1,
             ..Self::default()
         }
+    }
+
+    /// With `attempts` in all, the first included (1 = never retry).
+    pub fn with_max_attempts(mut self, attempts: usize) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// With waits from `min` growing to `max`.
+    pub fn with_backoff(mut self, min: Duration, max: Duration) -> Self {
+        self.min_backoff = min;
+        self.max_backoff = max;
+        self
+    }
+
+    /// With the longest `Retry-After` honoured.
+    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// With the time budget for all attempts of one call.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
     }
 
     /// The waits between attempts: exponential with jitter (backon).

@@ -38,7 +38,7 @@ pub(crate) fn integration(mut record: types::Integration) -> Result<Integration,
         created_at: None,
         last_used_at: None,
         parameters,
-        raw: RawRecord::Looker(Box::new(record)),
+        raw: RawRecord::from_looker(record),
     })
 }
 

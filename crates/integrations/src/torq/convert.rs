@@ -44,7 +44,7 @@ pub(crate) fn integration(mut record: types::V1alphaIntegration) -> Result<Integ
         created_at: record.created_at,
         last_used_at: record.last_used_at,
         parameters: Vec::new(),
-        raw: RawRecord::Torq(Box::new(record)),
+        raw: RawRecord::from_torq(record),
     })
 }
 

@@ -11,13 +11,11 @@ use integrations_fake::{LookerFake, TorqFake};
 
 /// A retry budget with short waits, so that tests run fast.
 pub fn fast_retry(max_attempts: usize) -> RetryConfig {
-    RetryConfig {
-        max_attempts,
-        min_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(10),
-        max_retry_after: Duration::from_secs(3),
-        deadline: Duration::from_secs(20),
-    }
+    RetryConfig::default()
+        .with_max_attempts(max_attempts)
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(10))
+        .with_max_retry_after(Duration::from_secs(3))
+        .with_deadline(Duration::from_secs(20))
 }
 
 pub fn looker_config(fake: &LookerFake) -> LookerConfig {
