@@ -280,6 +280,25 @@ fn response_facts(status: Option<u16>, content_type: Option<&str>) -> String {
 }
 
 impl Error {
+    /// The operation that failed, when the error comes from a call.
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Error::NotFound { operation, .. }
+            | Error::Unauthorized { operation, .. }
+            | Error::Forbidden { operation, .. }
+            | Error::Validation { operation, .. }
+            | Error::Rejected { operation, .. }
+            | Error::RateLimited { operation, .. }
+            | Error::Unsupported { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Server { operation, .. }
+            | Error::BadResponse { operation, .. }
+            | Error::ResponseTooLarge { operation, .. } => Some(*operation),
+            Error::InvalidId { .. } | Error::UnknownKey { .. } | Error::Config { .. } => None,
+        }
+    }
+
     /// The vendor the error is about, when it is about one.
     pub fn vendor(&self) -> Option<Vendor> {
         match self {

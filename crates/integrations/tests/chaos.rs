@@ -69,13 +69,11 @@ impl Fault {
 
 /// Enough attempts for every run of faults, waits of a millisecond or two.
 fn patient_retry() -> RetryConfig {
-    RetryConfig {
-        max_attempts: MOST_IN_A_ROW + 3,
-        min_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(2),
-        max_retry_after: Duration::from_secs(1),
-        deadline: Duration::from_secs(30),
-    }
+    RetryConfig::default()
+        .with_max_attempts(MOST_IN_A_ROW + 3)
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .with_max_retry_after(Duration::from_secs(1))
+        .with_deadline(Duration::from_secs(30))
 }
 
 /// What the fake counted for `route` since the last look.

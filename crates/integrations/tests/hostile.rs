@@ -309,13 +309,11 @@ struct World {
 
 /// A retry budget that keeps cases short: one retry, no wait, no `Retry-After` honoured but 0.
 fn quick_retry() -> RetryConfig {
-    RetryConfig {
-        max_attempts: 2,
-        min_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(2),
-        max_retry_after: Duration::ZERO,
-        deadline: Duration::from_secs(10),
-    }
+    RetryConfig::default()
+        .with_max_attempts(2)
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .with_max_retry_after(Duration::ZERO)
+        .with_deadline(Duration::from_secs(10))
 }
 
 const MAX_RESPONSE_BYTES: u64 = 1 << 20;
@@ -387,15 +385,15 @@ impl World {
 
     fn control(&self, vendor: Vendor) -> &Control {
         match vendor {
-            Vendor::Looker => self.fakes.looker.control(),
             Vendor::Torq => self.fakes.torq.control(),
+            _ => self.fakes.looker.control(),
         }
     }
 
     fn client_secret(&self, vendor: Vendor) -> &str {
         match vendor {
-            Vendor::Looker => self.fakes.looker.client_secret(),
             Vendor::Torq => self.fakes.torq.client_secret(),
+            _ => self.fakes.looker.client_secret(),
         }
     }
 
@@ -694,7 +692,7 @@ fn script(world: &World, case: &Case) -> Scripted {
                 (Vendor::Looker, _) => json!({
                     "message": message, "documentation_url": "x", "access_token": planted,
                 }),
-                (Vendor::Torq, _) => json!({
+                (_, _) => json!({
                     "code": 16, "message": message,
                     "details": [{"@type": "x", "authorization_token": planted}],
                 }),

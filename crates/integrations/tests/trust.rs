@@ -44,20 +44,7 @@ fn assert_no_secret(what: &str, text: &str, secrets: &[String]) {
 
 /// The operation an error names.
 fn operation(e: &Error) -> Option<Operation> {
-    match e {
-        Error::NotFound { operation, .. }
-        | Error::Unauthorized { operation, .. }
-        | Error::Forbidden { operation, .. }
-        | Error::Validation { operation, .. }
-        | Error::RateLimited { operation, .. }
-        | Error::Unsupported { operation, .. }
-        | Error::Timeout { operation, .. }
-        | Error::Transport { operation, .. }
-        | Error::Server { operation, .. }
-        | Error::BadResponse { operation, .. }
-        | Error::ResponseTooLarge { operation, .. } => Some(*operation),
-        _ => None,
-    }
+    e.operation()
 }
 
 fn looker_id(id: &str) -> IntegrationId {
@@ -462,6 +449,10 @@ async fn rule1_login_answers_are_never_quoted() {
                     ..
                 } | Error::RateLimited {
                     operation: Operation::Login,
+                    ..
+                } | Error::Rejected {
+                    operation: Operation::Login,
+                    message: None,
                     ..
                 }
             ),

@@ -46,10 +46,19 @@ pub(crate) async fn map_error<E: ErrorBody>(
             let status = rv.status();
             let retry = retry_after(rv.headers());
             let body = rv.into_inner();
-            let message = body.message().map(|m| call.scrub_message(&m));
+            // A login's answer is never quoted, not even its message.
+            let quote = call.operation != Operation::Login;
+            let message = body
+                .message()
+                .filter(|_| quote)
+                .map(|m| call.scrub_message(&m));
             let mut errors = body.field_errors();
             for e in &mut errors {
-                e.message = e.message.as_deref().map(|m| call.scrub_message(m));
+                e.message = e
+                    .message
+                    .as_deref()
+                    .filter(|_| quote)
+                    .map(|m| call.scrub_message(m));
             }
             from_status(call, status, retry, message, errors, None, true)
         }
@@ -98,6 +107,27 @@ pub(crate) async fn map_error<E: ErrorBody>(
                     excerpt: None,
                 }
             }
+        }
+        // A documented error status whose body is not the vendor's error shape (a proxy's
+        // page, an empty body): the status still says what happened.
+        ApiError::InvalidResponsePayload(bytes, _) if status.is_some() && !facts.is_success() => {
+            let code = StatusCode::from_u16(facts.status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let mut mapped = from_status(
+                call,
+                code,
+                facts.retry_after,
+                None,
+                Vec::new(),
+                call.excerpt(&bytes),
+                true,
+            );
+            if let Error::BadResponse {
+                content_type: ct, ..
+            } = &mut mapped
+            {
+                *ct = facts.content_type;
+            }
+            mapped
         }
         ApiError::InvalidResponsePayload(bytes, e) => Error::BadResponse {
             vendor: call.vendor(),
@@ -222,7 +252,7 @@ fn from_status(
             vendor,
             operation,
             status: code,
-            message,
+            message: message.or(excerpt).filter(|m| !m.is_empty()),
         },
         code => Error::BadResponse {
             vendor,

@@ -38,6 +38,15 @@ pub(crate) struct ResponseFacts {
     pub status: u16,
     /// `Content-Type`, when present and readable.
     pub content_type: Option<String>,
+    /// The wait `Retry-After` asked for, if any.
+    pub retry_after: Option<std::time::Duration>,
+}
+
+impl ResponseFacts {
+    /// Whether the status is a success (2xx).
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
 }
 
 /// Runs `call` with a record of its own, and returns its output with the record.
@@ -103,7 +112,7 @@ mod tests {
         let ((), outer) = run(async {
             answered(ResponseFacts {
                 status: 200,
-                content_type: None,
+                ..ResponseFacts::default()
             });
             let ((), inner) = run(async { fail(unsupported()) }).await;
             assert!(inner.failure.is_some());

@@ -152,7 +152,7 @@ pub(crate) fn mask_extra(extra: &mut serde_json::Map<String, Value>) {
 }
 
 /// Masks the secret-bearing members of a JSON value, at any depth.
-fn mask_members(value: &mut Value) {
+pub(crate) fn mask_members(value: &mut Value) {
     match value {
         Value::Object(map) => {
             // Looker: a parameter is sensitive unless it says otherwise.

@@ -219,6 +219,7 @@ impl VendorTransport {
                         .get(CONTENT_TYPE)
                         .and_then(|v| v.to_str().ok())
                         .map(|v| scrub::one_line(v, 100)),
+                    retry_after: retry_after(response.headers()),
                 });
                 Ok(capped(response, self.max_response_bytes))
             }

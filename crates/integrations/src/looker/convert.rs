@@ -101,7 +101,12 @@ pub(crate) fn test_outcome(result: types::IntegrationTestResult) -> TestOutcome 
     TestOutcome {
         success: result.success.unwrap_or(false),
         message: result.message.clone(),
-        raw: serde_json::to_value(&result).unwrap_or_default(),
+        raw: {
+            let mut raw = serde_json::to_value(&result).unwrap_or_default();
+            // Secret-bearing members a server slipped into the answer are not kept.
+            crate::client::scrub::mask_members(&mut raw);
+            raw
+        },
     }
 }
 

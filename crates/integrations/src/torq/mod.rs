@@ -112,7 +112,10 @@ impl TorqProvider {
                 ))
             }
             // One record of an unexpected shape must not cost the others.
-            Err(ApiError::InvalidResponsePayload(body, e)) if record.failure.is_none() => {
+            Err(ApiError::InvalidResponsePayload(body, e))
+                if record.failure.is_none()
+                    && record.response.as_ref().is_some_and(|r| r.is_success()) =>
+            {
                 call.check_content_type(&record)?;
                 match records::split(&body, Some("integrations")) {
                     Some(items) => Ok(records::listing(
