@@ -39,11 +39,13 @@
 #![warn(missing_docs)]
 
 mod client;
+#[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
 mod fanout;
 mod listing;
 mod looker;
+pub mod memory;
 mod model;
 mod provider;
 mod raw;
