@@ -40,11 +40,13 @@
 
 mod client;
 mod config;
+#[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
 mod fanout;
 mod listing;
 mod looker;
+pub mod memory;
 mod model;
 mod provider;
 mod provider_config;

@@ -67,6 +67,20 @@ impl RawRecord {
         Self(Repr::Torq(Box::new(record)))
     }
 
+    /// `value` kept the way this record is: typed while it decodes as this record's type, as
+    /// JSON otherwise.
+    pub(crate) fn same_kind(&self, value: serde_json::Value) -> Self {
+        match &self.0 {
+            Repr::Looker(_) => serde_json::from_value(value.clone())
+                .map(Self::from_looker)
+                .unwrap_or_else(|_| Self::from(value)),
+            Repr::Torq(_) => serde_json::from_value(value.clone())
+                .map(Self::from_torq)
+                .unwrap_or_else(|_| Self::from(value)),
+            Repr::Json(_) => Self::from(value),
+        }
+    }
+
     /// The vendor whose generated client decoded the record; `None` for a record read from JSON.
     pub fn vendor(&self) -> Option<Vendor> {
         match &self.0 {
