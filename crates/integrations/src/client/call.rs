@@ -9,9 +9,11 @@ use secrecy::SecretString;
 
 use super::errors::{ErrorBody, map_error};
 use super::limit::InFlight;
+use super::records::{self, Unusable};
 use super::scope::{self, CallRecord};
 use super::scrub::Secrets;
 use crate::error::{Error, Operation, Result};
+use crate::listing::Listing;
 use crate::model::Vendor;
 
 /// Default cap on a response body: 512 MiB, about five times a listing of 100,000 Looker
@@ -119,6 +121,47 @@ impl Call<'_> {
         CallRecord,
     ) {
         self.calls.in_flight.run(scope::run(request)).await
+    }
+
+    /// Runs a listing `request` and returns its records in the facade's model: decoded whole
+    /// (the fast path) and taken out of the answer by `records_of`, or, when the whole does not
+    /// decode, record by record from the array at `member` of the body (`None`: the body is
+    /// the array) so that one record of an unexpected shape does not cost the others.
+    pub(crate) async fn listing<A, T, E>(
+        &self,
+        request: impl Future<Output = std::result::Result<ResponseValue<A>, ApiError<E>>>,
+        records_of: impl FnOnce(A) -> Vec<T>,
+        member: Option<&str>,
+        convert: impl FnMut(T) -> std::result::Result<crate::model::Integration, Unusable>,
+    ) -> Result<Listing>
+    where
+        T: serde::de::DeserializeOwned,
+        E: ErrorBody,
+    {
+        let (outcome, record) = self.exchange(request).await;
+        match outcome {
+            Ok(answer) => {
+                self.check_content_type(&record)?;
+                let whole = records_of(answer.into_inner());
+                Ok(records::listing(whole.into_iter().map(Ok), convert))
+            }
+            Err(ApiError::InvalidResponsePayload(body, e))
+                if record.failure.is_none()
+                    && record.response.as_ref().is_some_and(|r| r.is_success()) =>
+            {
+                self.check_content_type(&record)?;
+                match records::split(&body, member) {
+                    Some(items) => Ok(records::listing(
+                        records::decode_each(&items, self),
+                        convert,
+                    )),
+                    None => Err(self
+                        .error(record, ApiError::<E>::InvalidResponsePayload(body, e))
+                        .await),
+                }
+            }
+            Err(e) => Err(self.error(record, e).await),
+        }
     }
 
     /// The facade's error for an error of the generated call.

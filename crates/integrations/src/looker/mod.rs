@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use looker_api::types;
-use progenitor_client::Error as ApiError;
 use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -21,7 +20,7 @@ use crate::client::Setup;
 use crate::client::call::{Call, Calls};
 use crate::client::http;
 use crate::client::options::Resolved;
-use crate::client::records::{self, Unusable};
+use crate::client::records::Unusable;
 use crate::client::token::{Grant, Login, TokenCache};
 use crate::client::transport::{Auth, Scheme};
 use crate::error::{Error, Operation, Result};
@@ -135,39 +134,15 @@ impl IntegrationProvider for LookerProvider {
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {
-        let call = self.calls.call(Operation::List, None);
-        let (outcome, record) = call
-            .exchange(self.api.all_integrations(None, filter.kind.as_deref()))
-            .await;
-        match outcome {
-            Ok(records) => {
-                call.check_content_type(&record)?;
-                Ok(records::listing(
-                    records.into_inner().into_iter().map(Ok),
-                    convert::integration,
-                ))
-            }
-            // One record of an unexpected shape must not cost the others.
-            Err(ApiError::InvalidResponsePayload(body, e))
-                if record.failure.is_none()
-                    && record.response.as_ref().is_some_and(|r| r.is_success()) =>
-            {
-                call.check_content_type(&record)?;
-                match records::split(&body, None) {
-                    Some(items) => Ok(records::listing(
-                        records::decode_each(&items, &call),
-                        convert::integration,
-                    )),
-                    None => Err(call
-                        .error(
-                            record,
-                            ApiError::<types::Error>::InvalidResponsePayload(body, e),
-                        )
-                        .await),
-                }
-            }
-            Err(e) => Err(call.error(record, e).await),
-        }
+        self.calls
+            .call(Operation::List, None)
+            .listing(
+                self.api.all_integrations(None, filter.kind.as_deref()),
+                |records| records,
+                None,
+                convert::integration,
+            )
+            .await
     }
 
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {

@@ -12,7 +12,6 @@ mod convert;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use progenitor_client::Error as ApiError;
 use reqwest::Url;
 use secrecy::SecretString;
 use torq_api::types;
@@ -23,7 +22,6 @@ use crate::client::Setup;
 use crate::client::call::Calls;
 use crate::client::http;
 use crate::client::options::Resolved;
-use crate::client::records;
 use crate::client::token::{Grant, Login, TokenCache};
 use crate::client::transport::{Auth, Scheme};
 use crate::error::{Error, Operation, Result};
@@ -101,37 +99,15 @@ impl TorqProvider {
     }
 
     async fn list_records(&self, operation: Operation, kind: Option<&str>) -> Result<Listing> {
-        let call = self.calls.call(operation, None);
-        let (outcome, record) = call.exchange(self.api.list_integrations(kind)).await;
-        match outcome {
-            Ok(answer) => {
-                call.check_content_type(&record)?;
-                Ok(records::listing(
-                    answer.into_inner().integrations.into_iter().map(Ok),
-                    convert::integration,
-                ))
-            }
-            // One record of an unexpected shape must not cost the others.
-            Err(ApiError::InvalidResponsePayload(body, e))
-                if record.failure.is_none()
-                    && record.response.as_ref().is_some_and(|r| r.is_success()) =>
-            {
-                call.check_content_type(&record)?;
-                match records::split(&body, Some("integrations")) {
-                    Some(items) => Ok(records::listing(
-                        records::decode_each(&items, &call),
-                        convert::integration,
-                    )),
-                    None => Err(call
-                        .error(
-                            record,
-                            ApiError::<types::RpcStatus>::InvalidResponsePayload(body, e),
-                        )
-                        .await),
-                }
-            }
-            Err(e) => Err(call.error(record, e).await),
-        }
+        self.calls
+            .call(operation, None)
+            .listing(
+                self.api.list_integrations(kind),
+                |answer| answer.integrations,
+                Some("integrations"),
+                convert::integration,
+            )
+            .await
     }
 }
 
