@@ -198,6 +198,38 @@ async fn a_missing_or_expired_token_is_a_typed_401_on_every_operation_but_login(
         client.test_integration("1::slack").await
     );
     assert_requires_authentication!("logout", client.logout().await);
+    let hub = types::IntegrationHubWrite::default();
+    assert_requires_authentication!(
+        "all_integration_hubs",
+        client.all_integration_hubs(None).await
+    );
+    assert_requires_authentication!(
+        "create_integration_hub",
+        client.create_integration_hub(None, &hub).await
+    );
+    assert_requires_authentication!("integration_hub", client.integration_hub("1", None).await);
+    assert_requires_authentication!(
+        "update_integration_hub",
+        client.update_integration_hub("1", None, &hub).await
+    );
+    assert_requires_authentication!(
+        "delete_integration_hub",
+        client.delete_integration_hub("1").await
+    );
+    assert_requires_authentication!(
+        "get_integration_hub_health",
+        client.get_integration_hub_health("1", None).await
+    );
+    assert_requires_authentication!(
+        "accept_integration_hub_legal_agreement",
+        client.accept_integration_hub_legal_agreement("1").await
+    );
+    assert_requires_authentication!(
+        "fetch_integration_form",
+        client
+            .fetch_integration_form("1::slack", &Default::default())
+            .await
+    );
 }
 
 #[tokio::test]
@@ -443,4 +475,392 @@ async fn a_transport_prepares_and_sees_every_request_with_its_operation() {
     }
     assert_eq!(*recorder.seen.lock().unwrap(), ["all_integrations"]);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+/// An integration hub as Looker sends it: every documented field but the write-only
+/// `authorization_token` (Looker never returns it; `has_authorization_token` says one is set),
+/// nulls where Looker sends null, and a field our spec does not know.
+fn acme_hub() -> serde_json::Value {
+    json!({
+        "can": {"show": true, "update": true, "destroy": true},
+        "id": "2",
+        "url": "https://actions.acme.example/",
+        "label": "ACME actions",
+        "official": false,
+        "fetch_error_message": null,
+        "has_authorization_token": true,
+        "legal_agreement_signed": false,
+        "legal_agreement_required": true,
+        "legal_agreement_text": "Use at your own risk.",
+        "added_in_a_later_release": [1]
+    })
+}
+
+/// The JSON body of a request, parsed.
+fn json_body(seen: &integrations_tests::Seen) -> serde_json::Value {
+    serde_json::from_str(&seen.body).unwrap_or_else(|e| panic!("{e}: {:?}", seen.body))
+}
+
+#[tokio::test]
+async fn all_integration_hubs_sends_fields_and_decodes_hubs_without_their_token() {
+    let official = json!({"id": "1", "url": "https://actions.looker.com/", "label": "Looker Action Hub",
+        "official": true, "fetch_error_message": null, "has_authorization_token": false,
+        "legal_agreement_signed": true, "legal_agreement_required": false, "legal_agreement_text": null});
+    let (server, client) = serve(200, Some(json!([official, acme_hub()]))).await;
+    let hubs = client
+        .all_integration_hubs(Some("id,label,has_authorization_token"))
+        .await
+        .unwrap()
+        .into_inner();
+    let seen = only_request(&server).await;
+    assert_eq!(seen.method.as_str(), "GET");
+    assert_eq!(seen.raw_path, "/api/4.0/integration_hubs");
+    assert_eq!(
+        seen.query.as_deref(),
+        Some("fields=id%2Clabel%2Chas_authorization_token")
+    );
+    assert_eq!(hubs.len(), 2);
+    assert_eq!(hubs[0].official, Some(true));
+    assert_eq!(hubs[0].has_authorization_token, Some(false));
+    assert!(hubs[0].can.is_empty(), "`can` may be left out");
+    let acme = &hubs[1];
+    assert_eq!(acme.id.as_deref(), Some("2"));
+    assert_eq!(acme.label.as_deref(), Some("ACME actions"));
+    assert_eq!(acme.url.as_deref(), Some("https://actions.acme.example/"));
+    assert_eq!(acme.has_authorization_token, Some(true));
+    assert_eq!(acme.fetch_error_message, None);
+    assert_eq!(acme.legal_agreement_required, Some(true));
+    assert_eq!(acme.can.get("destroy"), Some(&true));
+    assert_eq!(
+        acme.extra.get("added_in_a_later_release"),
+        Some(&json!([1])),
+        "unknown members are kept"
+    );
+    let round_trip = serde_json::to_value(acme).unwrap();
+    assert_eq!(round_trip, without_nulls(acme_hub()));
+    assert!(
+        round_trip.get("authorization_token").is_none(),
+        "{round_trip}"
+    );
+}
+
+/// The read model has no `authorization_token` field: a server that sends one anyway (a proxy, a
+/// mock) leaves it in `extra`, where the facade scrubs secret-bearing members, never in a typed
+/// field.
+#[tokio::test]
+async fn a_hub_token_a_server_slips_in_is_not_a_field_of_the_read_model() {
+    let mut hub = acme_hub();
+    hub["authorization_token"] = json!("leaked");
+    let (_server, client) = serve(200, Some(hub)).await;
+    let got = client
+        .integration_hub("2", None)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(got.has_authorization_token, Some(true));
+    assert_eq!(got.extra.get("authorization_token"), Some(&json!("leaked")));
+}
+
+#[tokio::test]
+async fn create_integration_hub_sends_the_write_model_as_json() {
+    let (server, client) = serve(200, Some(acme_hub())).await;
+    let body = types::IntegrationHubWrite {
+        url: Some("https://actions.acme.example/".into()),
+        authorization_token: Some("s3cret".into()),
+    };
+    let created = client
+        .create_integration_hub(Some("id,has_authorization_token"), &body)
+        .await
+        .unwrap();
+    assert_eq!(created.id.as_deref(), Some("2"));
+    assert_eq!(created.has_authorization_token, Some(true));
+    let seen = only_request(&server).await;
+    assert_eq!(seen.method.as_str(), "POST");
+    assert_eq!(seen.raw_path, "/api/4.0/integration_hubs");
+    assert_eq!(
+        seen.query.as_deref(),
+        Some("fields=id%2Chas_authorization_token")
+    );
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        json_body(&seen),
+        json!({"url": "https://actions.acme.example/", "authorization_token": "s3cret"}),
+        "the write-only token is sent; nothing read-only can be"
+    );
+}
+
+#[tokio::test]
+async fn create_integration_hub_conflict_and_validation_errors_are_typed() {
+    let (_server, client) = serve(
+        409,
+        Some(json!({"message": "Integration Hub already exists", "documentation_url": null})),
+    )
+    .await;
+    let body = types::IntegrationHubWrite {
+        url: Some("https://actions.acme.example/".into()),
+        ..Default::default()
+    };
+    match client.create_integration_hub(None, &body).await {
+        Err(Error::ErrorResponse(rv)) => {
+            assert_eq!(rv.status().as_u16(), 409);
+            assert_eq!(
+                rv.message.as_deref(),
+                Some("Integration Hub already exists")
+            );
+        }
+        other => panic!("expected a typed 409, got {other:?}"),
+    }
+    let (_server, client) = serve(
+        422,
+        Some(json!({"message": "Validation Failed", "documentation_url": null,
+            "errors": [{"field": "url", "code": "invalid", "message": "is not a URL", "documentation_url": null}]})),
+    )
+    .await;
+    match client.create_integration_hub(None, &body).await {
+        Err(Error::ErrorResponse(rv)) => {
+            assert_eq!(rv.status().as_u16(), 422);
+            assert_eq!(rv.errors.as_ref().unwrap()[0].field.as_deref(), Some("url"));
+        }
+        other => panic!("expected a typed 422, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn integration_hub_sends_fields_and_percent_encodes_odd_ids() {
+    for (id, encoded) in ODD_IDS {
+        let (server, client) = serve(200, Some(acme_hub())).await;
+        let got = client.integration_hub(id, Some("id,url")).await.unwrap();
+        assert_eq!(got.label.as_deref(), Some("ACME actions"));
+        let seen = only_request(&server).await;
+        assert_eq!(seen.method.as_str(), "GET");
+        assert_eq!(
+            seen.raw_path,
+            format!("/api/4.0/integration_hubs/{encoded}"),
+            "id {id:?}"
+        );
+        assert_eq!(seen.query.as_deref(), Some("fields=id%2Curl"));
+    }
+}
+
+#[tokio::test]
+async fn integration_hub_not_found_is_a_typed_error_body() {
+    let (_server, client) = serve(
+        404,
+        Some(json!({"message": "Not found", "documentation_url": "https://cloud.google.com/looker/docs/"})),
+    )
+    .await;
+    match client.integration_hub("99", None).await {
+        Err(Error::ErrorResponse(rv)) => {
+            assert_eq!(rv.status().as_u16(), 404);
+            assert_eq!(rv.message.as_deref(), Some("Not found"));
+        }
+        other => panic!("expected a 404 error body, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn update_integration_hub_patches_only_what_is_set() {
+    let (server, client) = serve(200, Some(acme_hub())).await;
+    let body = types::IntegrationHubWrite {
+        authorization_token: Some("rotated".into()),
+        ..Default::default()
+    };
+    let updated = client
+        .update_integration_hub("a/b", Some("has_authorization_token"), &body)
+        .await
+        .unwrap();
+    assert_eq!(updated.has_authorization_token, Some(true));
+    let seen = only_request(&server).await;
+    assert_eq!(seen.method.as_str(), "PATCH");
+    assert_eq!(seen.raw_path, "/api/4.0/integration_hubs/a%2Fb");
+    assert_eq!(
+        seen.query.as_deref(),
+        Some("fields=has_authorization_token")
+    );
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    assert_eq!(json_body(&seen), json!({"authorization_token": "rotated"}));
+}
+
+#[tokio::test]
+async fn delete_integration_hub_accepts_an_empty_204() {
+    let (server, client) = serve(204, None).await;
+    let rv = client.delete_integration_hub("50% off é").await.unwrap();
+    assert_eq!(rv.status().as_u16(), 204);
+    let seen = only_request(&server).await;
+    assert_eq!(seen.method.as_str(), "DELETE");
+    assert_eq!(
+        seen.raw_path,
+        "/api/4.0/integration_hubs/50%25%20off%20%C3%A9"
+    );
+    assert_eq!(seen.query, None);
+    assert_eq!(seen.body, "");
+}
+
+#[tokio::test]
+async fn get_integration_hub_health_sends_fields_and_decodes_the_result() {
+    let (server, client) = serve(
+        200,
+        Some(json!({"success": false, "message": "Connection refused", "checked_from": "eu"})),
+    )
+    .await;
+    let health = client
+        .get_integration_hub_health("a b", Some("success,message"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(health.success, Some(false));
+    assert_eq!(health.message.as_deref(), Some("Connection refused"));
+    assert_eq!(health.extra.get("checked_from"), Some(&json!("eu")));
+    let seen = only_request(&server).await;
+    assert_eq!(seen.method.as_str(), "GET");
+    assert_eq!(seen.raw_path, "/api/4.0/integration_hubs/a%20b/health");
+    assert_eq!(seen.query.as_deref(), Some("fields=success%2Cmessage"));
+}
+
+#[tokio::test]
+async fn accept_integration_hub_legal_agreement_posts_no_body_and_decodes_the_hub() {
+    let mut signed = acme_hub();
+    signed["legal_agreement_signed"] = json!(true);
+    let (server, client) = serve(200, Some(signed)).await;
+    let hub = client
+        .accept_integration_hub_legal_agreement("a/b")
+        .await
+        .unwrap();
+    assert_eq!(hub.legal_agreement_signed, Some(true));
+    let seen = only_request(&server).await;
+    assert_eq!(seen.method.as_str(), "POST");
+    assert_eq!(
+        seen.raw_path,
+        "/api/4.0/integration_hubs/a%2Fb/accept_legal_agreement"
+    );
+    assert_eq!(seen.query, None);
+    assert_eq!(seen.body, "");
+}
+
+#[tokio::test]
+async fn accept_integration_hub_legal_agreement_validation_error_is_typed() {
+    let (_server, client) = serve(
+        422,
+        Some(json!({"message": "No legal agreement to accept", "documentation_url": null, "errors": null})),
+    )
+    .await;
+    match client.accept_integration_hub_legal_agreement("1").await {
+        Err(Error::ErrorResponse(rv)) => {
+            assert_eq!(rv.status().as_u16(), 422);
+            assert_eq!(rv.message.as_deref(), Some("No legal agreement to accept"));
+            assert_eq!(rv.errors, None);
+        }
+        other => panic!("expected a typed 422, got {other:?}"),
+    }
+}
+
+/// A form as an integration's hub answers it: a select with options, an OAuth link, nulls, and
+/// members our spec does not know.
+fn slack_form() -> serde_json::Value {
+    json!({
+        "state": {"data": "{\"token\":\"opaque\"}", "refresh_time": 3600},
+        "fields": [
+            {"name": "channel", "label": "Channel", "description": null, "type": "select",
+             "default": "#alerts", "oauth_url": null, "interactive": true, "required": true,
+             "options": [{"name": "#alerts", "label": "alerts"}, {"name": "#ops", "label": "ops"}]},
+            {"name": "login", "label": "Sign in to Slack", "description": "Connect your account",
+             "type": "oauth_link", "default": null, "oauth_url": "https://slack.com/oauth/v2/authorize",
+             "interactive": false, "required": false, "options": null, "sensitive_hint": "none"}
+        ],
+        "submit_label": "Send"
+    })
+}
+
+#[tokio::test]
+async fn fetch_integration_form_posts_a_json_map_and_decodes_the_form() {
+    let (server, client) = serve(200, Some(slack_form())).await;
+    let values = [
+        ("channel".to_owned(), "#alerts".to_owned()),
+        ("note".to_owned(), "a \"quoted\" é".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    let form = client
+        .fetch_integration_form("1::slack/x", &values)
+        .await
+        .unwrap()
+        .into_inner();
+    let seen = only_request(&server).await;
+    assert_eq!(seen.method.as_str(), "POST");
+    assert_eq!(seen.raw_path, "/api/4.0/integrations/1::slack%2Fx/form");
+    assert_eq!(seen.query, None);
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        json_body(&seen),
+        json!({"channel": "#alerts", "note": "a \"quoted\" é"})
+    );
+
+    let state = form.state.as_ref().unwrap();
+    assert_eq!(state.refresh_time, Some(3600));
+    assert_eq!(state.data.as_deref(), Some("{\"token\":\"opaque\"}"));
+    let fields = form.fields.as_ref().unwrap();
+    assert_eq!(fields.len(), 2);
+    assert_eq!(fields[0].type_.as_deref(), Some("select"));
+    assert_eq!(fields[0].interactive, Some(true));
+    let options: Vec<_> = fields[0]
+        .options
+        .iter()
+        .flatten()
+        .filter_map(|o| o.name.as_deref())
+        .collect();
+    assert_eq!(options, ["#alerts", "#ops"]);
+    assert_eq!(
+        fields[1].oauth_url.as_deref(),
+        Some("https://slack.com/oauth/v2/authorize")
+    );
+    assert_eq!(fields[1].options, None);
+    assert_eq!(
+        fields[1].extra.get("sensitive_hint"),
+        Some(&json!("none")),
+        "unknown members are kept"
+    );
+    assert_eq!(
+        serde_json::to_value(&form).unwrap(),
+        without_nulls(slack_form()),
+        "serializing gives back everything the hub sent"
+    );
+}
+
+/// Looker does not require a body here, but the generated method always sends one: an empty map
+/// sends `{}`.
+#[tokio::test]
+async fn fetch_integration_form_with_no_values_sends_an_empty_object() {
+    let (server, client) = serve(200, Some(json!({"fields": []}))).await;
+    let form = client
+        .fetch_integration_form("1::slack", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(form.fields, Some(vec![]));
+    assert_eq!(form.state, None);
+    let seen = only_request(&server).await;
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    assert_eq!(seen.body, "{}");
+}
+
+#[tokio::test]
+async fn fetch_integration_form_validation_error_is_typed() {
+    let (_server, client) = serve(
+        422,
+        Some(json!({"message": "Validation Failed", "documentation_url": null,
+            "errors": [{"field": "channel", "code": "missing", "message": "required", "documentation_url": null}]})),
+    )
+    .await;
+    match client
+        .fetch_integration_form("1::slack", &Default::default())
+        .await
+    {
+        Err(Error::ErrorResponse(rv)) => {
+            assert_eq!(rv.status().as_u16(), 422);
+            assert_eq!(
+                rv.errors.as_ref().unwrap()[0].code.as_deref(),
+                Some("missing")
+            );
+        }
+        other => panic!("expected a typed 422, got {other:?}"),
+    }
 }

@@ -25,6 +25,8 @@ pub fn normalize(file: &str, mut doc: OpenAPI) -> Result<OpenAPI, CodegenError> 
     fold_codes_into_ranges(&mut doc);
     open_response_enums(&mut doc);
     write_models_for_request_bodies(&mut doc);
+    drop_write_only_from_read_models(&mut doc)
+        .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
     let_writes_send_empty_lists(&mut doc)
         .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
     let_writes_send_null(&mut doc)
@@ -420,12 +422,15 @@ pub fn keep_unknown_members(doc: &mut OpenAPI) {
 
 /// Points each JSON request body at a *write model* of its schema: the same object without its
 /// `readOnly` properties (`Integration` → `IntegrationWrite`, and nested `IntegrationParam` →
-/// `IntegrationParamWrite`).
+/// `IntegrationParamWrite`). A schema that a response uses too and that has write-only properties
+/// gets a write model as well, even without read-only ones: [`drop_write_only_from_read_models`]
+/// takes those properties out of the read model, and the request must still be able to send them.
 ///
 /// **progenitor limit:** `readOnly` is ignored, so a request body reuses the read model and a
 /// caller could send fields the vendor does not let it write. With a write model, the generated
 /// method cannot put a read-only field on the wire. Responses keep the full read model.
 pub fn write_models_for_request_bodies(doc: &mut OpenAPI) {
+    let received = schemas_reachable_from_responses(doc);
     let Some(components) = doc.components.as_mut() else {
         return;
     };
@@ -439,15 +444,20 @@ pub fn write_models_for_request_bodies(doc: &mut OpenAPI) {
         };
         if let Some(ReferenceOr::Reference { reference }) = media.schema.as_ref()
             && let Some(name) = reference.strip_prefix("#/components/schemas/")
-            && let Some(write) = write_model(schemas, name)
+            && let Some(write) = write_model(schemas, name, &received)
         {
             media.schema = Some(ReferenceOr::ref_(&format!("#/components/schemas/{write}")));
         }
     }
 }
 
-/// Makes (once) the write model of component `name`; `None` when it has no read-only part.
-fn write_model(schemas: &mut IndexMap<String, ReferenceOr<Schema>>, name: &str) -> Option<String> {
+/// Makes (once) the write model of component `name`; `None` when it has no read-only part and
+/// no write-only part that a response would lose (`received`: the schemas responses use).
+fn write_model(
+    schemas: &mut IndexMap<String, ReferenceOr<Schema>>,
+    name: &str,
+    received: &std::collections::BTreeSet<String>,
+) -> Option<String> {
     let write_name = format!("{name}Write");
     if schemas.contains_key(&write_name) {
         return Some(write_name);
@@ -460,7 +470,8 @@ fn write_model(schemas: &mut IndexMap<String, ReferenceOr<Schema>>, name: &str) 
     };
     let mut object = object.clone();
     object.additional_properties = None;
-    let mut changed = false;
+    let mut changed =
+        received.contains(name) && !write_only_properties(&schema.schema_kind).is_empty();
     let read_only: Vec<String> = object
         .properties
         .iter()
@@ -489,7 +500,7 @@ fn write_model(schemas: &mut IndexMap<String, ReferenceOr<Schema>>, name: &str) 
                 .strip_prefix("#/components/schemas/")
                 .map(str::to_owned)
             && inner != name
-            && let Some(inner_write) = write_model(schemas, &inner)
+            && let Some(inner_write) = write_model(schemas, &inner, received)
         {
             *reference = format!("#/components/schemas/{inner_write}");
             changed = true;
@@ -507,6 +518,140 @@ fn write_model(schemas: &mut IndexMap<String, ReferenceOr<Schema>>, name: &str) 
         ReferenceOr::Item(object_schema(object, Some(description))),
     );
     Some(write_name)
+}
+
+/// Whether `schema` is write-only: OpenAPI's `writeOnly: true`, or Looker's own marker for the same
+/// thing, `x-looker-write-only: true` (Looker's published document uses only its own marker).
+fn is_write_only(schema: &Schema) -> bool {
+    schema.schema_data.write_only
+        || schema.schema_data.extensions.get("x-looker-write-only")
+            == Some(&serde_json::Value::Bool(true))
+}
+
+/// Calls `f` on every object schema written inline in `kind`: `kind` itself, and what its
+/// properties, array items, map values and `allOf`/`oneOf`/`anyOf` members hold inline (never
+/// through a `$ref`).
+fn visit_inline_objects(kind: &mut SchemaKind, f: &mut dyn FnMut(&mut ObjectType)) {
+    match kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            f(object);
+            for prop in object.properties.values_mut() {
+                if let ReferenceOr::Item(prop) = prop {
+                    visit_inline_objects(&mut prop.schema_kind, f);
+                }
+            }
+            if let Some(AdditionalProperties::Schema(extra)) = object.additional_properties.as_mut()
+                && let ReferenceOr::Item(extra) = extra.as_mut()
+            {
+                visit_inline_objects(&mut extra.schema_kind, f);
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(ReferenceOr::Item(items)) = array.items.as_mut() {
+                visit_inline_objects(&mut items.schema_kind, f);
+            }
+        }
+        SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AllOf { all_of: list }
+        | SchemaKind::AnyOf { any_of: list } => {
+            for s in list.iter_mut() {
+                if let ReferenceOr::Item(s) = s {
+                    visit_inline_objects(&mut s.schema_kind, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names of the write-only properties of `object` itself (not of the objects inside it).
+fn write_only_names(object: &ObjectType) -> Vec<String> {
+    object
+        .properties
+        .iter()
+        .filter(|(_, p)| matches!(p, ReferenceOr::Item(p) if is_write_only(p)))
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// The names of the write-only properties of every object written inline in `kind` (see
+/// [`visit_inline_objects`]), in document order.
+fn write_only_properties(kind: &SchemaKind) -> Vec<String> {
+    let mut found = Vec::new();
+    visit_inline_objects(&mut kind.clone(), &mut |object| {
+        found.extend(write_only_names(object));
+    });
+    found
+}
+
+/// Removes write-only properties (`writeOnly: true`, or Looker's `x-looker-write-only: true`) from
+/// every schema a response uses: `IntegrationHub` loses `authorization_token`, which stays in its
+/// write model `IntegrationHubWrite` (made by [`write_models_for_request_bodies`], which runs
+/// first) and in request-only schemas.
+///
+/// **progenitor limit:** `writeOnly` (and any `x-` marker) is ignored, so the read model gets a
+/// field the vendor never sends: a decoded hub would always say `authorization_token: None`, which
+/// reads as "no token" (`has_authorization_token` is what says that), and a secret a server did
+/// send would sit in a typed field, printed by `Debug` and sent back by serialization. Without the
+/// field, such a member lands in the `extra` map ([`keep_unknown_members`]), where the facade
+/// scrubs secret-bearing members.
+///
+/// Fails, with the JSON pointer of the schema, when a schema a response uses is also sent as is
+/// by a request body (no write model: a form body, or an inline one): removing the property would
+/// stop the request sending it.
+pub fn drop_write_only_from_read_models(doc: &mut OpenAPI) -> Result<(), (String, String)> {
+    let received = schemas_reachable_from_responses(doc);
+    let sent = schemas_reachable_from_any_request_body(doc);
+    if let Some(components) = doc.components.as_mut() {
+        for (name, schema) in components.schemas.iter_mut() {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            if !received.contains(name) {
+                continue;
+            }
+            if sent.contains(name)
+                && let Some(property) = write_only_properties(&schema.schema_kind).first()
+            {
+                return Err((
+                    format!("/components/schemas/{}", escape_token(name)),
+                    format!(
+                        "`{name}.{property}` is write-only and `{name}` is both answered and sent as is \
+                         (no write model): cannot drop the property from the read model"
+                    ),
+                ));
+            }
+            drop_write_only(&mut schema.schema_kind);
+        }
+    }
+    for op in operations_mut(doc) {
+        for response in op
+            .responses
+            .responses
+            .values_mut()
+            .chain(op.responses.default.as_mut())
+        {
+            if let ReferenceOr::Item(response) = response {
+                for media in response.content.values_mut() {
+                    if let Some(ReferenceOr::Item(schema)) = media.schema.as_mut() {
+                        drop_write_only(&mut schema.schema_kind);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes the write-only properties of every object written inline in `kind`, and their names
+/// from `required`.
+fn drop_write_only(kind: &mut SchemaKind) {
+    visit_inline_objects(kind, &mut |object| {
+        for prop in write_only_names(object) {
+            object.properties.shift_remove(&prop);
+            object.required.retain(|r| *r != prop);
+        }
+    });
 }
 
 /// Writable list properties whose empty list is a write of its own: the vendor replaces the stored
@@ -751,6 +896,27 @@ fn schemas_reachable_from_request_bodies(doc: &OpenAPI) -> std::collections::BTr
                 && let Some(schema) = &media.schema
             {
                 collect_refs(&serde_json::to_value(schema).unwrap_or_default(), &mut todo);
+            }
+        }
+    }
+    close_over_refs(doc, todo)
+}
+
+/// Names of the component schemas that a request body of any media type (JSON, a form) uses,
+/// directly or through other schemas.
+fn schemas_reachable_from_any_request_body(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
+    let mut todo: Vec<String> = Vec::new();
+    for (_, item) in doc.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            if let Some(ReferenceOr::Item(body)) = &op.request_body {
+                for media in body.content.values() {
+                    if let Some(schema) = &media.schema {
+                        collect_refs(&serde_json::to_value(schema).unwrap_or_default(), &mut todo);
+                    }
+                }
             }
         }
     }
@@ -1263,6 +1429,152 @@ mod tests {
             with_list(&mut d, &[("Absent", "x")], nulls_from).is_ok(),
             "a schema another vendor's document has is skipped"
         );
+    }
+
+    /// A document whose `Hub` is both created (JSON body) and answered, with a read-only `id`, a
+    /// writable `url`, a token marked the Looker way and a pin marked the OpenAPI way (nested
+    /// inline), and a login form whose `secret` is write-only too.
+    fn write_only_doc() -> OpenAPI {
+        doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/hubs": {"post": {"operationId": "create",
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hub"}}}},
+                    "responses": {"200": json_ref("Hub")}}},
+                "/login": {"post": {"operationId": "login",
+                    "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Login"}}}},
+                    "responses": {"200": {"description": "d", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {
+                            "token": {"type": "string"},
+                            "echo": {"type": "string", "writeOnly": true}}}}}}}}}
+            },
+            "components": {"schemas": {
+                "Hub": {"type": "object", "required": ["url", "authorization_token"], "properties": {
+                    "id": {"type": "string", "readOnly": true},
+                    "url": {"type": "string"},
+                    "authorization_token": {"type": "string", "nullable": true, "x-looker-write-only": true},
+                    "has_authorization_token": {"type": "boolean", "readOnly": true},
+                    "lock": {"type": "object", "properties": {
+                        "pin": {"type": "string", "writeOnly": true},
+                        "label": {"type": "string"},
+                        "hint": {"type": "string", "x-looker-write-only": false}}}}},
+                "Login": {"type": "object", "properties": {
+                    "client_id": {"type": "string"},
+                    "secret": {"type": "string", "writeOnly": true}}}
+            }}
+        }))
+    }
+
+    #[test]
+    fn write_only_fields_leave_read_models_and_stay_in_write_models() {
+        let mut d = write_only_doc();
+        write_models_for_request_bodies(&mut d);
+        drop_write_only_from_read_models(&mut d).unwrap();
+        let schemas = schemas_of(&d);
+
+        let read: Vec<&String> = schemas["Hub"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(read, ["has_authorization_token", "id", "lock", "url"]);
+        assert_eq!(
+            schemas["Hub"]["required"],
+            json!(["url"]),
+            "a dropped field is not required either"
+        );
+        let lock: Vec<&String> = schemas["Hub"]["properties"]["lock"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(
+            lock,
+            ["hint", "label"],
+            "`writeOnly` counts inside inline objects; `x-looker-write-only: false` does not"
+        );
+
+        let write = &schemas["HubWrite"];
+        let written: Vec<&String> = write["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(written, ["authorization_token", "lock", "url"]);
+        assert_eq!(write["properties"]["authorization_token"]["nullable"], true);
+        assert!(
+            write["properties"]["lock"]["properties"]
+                .get("pin")
+                .is_some(),
+            "{write}"
+        );
+        assert_eq!(
+            schemas["Login"]["properties"]["secret"]["writeOnly"], true,
+            "a request-only schema keeps its write-only fields"
+        );
+        let answer = &op_responses(&d, "/login")["200"]["content"]["application/json"]["schema"];
+        assert!(
+            answer["properties"].get("echo").is_none(),
+            "inline response schemas lose them too: {answer}"
+        );
+        assert!(answer["properties"].get("token").is_some());
+    }
+
+    #[test]
+    fn a_shared_schema_with_only_write_only_fields_to_hide_gets_a_write_model() {
+        let mut d = doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"patch": {"operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "responses": {"200": json_ref("Thing")}}}},
+            "components": {"schemas": {"Thing": {"type": "object", "properties": {
+                "url": {"type": "string"},
+                "token": {"type": "string", "writeOnly": true}}}}}
+        }));
+        write_models_for_request_bodies(&mut d);
+        drop_write_only_from_read_models(&mut d).unwrap();
+        let ReferenceOr::Item(item) = &d.paths.paths["/x"] else {
+            panic!()
+        };
+        let body =
+            serde_json::to_value(item.patch.as_ref().unwrap().request_body.as_ref().unwrap())
+                .unwrap();
+        assert_eq!(
+            body["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ThingWrite"
+        );
+        let schemas = schemas_of(&d);
+        assert!(schemas["Thing"]["properties"].get("token").is_none());
+        assert!(schemas["ThingWrite"]["properties"].get("token").is_some());
+
+        // Without a response using it, a body schema stays its own write model.
+        let mut d = doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"post": {"operationId": "x",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
+                "responses": {"204": {"description": "done"}}}}},
+            "components": {"schemas": {"Req": {"type": "object", "properties": {
+                "token": {"type": "string", "writeOnly": true}}}}}
+        }));
+        write_models_for_request_bodies(&mut d);
+        drop_write_only_from_read_models(&mut d).unwrap();
+        let schemas = schemas_of(&d);
+        assert!(schemas.get("ReqWrite").is_none());
+        assert!(schemas["Req"]["properties"].get("token").is_some());
+    }
+
+    #[test]
+    fn a_write_only_field_of_a_schema_sent_and_answered_as_is_is_an_error_with_a_pointer() {
+        // A form body has no write model: dropping the token would stop the request sending it.
+        let mut d = doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"post": {"operationId": "x",
+                "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "responses": {"200": json_ref("Thing")}}}},
+            "components": {"schemas": {"Thing": {"type": "object", "properties": {
+                "id": {"type": "string", "readOnly": true},
+                "token": {"type": "string", "x-looker-write-only": true}}}}}
+        }));
+        write_models_for_request_bodies(&mut d);
+        let (pointer, message) = drop_write_only_from_read_models(&mut d).unwrap_err();
+        assert_eq!(pointer, "/components/schemas/Thing");
+        assert!(message.contains("`Thing.token` is write-only"), "{message}");
     }
 
     #[test]

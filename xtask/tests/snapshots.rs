@@ -66,3 +66,38 @@ fn generated_docs_are_line_comments() {
         );
     }
 }
+
+/// Looker's hub token is write-only (`x-looker-write-only`): the committed spec keeps it on
+/// `IntegrationHub`, the generated client has it only in the write model the hub bodies send.
+#[test]
+fn looker_hub_token_is_only_in_the_write_model() {
+    let root = workspace_root();
+    let looker = VENDORS.into_iter().find(|v| v.name == "looker").unwrap();
+    let spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(looker.spec)).unwrap()).unwrap();
+    let token =
+        &spec["components"]["schemas"]["IntegrationHub"]["properties"]["authorization_token"];
+    assert_eq!(token["x-looker-write-only"], true, "{token}");
+
+    let generated = generate(&root, looker).unwrap_or_else(|e| panic!("{e}"));
+    let schemas =
+        serde_json::to_value(&generated.normalized.components.as_ref().unwrap().schemas).unwrap();
+    let read = &schemas["IntegrationHub"]["properties"];
+    assert!(read.get("authorization_token").is_none(), "{read}");
+    assert!(read.get("has_authorization_token").is_some(), "{read}");
+    let write = &schemas["IntegrationHubWrite"]["properties"];
+    let written: Vec<&String> = write.as_object().unwrap().keys().collect();
+    assert_eq!(written, ["authorization_token", "url"]);
+    for path in [
+        "/integration_hubs",
+        "/integration_hubs/{integration_hub_id}",
+    ] {
+        let ops = serde_json::to_value(&generated.normalized.paths.paths[path]).unwrap();
+        let method = if path.ends_with('}') { "patch" } else { "post" };
+        assert_eq!(
+            ops[method]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/IntegrationHubWrite",
+            "{method} {path}"
+        );
+    }
+}

@@ -39,8 +39,10 @@ struct Route {
 /// Fault injection and counters of one fake server, shared by every clone of its handle.
 ///
 /// Routes are named by the spec's operationIds: Looker `login`, `logout`, `all_integrations`,
-/// `integration`, `update_integration`, `test_integration`; Torq `create_token`,
-/// `list_integrations`. Faults (failures, dropped connections and [raw answers](RawAnswer)) queue
+/// `integration`, `update_integration`, `test_integration`, `fetch_integration_form`,
+/// `all_integration_hubs`, `create_integration_hub`, `integration_hub`,
+/// `update_integration_hub`, `delete_integration_hub`, `get_integration_hub_health`,
+/// `accept_integration_hub_legal_agreement`; Torq `create_token`, `list_integrations`. Faults (failures, dropped connections and [raw answers](RawAnswer)) queue
 /// up per route in the order they were asked for: `fail_next("x", 2, 503, None)` then
 /// `drop_next("x", 1)` then `answer_once("x", RawAnswer::new(200))` answers the next two
 /// requests of `x` with 503, drops the connection of the third and answers the fourth raw.

@@ -10,7 +10,12 @@
 //!   answers 401 `Requires authentication.`; `fields=` is honoured (`id,params(name,value)`);
 //!   sensitive values are never returned (`has_value` tells); PATCH changes only writable
 //!   fields, with a param `value` of null meaning "leave" and `""` "clear", and answers 422 with
-//!   every wrong field; `test` answers from the integration's state.
+//!   every wrong field; `test` answers from the integration's state; `form` derives a form from
+//!   the integration's params. Integration hubs are listed, created (their integrations
+//!   "fetched" from a built-in catalogue of addresses: the fake never calls out), updated,
+//!   deleted with their integrations, health-checked (settable with
+//!   [`LookerFake::set_hub_health`]) and can require a legal agreement; a hub's
+//!   `authorization_token` is write-only (stored, never returned, never logged).
 //! - Torq: `POST /v1/auth/token` with HTTP Basic client credentials and
 //!   `grant_type=client_credentials` gives a bearer token of one hour; its refusals are OAuth 2.0
 //!   errors (RFC 6749 §5.2: 401 `invalid_client` for wrong credentials, 400 `invalid_request` or
@@ -73,7 +78,7 @@ pub mod torq;
 
 pub use answer::{InvalidAnswer, RawAnswer};
 pub use control::Control;
-pub use looker::{LookerFake, LookerSeed};
+pub use looker::{HubSeed, LookerFake, LookerSeed};
 pub use request::BODY_LIMIT;
 pub use torq::{TorqFake, TorqSeed};
 

@@ -28,6 +28,85 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    ///A form an integration asks a user to fill in.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DataActionForm {
+        ///The fields of the form, in order.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fields: ::std::option::Option<::std::vec::Vec<DataActionFormField>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<DataActionUserState>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///One field of an integration's form.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DataActionFormField {
+        ///Value the field starts with.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default: ::std::option::Option<::std::string::String>,
+        ///What the field is for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether changing this field may change the rest of the form (an interactive form).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub interactive: ::std::option::Option<bool>,
+        ///Human-readable name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///Name of the field; the key of its value when the form is sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Address of the OAuth sign-in link, for a field of kind `oauth_link`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub oauth_url: ::std::option::Option<::std::string::String>,
+        ///The choices, for a field of kind `select`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub options: ::std::option::Option<::std::vec::Vec<DataActionFormSelectOption>>,
+        ///Whether the field must have a value before the form is sent. A hint for user interfaces; the integration's hub checks it too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        ///Kind of field (for example `select` or `oauth_link`).
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///One choice of a `select` form field.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DataActionFormSelectOption {
+        ///Human-readable name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///Value sent when this choice is selected.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///What the integration keeps about the calling user between forms.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct DataActionUserState {
+        ///The state, as the integration encodes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::string::String>,
+        ///Seconds until the state must be fetched again.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub refresh_time: ::std::option::Option<i64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
     ///Outcome of testing one delegate OAuth connection.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
@@ -143,6 +222,79 @@ pub mod types {
         pub uses_oauth: ::std::option::Option<bool>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///A server (an "Action Hub") that offers integrations to this instance.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct IntegrationHub {
+        ///What the calling user may do with this hub, by operation name.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub can: ::std::collections::BTreeMap<::std::string::String, bool>,
+        ///Why Looker could not fetch the hub's description; when set, the hub cannot be used.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fetch_error_message: ::std::option::Option<::std::string::String>,
+        ///Whether an `authorization_token` is set for the hub.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_authorization_token: ::std::option::Option<bool>,
+        ///Identifier of the hub.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Human-readable name of the hub.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///Whether the hub's legal agreement must be accepted before the hub can be used.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub legal_agreement_required: ::std::option::Option<bool>,
+        ///Whether the hub's legal agreement has been accepted; matters only when `legal_agreement_required` is true.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub legal_agreement_signed: ::std::option::Option<bool>,
+        ///Text of the hub's legal agreement.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub legal_agreement_text: ::std::option::Option<::std::string::String>,
+        ///Whether Looker itself runs this hub (a first-party hub).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub official: ::std::option::Option<bool>,
+        ///Address of the hub.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///Outcome of checking an integration hub's health.
+    #[derive(
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    pub struct IntegrationHubHealthResult {
+        ///What the check found.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the hub could be reached.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///The fields of `IntegrationHub` a caller may write (its read-only fields left out). Made by `cargo xtask codegen` (normalize::write_models_for_request_bodies).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema,
+    )]
+    pub struct IntegrationHubWrite {
+        ///A secret Looker sends to the hub with every request. Write-only: Looker accepts it in a create or update and never returns it; `has_authorization_token` tells whether one is set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authorization_token: ::std::option::Option<::std::string::String>,
+        ///Address of the hub.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     ///One setting of an integration.
     #[derive(
@@ -368,7 +520,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 ///Client for Looker API 4.0: integrations
 ///
-///The subset of Looker's API 4.0 that integrations-rs uses: the Integration resource (list, get, update, test) and the API session (login, logout).
+///The subset of Looker's API 4.0 that integrations-rs uses: the Integration resource (list, get, update, test, fetch its form), the integration hubs that offer integrations (list, create, get, update, delete, check health, accept a legal agreement) and the API session (login, logout).
 ///
 ///Written for integrations-rs from Looker's reference pages for these methods and from the facts of Looker's published OpenAPI document, API 4.0.26.12 (field types, read-only and nullable flags, enums, the login body, response codes). Descriptions are our own words.
 ///
@@ -436,6 +588,425 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
+    ///Get all integration hubs
+    ///
+    ///List every integration hub registered on this instance.
+    ///
+    ///Sends a `GET` request to `/integration_hubs`
+    ///
+    ///Arguments:
+    ///- `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
+    pub async fn all_integration_hubs<'a>(
+        &'a self,
+        fields: Option<&'a str>,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::IntegrationHub>>, Error<types::Error>> {
+        let url = format!("{}/integration_hubs", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("fields", &fields))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "all_integration_hubs",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            404u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            429u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Create an integration hub
+    ///
+    ///Register a new integration hub by its `url`, with the `authorization_token` the hub expects if it needs one. Looker then fetches the hub's description and integrations from that address; `fetch_error_message` in the answer says when it could not. Looker rate-limits this method more strictly than others, so that it cannot be used to make the instance call arbitrary addresses (server-side request forgery).
+    ///
+    ///Sends a `POST` request to `/integration_hubs`
+    ///
+    ///Arguments:
+    ///- `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
+    ///- `body`: The hub to register: its `url` and, optionally, `authorization_token`.
+    pub async fn create_integration_hub<'a>(
+        &'a self,
+        fields: Option<&'a str>,
+        body: &'a types::IntegrationHubWrite,
+    ) -> Result<ResponseValue<types::IntegrationHub>, Error<types::ErrorOrValidationError>> {
+        let url = format!("{}/integration_hubs", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("fields", &fields))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_integration_hub",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            404u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            409u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            422u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            429u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Get an integration hub
+    ///
+    ///Read one integration hub.
+    ///
+    ///Sends a `GET` request to `/integration_hubs/{integration_hub_id}`
+    ///
+    ///Arguments:
+    ///- `integration_hub_id`: Identifier of the integration hub (for example `1`).
+    ///- `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
+    pub async fn integration_hub<'a>(
+        &'a self,
+        integration_hub_id: &'a str,
+        fields: Option<&'a str>,
+    ) -> Result<ResponseValue<types::IntegrationHub>, Error<types::Error>> {
+        let url = format!(
+            "{}/integration_hubs/{}",
+            self.baseurl,
+            encode_path(&integration_hub_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("fields", &fields))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "integration_hub",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            404u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            429u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Delete an integration hub
+    ///
+    ///Remove an integration hub from this instance.
+    ///
+    ///Sends a `DELETE` request to `/integration_hubs/{integration_hub_id}`
+    ///
+    ///Arguments:
+    ///- `integration_hub_id`: Identifier of the integration hub (for example `1`).
+    pub async fn delete_integration_hub<'a>(
+        &'a self,
+        integration_hub_id: &'a str,
+    ) -> Result<ResponseValue<()>, Error<types::Error>> {
+        let url = format!(
+            "{}/integration_hubs/{}",
+            self.baseurl,
+            encode_path(&integration_hub_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "delete_integration_hub",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            404u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            429u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Update an integration hub
+    ///
+    ///Change the writable settings of an integration hub: `url` and `authorization_token`. Looker rate-limits this method more strictly than others, so that it cannot be used to make the instance call arbitrary addresses (server-side request forgery).
+    ///
+    ///Sends a `PATCH` request to `/integration_hubs/{integration_hub_id}`
+    ///
+    ///Arguments:
+    ///- `integration_hub_id`: Identifier of the integration hub (for example `1`).
+    ///- `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
+    ///- `body`: The settings to change.
+    pub async fn update_integration_hub<'a>(
+        &'a self,
+        integration_hub_id: &'a str,
+        fields: Option<&'a str>,
+        body: &'a types::IntegrationHubWrite,
+    ) -> Result<ResponseValue<types::IntegrationHub>, Error<types::ErrorOrValidationError>> {
+        let url = format!(
+            "{}/integration_hubs/{}",
+            self.baseurl,
+            encode_path(&integration_hub_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("fields", &fields))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_integration_hub",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            404u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            422u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            429u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Accept an integration hub's legal agreement
+    ///
+    ///Accept the legal agreement of an integration hub on behalf of this instance. Only a hub whose `legal_agreement_required` is true and `legal_agreement_signed` still false accepts it.
+    ///
+    ///Sends a `POST` request to `/integration_hubs/{integration_hub_id}/accept_legal_agreement`
+    ///
+    ///Arguments:
+    ///- `integration_hub_id`: Identifier of the integration hub (for example `1`).
+    pub async fn accept_integration_hub_legal_agreement<'a>(
+        &'a self,
+        integration_hub_id: &'a str,
+    ) -> Result<ResponseValue<types::IntegrationHub>, Error<types::ErrorOrValidationError>> {
+        let url = format!(
+            "{}/integration_hubs/{}/accept_legal_agreement",
+            self.baseurl,
+            encode_path(&integration_hub_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "accept_integration_hub_legal_agreement",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            404u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            422u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            429u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Check an integration hub's health
+    ///
+    ///Check whether the calling user can reach the integration hub from this instance. Available since Looker 25.18.
+    ///
+    ///Sends a `GET` request to `/integration_hubs/{integration_hub_id}/health`
+    ///
+    ///Arguments:
+    ///- `integration_hub_id`: Identifier of the integration hub (for example `1`).
+    ///- `fields`: Comma-separated list of the fields to include in the response; all fields when absent.
+    pub async fn get_integration_hub_health<'a>(
+        &'a self,
+        integration_hub_id: &'a str,
+        fields: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<types::IntegrationHubHealthResult>,
+        Error<types::ErrorOrValidationError>,
+    > {
+        let url = format!(
+            "{}/integration_hubs/{}/health",
+            self.baseurl,
+            encode_path(&integration_hub_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("fields", &fields))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_integration_hub_health",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            404u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            422u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            429u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     ///Get all integrations
     ///
     ///List every integration of every integration hub on this instance, optionally for one hub only.
@@ -594,6 +1165,68 @@ impl Client {
             .build()?;
         let info = OperationInfo {
             operation_id: "update_integration",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            401u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            404u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            422u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            429u16 => Err(Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            )),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///Fetch an integration's form
+    ///
+    ///Ask the integration's hub for the form a user fills in before sending data to the integration: its fields, their kinds and options, and the user's state with the integration.
+    ///
+    ///Sends a `POST` request to `/integrations/{integration_id}/form`
+    ///
+    ///Arguments:
+    ///- `integration_id`: Identifier of the integration (for example `slack` or `1::google_sheets`).
+    ///- `body`: Values passed on to the integration's hub with the request, by name; Looker's document does not say which names a hub reads. Looker accepts the request without a body.
+    pub async fn fetch_integration_form<'a>(
+        &'a self,
+        integration_id: &'a str,
+        body: &'a ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Result<ResponseValue<types::DataActionForm>, Error<types::ErrorOrValidationError>> {
+        let url = format!(
+            "{}/integrations/{}/form",
+            self.baseurl,
+            encode_path(&integration_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "fetch_integration_form",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;

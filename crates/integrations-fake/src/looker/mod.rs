@@ -1,6 +1,8 @@
 //! The Looker fake: [`LookerFake`] serves API 4.0 under `/api/4.0` like a Looker instance.
 
 mod check;
+mod form;
+mod hubs;
 mod routes;
 mod seed;
 mod update;
@@ -11,11 +13,14 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, RwLock};
 
-use looker_api::types::Integration;
+use looker_api::types::{Integration, IntegrationHub};
 use serde_json::Value;
 
-pub use seed::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, LookerSeed};
+pub use hubs::{ACME_HUB_URL, EXAMPLE_HUB_URL, OFFICIAL_HUB_URL, OPS_HUB_URL, PARTNER_HUB_URL};
+pub use seed::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, HubSeed, LookerSeed};
 pub use wire::DOCUMENTATION_URL;
+
+use hubs::StoredHub;
 
 use crate::control::Control;
 use crate::server::Server;
@@ -23,11 +28,27 @@ use crate::server::Server;
 /// The lifetime Looker gives an API token: `expires_in` of a login.
 pub const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 3599;
 
-/// The integrations of the fake, in listing order, with an index by id.
+/// The integration hubs and integrations of the fake, in listing order, with an index of the
+/// integrations by id.
 #[derive(Debug)]
-struct Store {
+pub(crate) struct Store {
+    hubs: Vec<StoredHub>,
+    /// The id of the next hub created.
+    next_hub_id: u64,
     integrations: Vec<Integration>,
     index: HashMap<String, usize>,
+}
+
+impl Store {
+    /// Rebuilds the index after integrations were added or removed.
+    fn reindex(&mut self) {
+        self.index.clear();
+        for (position, integration) in self.integrations.iter().enumerate() {
+            if let Some(id) = &integration.id {
+                self.index.entry(id.clone()).or_insert(position);
+            }
+        }
+    }
 }
 
 /// Everything the Looker routes share.
@@ -51,26 +72,54 @@ impl LookerState {
                 param.has_value = Some(param.value.is_some());
             }
         }
-        let mut index = HashMap::with_capacity(integrations.len());
-        for (position, integration) in integrations.iter().enumerate() {
-            if let Some(id) = &integration.id {
-                index.entry(id.clone()).or_insert(position);
-            }
-        }
+        let hubs: Vec<StoredHub> = seed
+            .hubs
+            .into_iter()
+            .map(|seeded| StoredHub::new(seeded.hub, seeded.authorization_token))
+            .collect();
+        let next_hub_id = hubs
+            .iter()
+            .filter_map(|h| h.id()?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1);
+        let mut store = Store {
+            hubs,
+            next_hub_id,
+            integrations,
+            index: HashMap::new(),
+        };
+        store.reindex();
         Self {
             control: Arc::new(Control::new(DEFAULT_TOKEN_LIFETIME_SECS)),
             client_id: seed.client_id,
             client_secret: seed.client_secret,
-            store: RwLock::new(Store {
-                integrations,
-                index,
-            }),
+            store: RwLock::new(store),
             bodies: Mutex::new(HashMap::new()),
         }
     }
 
     fn store(&self) -> std::sync::RwLockReadGuard<'_, Store> {
         self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn store_mut(&self) -> std::sync::RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` over every hub, in listing order.
+    pub(crate) fn with_hubs<T>(&self, f: impl FnOnce(&[StoredHub]) -> T) -> T {
+        f(&self.store().hubs)
+    }
+
+    /// The stored hub `id`.
+    pub(crate) fn hub(&self, id: &str) -> Option<StoredHub> {
+        self.store().hub(id).cloned()
+    }
+
+    /// Runs `f` on the store, to change it.
+    pub(crate) fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        f(&mut self.store_mut())
     }
 
     /// Runs `f` over every integration, in listing order.
@@ -92,7 +141,7 @@ impl LookerState {
         id: &str,
         change: impl FnOnce(&Integration) -> Result<Integration, E>,
     ) -> Option<Result<Integration, E>> {
-        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
+        let mut store = self.store_mut();
         let position = *store.index.get(id)?;
         let stored = store.integrations.get_mut(position)?;
         let outcome = change(stored);
@@ -120,9 +169,24 @@ struct Inner {
 /// last clone is dropped, or on [`LookerFake::shutdown`].
 ///
 /// It serves `POST /api/4.0/login` (form fields `client_id`, `client_secret`; wrong ones answer
-/// 404 as Looker does), `DELETE /api/4.0/logout` (and `/api/logout`, where Looker's SDKs log out), and, with `Authorization: token …` or
-/// `Bearer …`, `GET /api/4.0/integrations` (`integration_hub_id`, `fields`),
-/// `GET`/`PATCH /api/4.0/integrations/{id}` and `POST /api/4.0/integrations/{id}/test`.
+/// 404 as Looker does), `DELETE /api/4.0/logout` (and `/api/logout`, where Looker's SDKs log
+/// out), and, with `Authorization: token …` or `Bearer …`:
+///
+/// - integrations: `GET /api/4.0/integrations` (`integration_hub_id`, `fields`),
+///   `GET`/`PATCH /api/4.0/integrations/{id}`, `POST /api/4.0/integrations/{id}/test` and
+///   `POST /api/4.0/integrations/{id}/form` (a form of the integration's params; 422 while its
+///   hub's legal agreement is not accepted);
+/// - integration hubs: `GET`/`POST /api/4.0/integration_hubs`,
+///   `GET`/`PATCH`/`DELETE /api/4.0/integration_hubs/{id}`,
+///   `GET /api/4.0/integration_hubs/{id}/health` and
+///   `POST /api/4.0/integration_hubs/{id}/accept_legal_agreement`.
+///
+/// A hub's `authorization_token` is write-only: stored, never returned. Creating a hub, or
+/// changing its `url`, "fetches" it from a built-in catalogue (the fake never calls out; see
+/// [`EXAMPLE_HUB_URL`] and its neighbours): any other address gives a hub whose
+/// `fetch_error_message` says the fetch failed. A second hub at an address already registered
+/// is a 409; the official hub cannot be deleted (400) nor moved (422); deleting a hub removes
+/// its integrations.
 #[derive(Clone)]
 pub struct LookerFake {
     inner: Arc<Inner>,
@@ -195,8 +259,10 @@ impl LookerFake {
         self.inner.state.with_integrations(<[Integration]>::to_vec)
     }
 
-    /// The last body received by `operation_id` as it came: the JSON of `update_integration`;
-    /// for the form of `login`, an object of its fields (strings).
+    /// The last body received by `operation_id` as it came: the JSON of `update_integration`,
+    /// `fetch_integration_form`, and of `create_integration_hub` and `update_integration_hub`
+    /// with the value of `authorization_token` replaced by `"[redacted]"`; for the form of
+    /// `login`, an object of its fields (strings).
     pub fn last_request_body(&self, operation_id: &str) -> Option<Value> {
         self.inner
             .state
@@ -205,6 +271,44 @@ impl LookerFake {
             .unwrap_or_else(|e| e.into_inner())
             .get(operation_id)
             .cloned()
+    }
+
+    /// The integration hub `id` as the fake keeps it (without its authorization token;
+    /// `has_authorization_token` tells whether there is one).
+    pub fn integration_hub(&self, id: &str) -> Option<IntegrationHub> {
+        self.inner.state.hub(id).map(|h| h.hub)
+    }
+
+    /// Every integration hub, in listing order, without their authorization tokens.
+    pub fn integration_hubs(&self) -> Vec<IntegrationHub> {
+        self.inner
+            .state
+            .with_hubs(|hubs| hubs.iter().map(|h| h.hub.clone()).collect())
+    }
+
+    /// The authorization token stored for hub `id` (the wire never shows it); `None` when the
+    /// hub has none or there is no such hub.
+    pub fn integration_hub_authorization_token(&self, id: &str) -> Option<String> {
+        self.inner
+            .state
+            .hub(id)
+            .and_then(|h| h.authorization_token().map(str::to_owned))
+    }
+
+    /// Sets what `get_integration_hub_health` answers for hub `id` from now on: `Ok(())` gives
+    /// `{"success": true}`, `Err(message)` `{"success": false, "message": message}`. Until set,
+    /// a hub is healthy unless fetching it failed (then the message is its
+    /// `fetch_error_message`). Returns whether there is such a hub.
+    pub fn set_hub_health(&self, id: &str, health: Result<(), String>) -> bool {
+        self.inner
+            .state
+            .with_store_mut(|store| match store.hub_mut(id) {
+                Some(hub) => {
+                    hub.set_health(health);
+                    true
+                }
+                None => false,
+            })
     }
 
     /// Sets the lifetime (`expires_in`, seconds) of tokens granted from now on; zero or less

@@ -1,8 +1,10 @@
 //! The Looker fake's routes, under `/api/4.0`: `login`, `logout`, `all_integrations`,
-//! `integration`, `update_integration`, `test_integration`, and the vendor-shaped answers to
-//! anything else.
+//! `integration`, `update_integration`, `test_integration`, `fetch_integration_form`,
+//! `all_integration_hubs`, `create_integration_hub`, `integration_hub`,
+//! `update_integration_hub`, `delete_integration_hub`, `get_integration_hub_health`,
+//! `accept_integration_hub_legal_agreement`, and the vendor-shaped answers to anything else.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
@@ -13,14 +15,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use looker_api::types::{AccessToken, ValidationErrorDetail};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::LookerState;
 use super::check::test_integration as run_test;
+use super::form::{form_values, integration_form};
+use super::hubs::{HubRefusal, parse_hub_body, redact_token};
 use super::update::apply_update;
 use super::wire::{
-    NOT_FOUND, REQUIRES_AUTHENTICATION, error, integration_to_wire, not_found, test_result_to_wire,
-    validation_failed,
+    NOT_FOUND, REQUIRES_AUTHENTICATION, error, field_error, form_to_wire, health_to_wire,
+    hub_to_wire, integration_to_wire, not_found, test_result_to_wire, validation_failed,
 };
 use crate::fields::FieldSelection;
 use crate::gate::Gate;
@@ -50,6 +54,17 @@ impl Refusal {
 
     fn not_found() -> Self {
         Self::Error(StatusCode::NOT_FOUND, NOT_FOUND.into())
+    }
+}
+
+impl From<HubRefusal> for Refusal {
+    fn from(refusal: HubRefusal) -> Self {
+        match refusal {
+            HubRefusal::NotFound => Self::not_found(),
+            HubRefusal::BadRequest(message) => Self::bad_request(message),
+            HubRefusal::Conflict(message) => Self::Error(StatusCode::CONFLICT, message),
+            HubRefusal::Invalid(errors) => Self::Invalid(errors),
+        }
     }
 }
 
@@ -99,6 +114,39 @@ pub(crate) fn router(state: Arc<LookerState>) -> Router {
             &at("/integrations/{integration_id}/test"),
             gate("test_integration").guard(post(test_integration)),
         )
+        .route(
+            &at("/integrations/{integration_id}/form"),
+            gate("fetch_integration_form").guard(post(fetch_integration_form)),
+        )
+        .route(
+            &at("/integration_hubs"),
+            gate("all_integration_hubs").guard(get(all_integration_hubs)),
+        )
+        .route(
+            &at("/integration_hubs"),
+            gate("create_integration_hub").guard(post(create_integration_hub)),
+        )
+        .route(
+            &at("/integration_hubs/{integration_hub_id}"),
+            gate("integration_hub").guard(get(integration_hub)),
+        )
+        .route(
+            &at("/integration_hubs/{integration_hub_id}"),
+            gate("update_integration_hub").guard(patch(update_integration_hub)),
+        )
+        .route(
+            &at("/integration_hubs/{integration_hub_id}"),
+            gate("delete_integration_hub").guard(delete(delete_integration_hub)),
+        )
+        .route(
+            &at("/integration_hubs/{integration_hub_id}/health"),
+            gate("get_integration_hub_health").guard(get(get_integration_hub_health)),
+        )
+        .route(
+            &at("/integration_hubs/{integration_hub_id}/accept_legal_agreement"),
+            gate("accept_integration_hub_legal_agreement")
+                .guard(post(accept_integration_hub_legal_agreement)),
+        )
         .fallback(|| async { not_found() })
         .method_not_allowed_fallback(|| async {
             error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
@@ -133,6 +181,41 @@ async fn body_bytes(body: Body) -> Result<Bytes, Refusal> {
 fn integration_id(path: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
     path.map(|Path(id)| id)
         .map_err(|e| Refusal::bad_request(format!("Invalid integration id: {}", e.body_text())))
+}
+
+fn hub_id(path: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
+    path.map(|Path(id)| id)
+        .map_err(|e| Refusal::bad_request(format!("Invalid integration hub id: {}", e.body_text())))
+}
+
+/// The JSON body `operation` takes (`Content-Type: application/json`, or none). An empty body
+/// is `{}` when `empty_is_object`, else a bad request like any body that is not JSON.
+async fn json_body(
+    operation: &str,
+    headers: &HeaderMap,
+    body: Body,
+    empty_is_object: bool,
+) -> Result<Value, Refusal> {
+    match media_type(headers) {
+        MediaType::Json | MediaType::Missing => {}
+        MediaType::Form | MediaType::Other(_) => {
+            return Err(Refusal::bad_request(format!(
+                "{operation} takes a JSON body (Content-Type: application/json)."
+            )));
+        }
+    }
+    let bytes = body_bytes(body).await?;
+    if empty_is_object && bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Refusal::bad_request(format!("Looker could not parse the JSON body: {e}.")))
+}
+
+/// The members of a body that must be a JSON object.
+fn members(body: &Value) -> Result<&Map<String, Value>, Refusal> {
+    body.as_object()
+        .ok_or_else(|| Refusal::bad_request("The request body must be a JSON object."))
 }
 
 fn query(query: QueryMap) -> Result<HashMap<String, String>, Refusal> {
@@ -244,24 +327,10 @@ async fn update_integration(
     authorize(&state, &headers)?;
     let id = integration_id(path)?;
     let selection = selection(&query(q)?)?;
-    match media_type(&headers) {
-        MediaType::Json | MediaType::Missing => {}
-        MediaType::Form | MediaType::Other(_) => {
-            return Err(Refusal::bad_request(
-                "update_integration takes a JSON body (Content-Type: application/json).",
-            ));
-        }
-    }
-    let bytes = body_bytes(body).await?;
-    let parsed: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| Refusal::bad_request(format!("Looker could not parse the JSON body: {e}.")))?;
+    let parsed = json_body("update_integration", &headers, body, false).await?;
     state.record_body("update_integration", parsed.clone());
-    let Value::Object(changes) = parsed else {
-        return Err(Refusal::bad_request(
-            "The request body must be a JSON object.",
-        ));
-    };
-    match state.update(&id, |stored| apply_update(stored, &changes)) {
+    let changes = members(&parsed)?;
+    match state.update(&id, |stored| apply_update(stored, changes)) {
         Some(Ok(updated)) => {
             Ok(Json(project(integration_to_wire(&updated), selection.as_ref())).into_response())
         }
@@ -279,4 +348,135 @@ async fn test_integration(
     let id = integration_id(path)?;
     let found = state.integration(&id).ok_or_else(Refusal::not_found)?;
     Ok(Json(test_result_to_wire(&run_test(&found))).into_response())
+}
+
+async fn fetch_integration_form(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Body,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = integration_id(path)?;
+    let parsed = json_body("fetch_integration_form", &headers, body, true).await?;
+    state.record_body("fetch_integration_form", parsed.clone());
+    let members = members(&parsed)?;
+    let found = state.integration(&id).ok_or_else(Refusal::not_found)?;
+    let mut errors = Vec::new();
+    let values = form_values(members).unwrap_or_else(|wrong| {
+        errors.extend(
+            wrong
+                .iter()
+                .map(|name| field_error(name, "invalid", format!("{name} must be a string."))),
+        );
+        BTreeMap::new()
+    });
+    let awaits_agreement = found
+        .integration_hub_id
+        .as_deref()
+        .and_then(|hub| state.hub(hub))
+        .is_some_and(|hub| hub.awaits_agreement());
+    if awaits_agreement {
+        errors.push(field_error(
+            "integration_hub_id",
+            "legal_agreement_required",
+            "The legal agreement of this integration's hub must be accepted first \
+             (accept_integration_hub_legal_agreement).",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Refusal::Invalid(errors));
+    }
+    Ok(Json(form_to_wire(&integration_form(&found, &values))).into_response())
+}
+
+async fn all_integration_hubs(State(state): Shared, headers: HeaderMap, q: QueryMap) -> Answer {
+    authorize(&state, &headers)?;
+    let selection = selection(&query(q)?)?;
+    let listed: Vec<Value> = state.with_hubs(|hubs| {
+        hubs.iter()
+            .map(|h| project(hub_to_wire(&h.hub), selection.as_ref()))
+            .collect()
+    });
+    Ok(Json(listed).into_response())
+}
+
+async fn create_integration_hub(
+    State(state): Shared,
+    headers: HeaderMap,
+    q: QueryMap,
+    body: Body,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let selection = selection(&query(q)?)?;
+    let parsed = json_body("create_integration_hub", &headers, body, false).await?;
+    state.record_body("create_integration_hub", redact_token(&parsed));
+    let changes = parse_hub_body(members(&parsed)?, true).map_err(Refusal::Invalid)?;
+    let hub = state.with_store_mut(|store| store.create_hub(changes))?;
+    Ok(Json(project(hub_to_wire(&hub), selection.as_ref())).into_response())
+}
+
+async fn integration_hub(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    q: QueryMap,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = hub_id(path)?;
+    let selection = selection(&query(q)?)?;
+    let found = state.hub(&id).ok_or_else(Refusal::not_found)?;
+    Ok(Json(project(hub_to_wire(&found.hub), selection.as_ref())).into_response())
+}
+
+async fn update_integration_hub(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    q: QueryMap,
+    body: Body,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = hub_id(path)?;
+    let selection = selection(&query(q)?)?;
+    let parsed = json_body("update_integration_hub", &headers, body, false).await?;
+    state.record_body("update_integration_hub", redact_token(&parsed));
+    let changes = members(&parsed)?;
+    let hub = state.with_store_mut(|store| store.update_hub(&id, changes))?;
+    Ok(Json(project(hub_to_wire(&hub), selection.as_ref())).into_response())
+}
+
+async fn delete_integration_hub(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = hub_id(path)?;
+    state.with_store_mut(|store| store.delete_hub(&id))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn get_integration_hub_health(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    q: QueryMap,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = hub_id(path)?;
+    let selection = selection(&query(q)?)?;
+    let found = state.hub(&id).ok_or_else(Refusal::not_found)?;
+    Ok(Json(project(health_to_wire(&found.health()), selection.as_ref())).into_response())
+}
+
+async fn accept_integration_hub_legal_agreement(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let id = hub_id(path)?;
+    let hub = state.with_store_mut(|store| store.accept_legal_agreement(&id))?;
+    Ok(Json(hub_to_wire(&hub)).into_response())
 }

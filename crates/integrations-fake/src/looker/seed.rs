@@ -1,28 +1,59 @@
-//! [`LookerSeed`]: the API key and the integrations a Looker fake starts with, either a
-//! realistic instance ([`LookerSeed::demo`]) or any number of generated ones
+//! [`LookerSeed`]: the API key, the integration hubs and the integrations a Looker fake starts
+//! with, either a realistic instance ([`LookerSeed::demo`]) or any number of generated ones
 //! ([`LookerSeed::synthetic`]).
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use looker_api::types::{Integration, IntegrationParam, IntegrationRequiredField};
+use looker_api::types::{Integration, IntegrationHub, IntegrationParam, IntegrationRequiredField};
 use serde_json::Map;
+
+use super::hubs::{ACME_HUB_URL, OFFICIAL_HUB_URL, OPS_HUB_URL, OPS_LEGAL_AGREEMENT};
 
 /// The client id of the demo API key.
 pub const DEMO_CLIENT_ID: &str = "fakeLookerClientId01";
 /// The client secret of the demo API key.
 pub const DEMO_CLIENT_SECRET: &str = "fakeLookerClientSecret0123";
 
-/// What a Looker fake starts with: the API key it accepts and its integrations (stored with
-/// their secret values; the fake masks them on the wire).
+/// What a Looker fake starts with: the API key it accepts, its integration hubs and their
+/// integrations (stored with their secret values; the fake masks them on the wire).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LookerSeed {
     /// Client id of the one API key that may log in.
     pub client_id: String,
     /// Client secret of that key.
     pub client_secret: String,
-    /// The integrations, in the order `all_integrations` lists them. Ids should be unique; of
-    /// two with the same id, only the first can be read or updated.
+    /// The integration hubs, in the order `all_integration_hubs` lists them. Ids should be
+    /// unique; of two with the same id, only the first can be read, updated or deleted.
+    pub hubs: Vec<HubSeed>,
+    /// The integrations, in the order `all_integrations` lists them, each naming its hub by
+    /// `integration_hub_id`. Ids should be unique; of two with the same id, only the first can
+    /// be read or updated.
     pub integrations: Vec<Integration>,
+}
+
+/// An integration hub a Looker fake starts with: the hub as Looker describes it, and the
+/// authorization token it was registered with. The token is write-only, as on Looker: never on
+/// the wire (`has_authorization_token` tells whether there is one), never in `Debug`.
+#[derive(Clone, PartialEq)]
+pub struct HubSeed {
+    /// The hub. Its `has_authorization_token` is set from
+    /// [`authorization_token`](Self::authorization_token) when the fake starts.
+    pub hub: IntegrationHub,
+    /// The secret Looker sends to the hub with every request, if the hub needs one.
+    pub authorization_token: Option<String>,
+}
+
+impl fmt::Debug for HubSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HubSeed")
+            .field("hub", &self.hub)
+            .field(
+                "authorization_token",
+                &self.authorization_token.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
 }
 
 impl Default for LookerSeed {
@@ -32,28 +63,116 @@ impl Default for LookerSeed {
 }
 
 impl LookerSeed {
-    /// A realistic instance: eighteen integrations from three integration hubs (Looker's own
-    /// action hub `1` and two custom hubs `2`, `3`), enabled and disabled ones, sensitive and
-    /// per-user params, delegate OAuth (Slack, installed; a Teams bot, not installed), required
-    /// params without a value (their test fails), and query requirements.
+    /// A realistic instance: eighteen integrations from three integration hubs, enabled and
+    /// disabled ones, sensitive and per-user params, delegate OAuth (Slack, installed; a Teams
+    /// bot, not installed), required params without a value (their test fails), and query
+    /// requirements. The hubs: `1`, Looker's official action hub
+    /// (`https://actions.looker.com`); `2`, ACME's private hub, registered with an
+    /// authorization token; `3`, the Ops team's hub, whose legal agreement is required and not
+    /// accepted yet.
     pub fn demo() -> Self {
         Self {
             client_id: DEMO_CLIENT_ID.to_owned(),
             client_secret: DEMO_CLIENT_SECRET.to_owned(),
+            hubs: demo_hubs(),
             integrations: demo_integrations(),
         }
     }
 
-    /// `n` generated integrations spread over eight hubs, each with a sensitive, a plain and a
+    /// `n` generated integrations spread over eight hubs (`1`, Looker's official hub, and `2` to
+    /// `8`, custom hubs at `https://hubN.example.com`), each with a sensitive, a plain and a
     /// per-user param; one in three disabled, one in five missing its required secret, one in
     /// ten using delegate OAuth. Deterministic: the same `n` gives the same integrations.
     pub fn synthetic(n: usize) -> Self {
         Self {
             client_id: DEMO_CLIENT_ID.to_owned(),
             client_secret: DEMO_CLIENT_SECRET.to_owned(),
+            hubs: synthetic_hubs(),
             integrations: (0..n).map(synthetic_integration).collect(),
         }
     }
+}
+
+/// A hub with every field empty: the one place that spells out the generated type's fields.
+pub(crate) fn blank_hub() -> IntegrationHub {
+    IntegrationHub {
+        can: BTreeMap::new(),
+        fetch_error_message: None,
+        has_authorization_token: None,
+        id: None,
+        label: None,
+        legal_agreement_required: None,
+        legal_agreement_signed: None,
+        legal_agreement_text: None,
+        official: None,
+        url: None,
+        extra: Map::new(),
+    }
+}
+
+/// What the calling user may do with a hub: everything, but delete the official one.
+pub(crate) fn hub_can(official: bool) -> BTreeMap<String, bool> {
+    [
+        ("show", true),
+        ("index", true),
+        ("update", true),
+        ("destroy", !official),
+    ]
+    .into_iter()
+    .map(|(op, allowed)| (op.to_owned(), allowed))
+    .collect()
+}
+
+/// A usable hub (fetched, no legal agreement) with no token.
+pub(crate) fn hub(id: &str, label: &str, url: &str, official: bool) -> IntegrationHub {
+    IntegrationHub {
+        can: hub_can(official),
+        id: Some(id.to_owned()),
+        label: Some(label.to_owned()),
+        url: Some(url.to_owned()),
+        official: Some(official),
+        has_authorization_token: Some(false),
+        legal_agreement_required: Some(false),
+        legal_agreement_signed: Some(false),
+        ..blank_hub()
+    }
+}
+
+fn demo_hubs() -> Vec<HubSeed> {
+    let mut ops = hub("3", "Ops tools", OPS_HUB_URL, false);
+    ops.legal_agreement_required = Some(true);
+    ops.legal_agreement_text = Some(OPS_LEGAL_AGREEMENT.to_owned());
+    vec![
+        HubSeed {
+            hub: hub("1", "Looker Action Hub", OFFICIAL_HUB_URL, true),
+            authorization_token: None,
+        },
+        HubSeed {
+            hub: hub("2", "ACME actions", ACME_HUB_URL, false),
+            authorization_token: Some("acme-hub-7Qx2Lp9VzR4mT8sKd3Wf".to_owned()),
+        },
+        HubSeed {
+            hub: ops,
+            authorization_token: None,
+        },
+    ]
+}
+
+fn synthetic_hubs() -> Vec<HubSeed> {
+    let mut hubs = vec![HubSeed {
+        hub: hub("1", "Looker Action Hub", OFFICIAL_HUB_URL, true),
+        authorization_token: None,
+    }];
+    hubs.extend((2..=8).map(|n| HubSeed {
+        hub: hub(
+            &n.to_string(),
+            &format!("Synthetic hub {n}"),
+            &format!("https://hub{n}.example.com"),
+            false,
+        ),
+        authorization_token: (n % 2 == 0).then(|| format!("synthetic-hub-token-{n}")),
+    }));
+    hubs
 }
 
 /// An integration with every field empty: the one place that spells out the generated type's
@@ -109,10 +228,10 @@ fn required_field(tag: Option<&str>, any_tag: Option<&[&str]>) -> IntegrationReq
 }
 
 /// A param under construction.
-struct Param(IntegrationParam);
+pub(crate) struct Param(IntegrationParam);
 
 impl Param {
-    fn new(name: &str, label: &str, description: &str) -> Self {
+    pub(crate) fn new(name: &str, label: &str, description: &str) -> Self {
         Self(IntegrationParam {
             name: Some(name.to_owned()),
             label: Some(label.to_owned()),
@@ -124,11 +243,11 @@ impl Param {
             ..blank_param()
         })
     }
-    fn required(mut self) -> Self {
+    pub(crate) fn required(mut self) -> Self {
         self.0.required = Some(true);
         self
     }
-    fn sensitive(mut self) -> Self {
+    pub(crate) fn sensitive(mut self) -> Self {
         self.0.sensitive = Some(true);
         self
     }
@@ -164,7 +283,7 @@ const QUERY_FORMATS: &[&str] = &[
     "csv_zip",
 ];
 
-fn strings(items: &[&str]) -> Vec<String> {
+pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
@@ -176,7 +295,7 @@ fn can() -> BTreeMap<String, bool> {
 }
 
 /// An enabled integration of `hub` with Looker's usual capabilities and no params.
-fn integration(hub: &str, name: &str, label: &str, description: &str) -> Integration {
+pub(crate) fn integration(hub: &str, name: &str, label: &str, description: &str) -> Integration {
     let icon_url = (hub == "1").then(|| format!("https://actions.looker.com/actions/{name}/icon"));
     Integration {
         can: can(),
@@ -197,7 +316,7 @@ fn integration(hub: &str, name: &str, label: &str, description: &str) -> Integra
     }
 }
 
-fn with_params(mut integration: Integration, params: Vec<Param>) -> Integration {
+pub(crate) fn with_params(mut integration: Integration, params: Vec<Param>) -> Integration {
     integration.params = params.into_iter().map(|p| p.0).collect();
     integration
 }
@@ -206,7 +325,7 @@ fn tag(tag: &str) -> IntegrationRequiredField {
     required_field(Some(tag), None)
 }
 
-fn demo_integrations() -> Vec<Integration> {
+pub(crate) fn demo_integrations() -> Vec<Integration> {
     let mut all = Vec::new();
 
     let mut slack = with_params(
@@ -691,6 +810,37 @@ mod tests {
             assert_eq!(param.has_value, Some(has_value), "{:?}", param.name);
         }
         assert_eq!(LookerSeed::default(), seed);
+    }
+
+    #[test]
+    fn every_integration_belongs_to_a_seeded_hub_and_tokens_stay_out_of_debug() {
+        for seed in [LookerSeed::demo(), LookerSeed::synthetic(40)] {
+            let hub_ids: HashSet<_> = seed.hubs.iter().filter_map(|h| h.hub.id.clone()).collect();
+            assert_eq!(hub_ids.len(), seed.hubs.len(), "hub ids are unique");
+            for integration in &seed.integrations {
+                let hub = integration.integration_hub_id.clone().unwrap_or_default();
+                assert!(hub_ids.contains(&hub), "{:?} has no hub", integration.id);
+            }
+            let official: Vec<_> = seed
+                .hubs
+                .iter()
+                .filter(|h| h.hub.official == Some(true))
+                .filter_map(|h| h.hub.url.as_deref())
+                .collect();
+            assert_eq!(official, [OFFICIAL_HUB_URL]);
+            let debug = format!("{seed:?}");
+            for token in seed
+                .hubs
+                .iter()
+                .filter_map(|h| h.authorization_token.as_deref())
+            {
+                assert!(!debug.contains(token), "a token in Debug");
+            }
+        }
+        let demo = LookerSeed::demo();
+        assert!(demo.hubs[1].authorization_token.is_some());
+        assert_eq!(demo.hubs[2].hub.legal_agreement_required, Some(true));
+        assert_eq!(demo.hubs[2].hub.legal_agreement_signed, Some(false));
     }
 
     #[test]

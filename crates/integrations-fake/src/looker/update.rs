@@ -136,7 +136,7 @@ fn check_param(
 /// Why `value` cannot be the field `key` of a `T`, if it cannot: the field alone is
 /// deserialized into `T` (every field of the write models is optional, and members they do not
 /// have are ignored, so only writable fields are checked).
-fn type_problem<T: DeserializeOwned>(key: &str, value: &Value) -> Option<String> {
+pub(crate) fn type_problem<T: DeserializeOwned>(key: &str, value: &Value) -> Option<String> {
     let mut single = Map::new();
     single.insert(key.to_owned(), value.clone());
     serde_json::from_value::<T>(Value::Object(single))

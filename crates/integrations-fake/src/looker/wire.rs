@@ -1,5 +1,6 @@
-//! What the Looker fake puts on the wire: error bodies (`Error`, `ValidationError`) and
-//! integrations as Looker returns them (secrets masked, every documented field present).
+//! What the Looker fake puts on the wire: error bodies (`Error`, `ValidationError`),
+//! integrations as Looker returns them (secrets masked, every documented field present), and
+//! integration hubs, their health and integration forms (every documented field present).
 
 use std::sync::OnceLock;
 
@@ -7,11 +8,13 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use looker_api::types::{
-    Error, Integration, IntegrationParam, IntegrationTestResult, ValidationError,
+    DataActionForm, DataActionFormField, Error, Integration, IntegrationHub,
+    IntegrationHubHealthResult, IntegrationParam, IntegrationTestResult, ValidationError,
     ValidationErrorDetail,
 };
 use schemars::JsonSchema;
 use schemars::schema::{InstanceType, Schema};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// The `documentation_url` of every Looker error body.
@@ -101,6 +104,44 @@ pub(crate) fn test_result_to_wire(result: &IntegrationTestResult) -> Value {
     value
 }
 
+/// A hub as Looker returns it, every documented field present. The generated `IntegrationHub`
+/// has no `authorization_token` (the spec marks it write-only), so none can be sent.
+pub(crate) fn hub_to_wire(hub: &IntegrationHub) -> Value {
+    with_absent(hub, hub_absent_values())
+}
+
+/// The outcome of a health check as Looker returns it.
+pub(crate) fn health_to_wire(health: &Result<(), String>) -> Value {
+    let result = IntegrationHubHealthResult {
+        success: Some(health.is_ok()),
+        message: health.as_ref().err().cloned(),
+        extra: Map::new(),
+    };
+    with_absent(&result, health_absent_values())
+}
+
+/// A form as Looker returns it, every documented field of it and of its fields present.
+pub(crate) fn form_to_wire(form: &DataActionForm) -> Value {
+    let mut value = with_absent(form, form_absent_values());
+    if let Some(Value::Array(fields)) = value.get_mut("fields") {
+        for field in fields {
+            if let Value::Object(field) = field {
+                fill_absent(field, form_field_absent_values());
+            }
+        }
+    }
+    value
+}
+
+/// `value` as JSON with `defaults` for the members it leaves out.
+fn with_absent<T: Serialize>(value: &T, defaults: &[(String, Value)]) -> Value {
+    let mut value = serde_json::to_value(value).unwrap_or(Value::Null);
+    if let Value::Object(object) = &mut value {
+        fill_absent(object, defaults);
+    }
+    value
+}
+
 fn fill_absent(object: &mut Map<String, Value>, defaults: &[(String, Value)]) {
     for (name, default) in defaults {
         if !object.contains_key(name) {
@@ -136,6 +177,26 @@ fn param_absent_values() -> &'static [(String, Value)] {
 fn test_result_absent_values() -> &'static [(String, Value)] {
     static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
     CELL.get_or_init(absent_values_of::<IntegrationTestResult>)
+}
+
+fn hub_absent_values() -> &'static [(String, Value)] {
+    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    CELL.get_or_init(absent_values_of::<IntegrationHub>)
+}
+
+fn health_absent_values() -> &'static [(String, Value)] {
+    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    CELL.get_or_init(absent_values_of::<IntegrationHubHealthResult>)
+}
+
+fn form_absent_values() -> &'static [(String, Value)] {
+    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    CELL.get_or_init(absent_values_of::<DataActionForm>)
+}
+
+fn form_field_absent_values() -> &'static [(String, Value)] {
+    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    CELL.get_or_init(absent_values_of::<DataActionFormField>)
 }
 
 fn absent_value(schema: &Schema) -> Option<Value> {

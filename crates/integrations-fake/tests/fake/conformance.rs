@@ -11,6 +11,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use integrations_fake::looker::{EXAMPLE_HUB_URL, OPS_HUB_URL, PARTNER_HUB_URL};
 use integrations_fake::{LookerFake, LookerSeed, TorqFake, TorqSeed};
 use serde_json::{Map, Value, json};
 
@@ -460,11 +461,19 @@ fn a_missing_required_header_or_an_unknown_oauth_code_is_a_problem() {
 
 /// The Looker operations that need a token, each with a request the fake would answer 200 (or
 /// 204) with a live token.
-const LOOKER_AUTHORIZED: [&str; 5] = [
+const LOOKER_AUTHORIZED: [&str; 13] = [
     "all_integrations",
     "integration",
     "update_integration",
     "test_integration",
+    "fetch_integration_form",
+    "all_integration_hubs",
+    "create_integration_hub",
+    "integration_hub",
+    "update_integration_hub",
+    "delete_integration_hub",
+    "get_integration_hub_health",
+    "accept_integration_hub_legal_agreement",
     "logout",
 ];
 
@@ -482,6 +491,22 @@ fn looker_request(
             .patch(format!("{api}/integrations/1::braze"))
             .json(&json!({"enabled": true})),
         "test_integration" => http.post(format!("{api}/integrations/1::slack/test")),
+        "fetch_integration_form" => http
+            .post(format!("{api}/integrations/1::twilio/form"))
+            .json(&json!({})),
+        "all_integration_hubs" => http.get(format!("{api}/integration_hubs")),
+        "create_integration_hub" => http
+            .post(format!("{api}/integration_hubs"))
+            .json(&json!({"url": EXAMPLE_HUB_URL})),
+        "integration_hub" => http.get(format!("{api}/integration_hubs/1")),
+        "update_integration_hub" => http
+            .patch(format!("{api}/integration_hubs/2"))
+            .json(&json!({"authorization_token": "rotated"})),
+        "delete_integration_hub" => http.delete(format!("{api}/integration_hubs/2")),
+        "get_integration_hub_health" => http.get(format!("{api}/integration_hubs/1/health")),
+        "accept_integration_hub_legal_agreement" => {
+            http.post(format!("{api}/integration_hubs/3/accept_legal_agreement"))
+        }
         "logout" => http.delete(format!("{api}/logout")),
         other => panic!("no request for {other}"),
     };
@@ -809,6 +834,275 @@ async fn looker_answers_match_the_spec() {
         spec.check_forced("test_integration", status, &answer);
     }
 
+    // fetch_integration_form
+    let form = |id: &str| {
+        http.post(format!("{api}/integrations/{id}/form"))
+            .header("authorization", &auth)
+    };
+    for (id, body) in [
+        ("1::twilio", Some(json!({"from": "+15005550006"}))),
+        ("2::acme_data_webhook", Some(json!({}))),
+        ("1::slack", None),
+    ] {
+        let request = match body {
+            Some(body) => form(id).json(&body),
+            None => form(id),
+        };
+        let answer = Answer::to(request).await;
+        spec.check("fetch_integration_form", 200, &answer);
+        assert!(
+            answer.json["fields"]
+                .as_array()
+                .is_some_and(|f| !f.is_empty()),
+            "{}",
+            answer.text
+        );
+        assert!(!answer.text.contains("tw_auth_"), "no secret in a form");
+    }
+    let answer = Answer::to(form("1::nope").json(&json!({}))).await;
+    spec.check("fetch_integration_form", 404, &answer);
+    for (content_type, body) in [
+        ("application/json", "{\"a\": "),
+        ("application/json", "[\"a\"]"),
+        ("text/plain", "{}"),
+    ] {
+        let answer = Answer::to(
+            form("1::twilio")
+                .header("content-type", content_type)
+                .body(body),
+        )
+        .await;
+        spec.check("fetch_integration_form", 400, &answer);
+    }
+    let answer = Answer::to(form("%FF").json(&json!({}))).await;
+    spec.check("fetch_integration_form", 400, &answer);
+    // A value that is not a string, and an integration whose hub awaits its legal agreement.
+    for (id, body) in [
+        ("1::twilio", json!({"from": 15005550006_u64})),
+        ("3::datadog_event", json!({})),
+    ] {
+        let answer = Answer::to(form(id).json(&body)).await;
+        spec.check("fetch_integration_form", 422, &answer);
+    }
+    control.fail_next("fetch_integration_form", 1, 429, Some(1));
+    let answer = Answer::to(form("1::twilio").json(&json!({}))).await;
+    spec.check_forced("fetch_integration_form", 429, &answer);
+
+    // all_integration_hubs
+    let hubs = |query: &str| {
+        http.get(format!("{api}/integration_hubs{query}"))
+            .header("authorization", &auth)
+    };
+    for query in ["", "?fields=id,label,has_authorization_token"] {
+        let answer = Answer::to(hubs(query)).await;
+        spec.check("all_integration_hubs", 200, &answer);
+        let listed = answer.json.as_array().cloned().unwrap_or_default();
+        assert_eq!(listed.len(), 3, "{}", answer.text);
+        assert!(
+            listed
+                .iter()
+                .all(|h| h.get("authorization_token").is_none())
+        );
+        assert_eq!(listed[1]["has_authorization_token"], true);
+    }
+    let answer = Answer::to(hubs("?fields=a)")).await;
+    spec.check("all_integration_hubs", 400, &answer);
+    for status in [404, 429] {
+        control.fail_next("all_integration_hubs", 1, status, None);
+        let answer = Answer::to(hubs("")).await;
+        spec.check_forced("all_integration_hubs", status, &answer);
+    }
+
+    // create_integration_hub
+    let create = |query: &str| {
+        http.post(format!("{api}/integration_hubs{query}"))
+            .header("authorization", &auth)
+    };
+    let answer = Answer::to(
+        create("").json(&json!({"url": EXAMPLE_HUB_URL, "authorization_token": "hub-s3cret"})),
+    )
+    .await;
+    spec.check("create_integration_hub", 200, &answer);
+    assert_eq!(answer.json["has_authorization_token"], true);
+    assert!(!answer.text.contains("hub-s3cret"), "{}", answer.text);
+    let example = answer.json["id"].as_str().expect("an id").to_owned();
+    let answer = Answer::to(
+        create("?fields=id,fetch_error_message")
+            .json(&json!({"url": "https://nowhere.example.org"})),
+    )
+    .await;
+    spec.check("create_integration_hub", 200, &answer);
+    assert!(
+        answer.json["fetch_error_message"].is_string(),
+        "{}",
+        answer.text
+    );
+    let unreachable = answer.json["id"].as_str().expect("an id").to_owned();
+    for url in [EXAMPLE_HUB_URL, "https://ACTIONS.example.com/"] {
+        let answer = Answer::to(create("").json(&json!({"url": url}))).await;
+        spec.check("create_integration_hub", 409, &answer);
+    }
+    for body in [
+        json!({}),
+        json!({"url": "not a url"}),
+        json!({"url": 5, "authorization_token": 7}),
+        json!({"url": "https://user:pw@hub.example.com"}),
+    ] {
+        let answer = Answer::to(create("").json(&body)).await;
+        spec.check("create_integration_hub", 422, &answer);
+        assert!(!answer.text.contains(":pw@"), "{}", answer.text);
+    }
+    for (content_type, body) in [
+        ("application/json", "{\"url\""),
+        ("application/json", ""),
+        ("application/json", "[]"),
+        (
+            "application/x-www-form-urlencoded",
+            "url=https://x.example.com",
+        ),
+    ] {
+        let answer = Answer::to(create("").header("content-type", content_type).body(body)).await;
+        spec.check("create_integration_hub", 400, &answer);
+    }
+    let answer = Answer::to(create("?fields=(").json(&json!({"url": PARTNER_HUB_URL}))).await;
+    spec.check("create_integration_hub", 400, &answer);
+    for status in [404, 429] {
+        control.fail_next("create_integration_hub", 1, status, None);
+        let answer = Answer::to(create("").json(&json!({"url": PARTNER_HUB_URL}))).await;
+        spec.check_forced("create_integration_hub", status, &answer);
+    }
+
+    // integration_hub
+    let hub = |path: &str| {
+        http.get(format!("{api}/integration_hubs/{path}"))
+            .header("authorization", &auth)
+    };
+    for path in ["1", "2?fields=id,has_authorization_token", example.as_str()] {
+        let answer = Answer::to(hub(path)).await;
+        spec.check("integration_hub", 200, &answer);
+    }
+    for path in ["99", "nope", "1%2F2"] {
+        let answer = Answer::to(hub(path)).await;
+        spec.check("integration_hub", 404, &answer);
+    }
+    for path in ["%FF", "1?fields=a)"] {
+        let answer = Answer::to(hub(path)).await;
+        spec.check("integration_hub", 400, &answer);
+    }
+    control.fail_next("integration_hub", 1, 429, Some(2));
+    let answer = Answer::to(hub("1")).await;
+    spec.check_forced("integration_hub", 429, &answer);
+
+    // update_integration_hub
+    let update = |path: &str| {
+        http.patch(format!("{api}/integration_hubs/{path}"))
+            .header("authorization", &auth)
+    };
+    for (path, body) in [
+        ("2", json!({"authorization_token": "rotated-s3cret"})),
+        ("2?fields=id,url", json!({})),
+        (unreachable.as_str(), json!({"url": PARTNER_HUB_URL})),
+        (
+            "1",
+            json!({"url": "https://actions.looker.com/", "label": "ignored"}),
+        ),
+    ] {
+        let answer = Answer::to(update(path).json(&body)).await;
+        spec.check("update_integration_hub", 200, &answer);
+        assert!(!answer.text.contains("s3cret"), "{}", answer.text);
+    }
+    let answer = Answer::to(update("99").json(&json!({}))).await;
+    spec.check("update_integration_hub", 404, &answer);
+    for (path, body) in [
+        ("1", json!({"url": "https://elsewhere.example.com"})),
+        ("2", json!({"url": OPS_HUB_URL})),
+        ("2", json!({"url": null})),
+        ("2", json!({"authorization_token": ["rotated"]})),
+    ] {
+        let answer = Answer::to(update(path).json(&body)).await;
+        spec.check("update_integration_hub", 422, &answer);
+    }
+    for (path, body) in [("2", "{"), ("2", "null"), ("%FF", "{}")] {
+        let answer = Answer::to(
+            update(path)
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await;
+        spec.check("update_integration_hub", 400, &answer);
+    }
+    control.fail_next("update_integration_hub", 1, 429, None);
+    let answer = Answer::to(update("2").json(&json!({}))).await;
+    spec.check_forced("update_integration_hub", 429, &answer);
+
+    // get_integration_hub_health
+    let health = |path: &str| {
+        http.get(format!("{api}/integration_hubs/{path}"))
+            .header("authorization", &auth)
+    };
+    let answer = Answer::to(health("1/health")).await;
+    spec.check("get_integration_hub_health", 200, &answer);
+    assert_eq!(answer.json["success"], true);
+    looker.set_hub_health("2", Err("The hub answered 503.".to_owned()));
+    let answer = Answer::to(health("2/health?fields=success,message")).await;
+    spec.check("get_integration_hub_health", 200, &answer);
+    assert_eq!(answer.json["success"], false);
+    assert_eq!(answer.json["message"], "The hub answered 503.");
+    let answer = Answer::to(health("99/health")).await;
+    spec.check("get_integration_hub_health", 404, &answer);
+    for path in ["%FF/health", "1/health?fields=("] {
+        let answer = Answer::to(health(path)).await;
+        spec.check("get_integration_hub_health", 400, &answer);
+    }
+    for status in [422, 429] {
+        control.fail_next("get_integration_hub_health", 1, status, None);
+        let answer = Answer::to(health("1/health")).await;
+        spec.check_forced("get_integration_hub_health", status, &answer);
+    }
+
+    // accept_integration_hub_legal_agreement
+    let accept = |id: &str| {
+        http.post(format!(
+            "{api}/integration_hubs/{id}/accept_legal_agreement"
+        ))
+        .header("authorization", &auth)
+    };
+    let answer = Answer::to(accept("3")).await;
+    spec.check("accept_integration_hub_legal_agreement", 200, &answer);
+    assert_eq!(answer.json["legal_agreement_signed"], true);
+    // Accepted already, and a hub without an agreement.
+    for id in ["3", "1"] {
+        let answer = Answer::to(accept(id)).await;
+        spec.check("accept_integration_hub_legal_agreement", 422, &answer);
+    }
+    let answer = Answer::to(accept("99")).await;
+    spec.check("accept_integration_hub_legal_agreement", 404, &answer);
+    let answer = Answer::to(accept("%FF")).await;
+    spec.check("accept_integration_hub_legal_agreement", 400, &answer);
+    control.fail_next("accept_integration_hub_legal_agreement", 1, 429, None);
+    let answer = Answer::to(accept("3")).await;
+    spec.check_forced("accept_integration_hub_legal_agreement", 429, &answer);
+
+    // delete_integration_hub
+    let delete = |id: &str| {
+        http.delete(format!("{api}/integration_hubs/{id}"))
+            .header("authorization", &auth)
+    };
+    let answer = Answer::to(delete(&example)).await;
+    spec.check("delete_integration_hub", 204, &answer);
+    for id in [example.as_str(), "99"] {
+        let answer = Answer::to(delete(id)).await;
+        spec.check("delete_integration_hub", 404, &answer);
+    }
+    // The official hub cannot be deleted; an id that is not UTF-8.
+    for id in ["1", "%FF"] {
+        let answer = Answer::to(delete(id)).await;
+        spec.check("delete_integration_hub", 400, &answer);
+    }
+    control.fail_next("delete_integration_hub", 1, 429, Some(5));
+    let answer = Answer::to(delete("2")).await;
+    spec.check_forced("delete_integration_hub", 429, &answer);
+
     // logout: what the fake never answers on its own.
     for status in [400, 404, 429] {
         control.fail_next("logout", 1, status, None);
@@ -823,6 +1117,8 @@ async fn looker_answers_match_the_spec() {
     spec.check_error("root", 404, &answer);
     let answer = Answer::to(http.put(format!("{api}/integrations"))).await;
     spec.check_error("wrong method", 405, &answer);
+    let answer = Answer::to(http.put(format!("{api}/integration_hubs/1"))).await;
+    spec.check_error("wrong method on a hub", 405, &answer);
 
     spec.assert_all_exercised();
     spec.assert_undocumented(&[]);

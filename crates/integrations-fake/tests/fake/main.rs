@@ -2,6 +2,7 @@
 
 mod conformance;
 mod control;
+mod hubs;
 mod looker;
 mod raw;
 mod robustness;

@@ -145,6 +145,32 @@ async fn looker_answers_bad_requests_with_its_error_shape_and_keeps_serving() {
             request("PATCH", slack, &json, br#"{"params": [null, 1, []]}"#),
         ),
         (
+            "deeply nested hub json",
+            request("POST", "/api/4.0/integration_hubs", &json, deep.as_bytes()),
+        ),
+        (
+            "not utf-8 hub json",
+            request("PATCH", "/api/4.0/integration_hubs/2", &json, not_utf8),
+        ),
+        (
+            "huge form request",
+            request(
+                "POST",
+                "/api/4.0/integrations/1::slack/form",
+                &json,
+                too_big.as_bytes(),
+            ),
+        ),
+        (
+            "hub url of garbage",
+            request(
+                "POST",
+                "/api/4.0/integration_hubs",
+                &json,
+                "{\"url\": \"http://[::1\"}".as_bytes(),
+            ),
+        ),
+        (
             "non-ascii token",
             request(
                 "GET",
@@ -196,6 +222,18 @@ async fn looker_answers_bad_requests_with_its_error_shape_and_keeps_serving() {
     assert_eq!(
         fakes.looker.integration("1::slack"),
         Some(looker_demo_slack())
+    );
+    assert_eq!(
+        fakes.looker.integration_hubs(),
+        integrations_fake::LookerSeed::demo()
+            .hubs
+            .into_iter()
+            .map(|seeded| looker_api::types::IntegrationHub {
+                has_authorization_token: Some(seeded.authorization_token.is_some()),
+                ..seeded.hub
+            })
+            .collect::<Vec<_>>(),
+        "no hub changed"
     );
 }
 
