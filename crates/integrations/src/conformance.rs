@@ -16,6 +16,7 @@ pub async fn run_all(provider: &dyn IntegrationProvider) {
     unknown_ids_are_not_found(provider).await;
     foreign_ids_are_refused(provider).await;
     unsupported_operations_say_so(provider).await;
+    hubs_match_capabilities(provider).await;
 }
 
 /// The integrations `provider` lists with `filter`; every record must read (nothing skipped).
@@ -189,4 +190,82 @@ pub async fn unsupported_operations_say_so(provider: &dyn IntegrationProvider) {
             "{name}: logout: {outcome:?}"
         );
     }
+}
+
+/// A provider offers hubs exactly when its capabilities say so; when it does, every hub it lists
+/// can be read and its health asked, and every listed integration's form can be read. Changes
+/// nothing (see [`hub_lifecycle`] for the writes).
+pub async fn hubs_match_capabilities(provider: &dyn IntegrationProvider) {
+    let name = provider.name().to_owned();
+    let caps = provider.capabilities();
+    let Some(hubs) = provider.hubs() else {
+        assert!(
+            !caps.hubs,
+            "{name}: capabilities say hubs, hubs() says none"
+        );
+        return;
+    };
+    assert!(caps.hubs, "{name}: hubs() is there but capabilities say no");
+    let listed = hubs
+        .list_hubs()
+        .await
+        .unwrap_or_else(|e| panic!("{name}: list hubs: {e}"));
+    for hub in &listed {
+        let got = hubs
+            .hub(&hub.id)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: get hub {}: {e}", hub.id));
+        assert_eq!(&got, hub, "{name}: hub {}", hub.id);
+        hubs.hub_health(&hub.id)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: health of hub {}: {e}", hub.id));
+    }
+    match hubs.hub("no-such-hub").await {
+        Err(Error::NotFound { .. }) => {}
+        other => panic!("{name}: an unknown hub: {other:?}"),
+    }
+    if let Some(first) = listed_integrations(provider).await.first() {
+        hubs.integration_form(&first.id, &Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: form of {}: {e}", first.id));
+    }
+}
+
+async fn listed_integrations(provider: &dyn IntegrationProvider) -> Vec<Integration> {
+    listed(provider, &ListFilter::all()).await
+}
+
+/// Adds a hub at `url` with `token`, then changes, checks and removes it: the token is never
+/// returned (only `has_authorization_token`), never in `Debug`; health is asked; the hub is
+/// gone after. For a provider whose instance may be changed (a fake, a test instance).
+pub async fn hub_lifecycle(provider: &dyn IntegrationProvider, url: &str, token: &str) {
+    let name = provider.name().to_owned();
+    let hubs = provider.hubs().unwrap_or_else(|| panic!("{name}: no hubs"));
+    let created = hubs
+        .create_hub(&crate::hubs::NewHub::new(url).with_authorization_token(token))
+        .await
+        .unwrap_or_else(|e| panic!("{name}: create hub: {e}"));
+    assert!(created.has_authorization_token, "{name}: {created:?}");
+    assert!(
+        !format!("{created:?}").contains(token),
+        "{name}: token shown"
+    );
+    let updated = hubs
+        .update_hub(
+            &created.id,
+            &crate::hubs::HubPatch::new().remove_authorization_token(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: update hub: {e}"));
+    assert!(!updated.has_authorization_token, "{name}: {updated:?}");
+    hubs.hub_health(&created.id)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: health: {e}"));
+    hubs.delete_hub(&created.id)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: delete hub: {e}"));
+    assert!(
+        matches!(hubs.hub(&created.id).await, Err(Error::NotFound { .. })),
+        "{name}: the hub is still there"
+    );
 }

@@ -24,7 +24,7 @@ pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
     serde::Deserialize,
     schemars::JsonSchema,
 )]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Operation {
     /// List integrations.
@@ -39,6 +39,22 @@ pub enum Operation {
     Login,
     /// End the session.
     Logout,
+    /// List integration hubs.
+    ListHubs,
+    /// Read one integration hub.
+    GetHub,
+    /// Add an integration hub.
+    CreateHub,
+    /// Change an integration hub.
+    UpdateHub,
+    /// Remove an integration hub.
+    DeleteHub,
+    /// Check an integration hub's health.
+    HubHealth,
+    /// Accept an integration hub's legal agreement.
+    AcceptHubAgreement,
+    /// Read an integration's form.
+    Form,
 }
 
 impl Operation {
@@ -51,6 +67,14 @@ impl Operation {
             Operation::Test => "test",
             Operation::Login => "login",
             Operation::Logout => "logout",
+            Operation::ListHubs => "list hubs",
+            Operation::GetHub => "get hub",
+            Operation::CreateHub => "create hub",
+            Operation::UpdateHub => "update hub",
+            Operation::DeleteHub => "delete hub",
+            Operation::HubHealth => "hub health",
+            Operation::AcceptHubAgreement => "accept hub agreement",
+            Operation::Form => "form",
         }
     }
 }

@@ -44,6 +44,7 @@ mod config;
 pub mod conformance;
 mod error;
 mod fanout;
+pub mod hubs;
 mod listing;
 mod looker;
 pub mod memory;

@@ -345,6 +345,11 @@ impl IntegrationProvider for InMemoryProvider {
     async fn logout(&self) -> Result<()> {
         self.begin(Operation::Logout).map(drop)
     }
+
+    /// The in-memory double has no hubs (for either vendor).
+    fn hubs(&self) -> Option<&dyn crate::hubs::IntegrationHubs> {
+        None
+    }
 }
 
 /// Seeds an [`InMemoryProvider`]: its name and integrations, given in code or as JSON. Made by

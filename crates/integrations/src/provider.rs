@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Operation, Result};
+use crate::hubs::IntegrationHubs;
 use crate::listing::Listing;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
 
@@ -32,6 +33,9 @@ pub struct Capabilities {
     /// `logout` ends a session at the vendor (a vendor without sessions to end says `false`).
     #[serde(default)]
     pub logout: bool,
+    /// [`hubs`](IntegrationProvider::hubs) gives the vendor's integration hubs and forms.
+    #[serde(default)]
+    pub hubs: bool,
 }
 
 /// ```
@@ -83,6 +87,12 @@ impl Capabilities {
         self
     }
 
+    /// With integration hubs (and forms) or not.
+    pub fn with_hubs(mut self, yes: bool) -> Self {
+        self.hubs = yes;
+        self
+    }
+
     /// Whether `operation` is available.
     pub fn supports(&self, operation: Operation) -> bool {
         match operation {
@@ -91,6 +101,14 @@ impl Capabilities {
             Operation::Update => self.update,
             Operation::Test => self.test,
             Operation::Logout => self.logout,
+            Operation::ListHubs
+            | Operation::GetHub
+            | Operation::CreateHub
+            | Operation::UpdateHub
+            | Operation::DeleteHub
+            | Operation::HubHealth
+            | Operation::AcceptHubAgreement
+            | Operation::Form => self.hubs,
             Operation::Login => true,
         }
     }
@@ -144,6 +162,9 @@ pub trait IntegrationProvider: Send + Sync + Debug + 'static {
     /// Ends the provider's session at the vendor (the next call logs in again); succeeds when
     /// there is none. A vendor without sessions to end returns [`Error::Unsupported`].
     async fn logout(&self) -> Result<()>;
+
+    /// The vendor's integration hubs and forms, when it has them (Looker); `None` otherwise.
+    fn hubs(&self) -> Option<&dyn IntegrationHubs>;
 }
 
 macro_rules! forward_provider {
@@ -173,6 +194,9 @@ macro_rules! forward_provider {
             }
             async fn logout(&self) -> Result<()> {
                 (**self).logout().await
+            }
+            fn hubs(&self) -> Option<&dyn IntegrationHubs> {
+                (**self).hubs()
             }
         }
     )*};

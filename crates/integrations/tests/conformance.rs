@@ -18,7 +18,14 @@ use integrations_fake::FakeServers;
 #[tokio::test]
 async fn looker_conforms() {
     let fake = FakeServers::start().await.unwrap();
-    run_all(&common::looker(&fake.looker)).await;
+    let looker = common::looker(&fake.looker);
+    run_all(&looker).await;
+    integrations::conformance::hub_lifecycle(
+        &looker,
+        integrations_fake::looker::EXAMPLE_HUB_URL,
+        "conformance-hub-token",
+    )
+    .await;
 }
 
 #[tokio::test]

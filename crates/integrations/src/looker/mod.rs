@@ -6,6 +6,7 @@
 
 mod builder;
 mod convert;
+mod hubs;
 
 use std::sync::Arc;
 
@@ -131,6 +132,7 @@ impl IntegrationProvider for LookerProvider {
             .with_update(true)
             .with_test(true)
             .with_logout(true)
+            .with_hubs(true)
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {
@@ -179,6 +181,10 @@ impl IntegrationProvider for LookerProvider {
             Err(Error::Unauthorized { .. }) => Ok(()),
             Err(e) => Err(e),
         }
+    }
+
+    fn hubs(&self) -> Option<&dyn crate::hubs::IntegrationHubs> {
+        Some(self)
     }
 
     async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {

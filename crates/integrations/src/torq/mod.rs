@@ -183,6 +183,11 @@ impl IntegrationProvider for TorqProvider {
         })
     }
 
+    /// Torq has no integration hubs.
+    fn hubs(&self) -> Option<&dyn crate::hubs::IntegrationHubs> {
+        None
+    }
+
     /// Torq's tokens cannot be revoked: there is no session to end.
     async fn logout(&self) -> Result<()> {
         Err(Error::Unsupported {
