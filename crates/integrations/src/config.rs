@@ -199,6 +199,68 @@ impl<K: ConfigKey> Common<K> {
     }
 }
 
+/// Implements [`ConfigKey`], `AsRef<str>` (the variable's name) and `FromStr` for a vendor's key
+/// enum from one table: each own key's variant, variable name and short name, and the client
+/// options that have a variable of their own. The enum has `ClientId`, `ClientSecret` and
+/// `Client(ClientConfigKey)` variants and an `ALL` constant of the keys read from the
+/// environment.
+macro_rules! config_keys {
+    (
+        $key:ident, $vendor:expr,
+        own: [$($variant:ident => $env:literal, $short:literal;)*]
+        client_vars: [$($client:ident => $client_env:literal;)*]
+    ) => {
+        impl crate::config::ConfigKey for $key {
+            const VENDOR: crate::model::Vendor = $vendor;
+            const CLIENT_ID: Self = Self::ClientId;
+            const CLIENT_SECRET: Self = Self::ClientSecret;
+            const FROM_ENV: &'static [Self] = &Self::ALL;
+
+            fn client(self) -> Option<crate::ClientConfigKey> {
+                match self {
+                    Self::Client(key) => Some(key),
+                    _ => None,
+                }
+            }
+
+            fn short_name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $short,)*
+                    Self::Client(key) => key.name(),
+                }
+            }
+
+            fn of_client(key: crate::ClientConfigKey) -> Self {
+                Self::Client(key)
+            }
+
+            fn own() -> &'static [Self] {
+                &[$(Self::$variant),*]
+            }
+        }
+
+        impl AsRef<str> for $key {
+            fn as_ref(&self) -> &str {
+                match self {
+                    $(Self::$variant => $env,)*
+                    $(Self::Client(crate::ClientConfigKey::$client) => $client_env,)*
+                    Self::Client(key) => key.name(),
+                }
+            }
+        }
+
+        impl std::str::FromStr for $key {
+            type Err = crate::Error;
+
+            fn from_str(s: &str) -> crate::Result<Self> {
+                crate::config::parse_key(s)
+            }
+        }
+    };
+}
+
+pub(crate) use config_keys;
+
 /// The setters every vendor's builder offers, delegating to its `common: Common<$key>`.
 macro_rules! common_setters {
     ($key:ty) => {

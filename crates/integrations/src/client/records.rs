@@ -126,17 +126,8 @@ mod tests {
             id: None,
             reason: e.to_string(),
         })?;
-        Ok(Integration {
-            name: id.vendor_id().to_owned(),
-            id,
-            description: None,
-            enabled: None,
-            kind: None,
-            created_at: None,
-            last_used_at: None,
-            parameters: Vec::new(),
-            raw: serde_json::json!({}).into(),
-        })
+        let name = id.vendor_id().to_owned();
+        Ok(Integration::new(id, name))
     }
 
     #[test]

@@ -1,13 +1,12 @@
 //! Configuration of a Looker provider, as Looker's official SDKs read it.
 
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
 use super::LookerProvider;
 use crate::client::options::{ClientConfigKey, VendorDefaults, parse_bool};
 use crate::client::utf8_vars;
-use crate::config::{Common, ConfigKey, common_setters, parse_key};
+use crate::config::{Common, ConfigKey, common_setters};
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
@@ -58,63 +57,17 @@ impl LookerConfigKey {
     }
 }
 
-impl ConfigKey for LookerConfigKey {
-    const VENDOR: Vendor = Vendor::Looker;
-    const CLIENT_ID: Self = Self::ClientId;
-    const CLIENT_SECRET: Self = Self::ClientSecret;
-    const FROM_ENV: &'static [Self] = &Self::ALL;
-
-    fn client(self) -> Option<ClientConfigKey> {
-        match self {
-            Self::Client(key) => Some(key),
-            _ => None,
-        }
-    }
-
-    fn short_name(self) -> &'static str {
-        match self {
-            Self::BaseUrl => "base_url",
-            Self::ClientId => "client_id",
-            Self::ClientSecret => "client_secret",
-            Self::VerifySsl => "verify_ssl",
-            Self::Client(key) => key.name(),
-        }
-    }
-
-    fn of_client(key: ClientConfigKey) -> Self {
-        Self::Client(key)
-    }
-
-    fn own() -> &'static [Self] {
-        &[
-            Self::BaseUrl,
-            Self::ClientId,
-            Self::ClientSecret,
-            Self::VerifySsl,
-        ]
-    }
-}
-
-impl AsRef<str> for LookerConfigKey {
-    fn as_ref(&self) -> &str {
-        match self {
-            Self::BaseUrl => "LOOKERSDK_BASE_URL",
-            Self::ClientId => "LOOKERSDK_CLIENT_ID",
-            Self::ClientSecret => "LOOKERSDK_CLIENT_SECRET",
-            Self::VerifySsl => "LOOKERSDK_VERIFY_SSL",
-            Self::Client(ClientConfigKey::Timeout) => "LOOKERSDK_TIMEOUT",
-            Self::Client(key) => key.name(),
-        }
-    }
-}
-
-impl FromStr for LookerConfigKey {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        parse_key(s)
-    }
-}
+crate::config::config_keys!(LookerConfigKey, Vendor::Looker,
+    own: [
+        BaseUrl => "LOOKERSDK_BASE_URL", "base_url";
+        ClientId => "LOOKERSDK_CLIENT_ID", "client_id";
+        ClientSecret => "LOOKERSDK_CLIENT_SECRET", "client_secret";
+        VerifySsl => "LOOKERSDK_VERIFY_SSL", "verify_ssl";
+    ]
+    client_vars: [
+        Timeout => "LOOKERSDK_TIMEOUT";
+    ]
+);
 
 /// How to reach and log in to one Looker instance. Build the provider with [`build`](Self::build).
 ///

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::TorqProvider;
 use crate::client::options::{ClientConfigKey, VendorDefaults};
 use crate::client::utf8_vars;
-use crate::config::{Common, ConfigKey, common_setters, parse_key};
+use crate::config::{Common, common_setters};
 use crate::error::{Error, Result};
 use crate::model::Vendor;
 
@@ -115,59 +115,16 @@ impl TorqConfigKey {
     ];
 }
 
-impl ConfigKey for TorqConfigKey {
-    const VENDOR: Vendor = Vendor::Torq;
-    const CLIENT_ID: Self = Self::ClientId;
-    const CLIENT_SECRET: Self = Self::ClientSecret;
-    const FROM_ENV: &'static [Self] = &Self::ALL;
-
-    fn client(self) -> Option<ClientConfigKey> {
-        match self {
-            Self::Client(key) => Some(key),
-            _ => None,
-        }
-    }
-
-    fn short_name(self) -> &'static str {
-        match self {
-            Self::ClientId => "client_id",
-            Self::ClientSecret => "client_secret",
-            Self::Region => "region",
-            Self::BaseUrl => "base_url",
-            Self::AuthUrl => "auth_url",
-            Self::Client(key) => key.name(),
-        }
-    }
-
-    fn of_client(key: ClientConfigKey) -> Self {
-        Self::Client(key)
-    }
-
-    fn own() -> &'static [Self] {
-        &Self::ALL
-    }
-}
-
-impl AsRef<str> for TorqConfigKey {
-    fn as_ref(&self) -> &str {
-        match self {
-            Self::ClientId => "TORQ_CLIENT_ID",
-            Self::ClientSecret => "TORQ_CLIENT_SECRET",
-            Self::Region => "TORQ_REGION",
-            Self::BaseUrl => "TORQ_BASE_URL",
-            Self::AuthUrl => "TORQ_AUTH_URL",
-            Self::Client(key) => key.name(),
-        }
-    }
-}
-
-impl FromStr for TorqConfigKey {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        parse_key(s)
-    }
-}
+crate::config::config_keys!(TorqConfigKey, Vendor::Torq,
+    own: [
+        ClientId => "TORQ_CLIENT_ID", "client_id";
+        ClientSecret => "TORQ_CLIENT_SECRET", "client_secret";
+        Region => "TORQ_REGION", "region";
+        BaseUrl => "TORQ_BASE_URL", "base_url";
+        AuthUrl => "TORQ_AUTH_URL", "auth_url";
+    ]
+    client_vars: []
+);
 
 /// How to reach and authenticate to one Torq workspace (an API key belongs to one workspace).
 ///
