@@ -52,6 +52,7 @@ mod model;
 mod provider;
 mod provider_config;
 mod raw;
+pub mod state;
 mod torq;
 
 pub use client::options::{ClientConfigKey, ClientOptions};
