@@ -634,6 +634,12 @@ pub enum ApplyOutcome {
         /// Why.
         reason: String,
     },
+    /// The vendor cannot change it (Torq): the difference stays, and apply says so rather than
+    /// pretend.
+    Unsupported {
+        /// The error, naming the vendor and the operation.
+        message: String,
+    },
 }
 
 /// What apply did, per integration it meant to update.
@@ -645,14 +651,16 @@ pub struct ApplyReport {
 }
 
 impl ApplyReport {
-    /// How many were applied, failed and not attempted.
+    /// How many were applied, failed, and not attempted (unsupported changes included).
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);
         for (_, _, outcome) in &self.results {
             match outcome {
                 ApplyOutcome::Applied => counts.0 += 1,
                 ApplyOutcome::Failed { .. } => counts.1 += 1,
-                ApplyOutcome::NotAttempted { .. } => counts.2 += 1,
+                ApplyOutcome::NotAttempted { .. } | ApplyOutcome::Unsupported { .. } => {
+                    counts.2 += 1
+                }
             }
         }
         counts
@@ -687,6 +695,22 @@ pub async fn apply(
         patches.push((planned, patch));
     }
     let mut report = ApplyReport::default();
+    for planned in &plan.integrations {
+        if let IntegrationPlan::Drift { .. } = planned.plan {
+            let vendor = planned.id.vendor();
+            report.results.push((
+                planned.provider.clone(),
+                planned.id.clone(),
+                ApplyOutcome::Unsupported {
+                    message: Error::Unsupported {
+                        vendor,
+                        operation: crate::error::Operation::Update,
+                    }
+                    .to_string(),
+                },
+            ));
+        }
+    }
     for (planned, patch) in patches {
         let Some(provider) = providers.iter().find(|p| p.name() == planned.provider) else {
             report.results.push((

@@ -259,6 +259,16 @@ async fn torq_drift_is_reported_and_never_applied() {
             .iter()
             .any(|p| matches!(p.plan, IntegrationPlan::Missing))
     );
+    fake.torq.control().reset_counters();
+    let report = state::apply(&all, &plan, &SecretSource::with_vars(BTreeMap::new()))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&report.results[..], [(_, rid, state::ApplyOutcome::Unsupported { message })]
+            if rid.vendor_id() == id && message.contains("torq does not support update")),
+        "{report:?}"
+    );
+    assert!(!report.is_complete());
 }
 
 #[test]
