@@ -24,6 +24,8 @@ Exit codes:
   9  test: the integration's test ran and failed
  10  bad response: an answer the vendor's API document does not describe
  11  incomplete: list skipped records it could not read (each one reported)
+ 12  problems: doctor found something that stops an integration from working (a
+     failing provider's code comes first, as for list), or hubs health: the hub is unhealthy
 `list` prints what the working providers returned, then one error line per failing provider,
 and exits with their code (7 when they failed for different reasons).";
 
@@ -232,6 +234,15 @@ pub enum Command {
         /// Which document.
         document: DocumentKind,
     },
+    /// Manage a Looker instance's integration hubs: list, show, add, change, remove, check their
+    /// health, accept their legal agreement.
+    #[command(subcommand)]
+    Hubs(crate::cmd_hubs::HubsCommand),
+    /// Show the form an integration asks its users to fill (Looker).
+    Form(crate::cmd_form::FormArgs),
+    /// Report what stops integrations from working, across every provider; exit code 12 when
+    /// something does.
+    Doctor(crate::cmd_doctor::DoctorArgs),
 }
 
 /// The options of `list`.

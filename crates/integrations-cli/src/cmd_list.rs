@@ -84,6 +84,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
         failures: failures.iter().map(FailureDocument::from).collect(),
         skipped,
     };
+    let doc = crate::hub_labels::for_table(ctx, &providers, doc).await;
     ctx.out.list(&doc)?;
     if !failures.is_empty() {
         Err(CliError::List { failures, total })

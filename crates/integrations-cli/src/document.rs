@@ -24,6 +24,16 @@ pub enum DocumentKind {
     Test,
     /// `capabilities --json`.
     Capabilities,
+    /// `hubs list --json`.
+    Hubs,
+    /// One hub: `hubs get|add|update|remove|accept-agreement --json`.
+    Hub,
+    /// `hubs health --json`.
+    Health,
+    /// `form --json`.
+    Form,
+    /// `doctor --json`.
+    Doctor,
 }
 
 impl DocumentKind {
@@ -34,6 +44,11 @@ impl DocumentKind {
             DocumentKind::Integration => schemars::schema_for!(IntegrationDocument),
             DocumentKind::Test => schemars::schema_for!(TestDocument),
             DocumentKind::Capabilities => schemars::schema_for!(CapabilitiesDocument),
+            DocumentKind::Hubs => schemars::schema_for!(crate::document_hubs::HubsDocument),
+            DocumentKind::Hub => schemars::schema_for!(crate::document_hubs::HubDocument),
+            DocumentKind::Health => schemars::schema_for!(crate::document_hubs::HealthDocument),
+            DocumentKind::Form => schemars::schema_for!(crate::document_hubs::FormDocument),
+            DocumentKind::Doctor => schemars::schema_for!(crate::document_hubs::DoctorDocument),
         }
     }
 }

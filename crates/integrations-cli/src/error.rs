@@ -37,6 +37,9 @@ pub enum ErrorKind {
     /// 11: `list` printed everything it could read, but skipped records it could not (each is
     /// reported).
     Incomplete,
+    /// 12: `doctor` found something that stops an integration from working (each problem is
+    /// printed), or `hubs health` found the hub unhealthy.
+    Problems,
 }
 
 impl ErrorKind {
@@ -54,6 +57,7 @@ impl ErrorKind {
             ErrorKind::TestFailed => 9,
             ErrorKind::BadResponse => 10,
             ErrorKind::Incomplete => 11,
+            ErrorKind::Problems => 12,
         }
     }
 
@@ -144,6 +148,22 @@ pub enum CliError {
         /// What the vendor said.
         message: Option<String>,
     },
+    /// `doctor` found problems (each one printed); the message is its summary.
+    #[error("{summary}")]
+    Problems {
+        /// `3 problems in 2 integrations across 2 providers`.
+        summary: String,
+    },
+    /// `hubs health` found the hub unhealthy.
+    #[error("{provider}: hub `{hub}` is unhealthy{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    HubUnhealthy {
+        /// The provider's name.
+        provider: String,
+        /// The hub's id.
+        hub: String,
+        /// What the instance said.
+        message: Option<String>,
+    },
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
@@ -187,6 +207,7 @@ impl CliError {
             }
             CliError::Skipped { .. } => ErrorKind::Incomplete,
             CliError::TestFailed { .. } => ErrorKind::TestFailed,
+            CliError::Problems { .. } | CliError::HubUnhealthy { .. } => ErrorKind::Problems,
             CliError::Io { .. } => ErrorKind::Other,
         }
     }
@@ -261,9 +282,10 @@ mod tests {
             ErrorKind::TestFailed,
             ErrorKind::BadResponse,
             ErrorKind::Incomplete,
+            ErrorKind::Problems,
         ];
         let codes: Vec<u8> = kinds.iter().map(|k| k.exit_code()).collect();
-        assert_eq!(codes, (1..=11).collect::<Vec<u8>>());
+        assert_eq!(codes, (1..=12).collect::<Vec<u8>>());
     }
 
     #[test]

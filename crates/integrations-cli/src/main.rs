@@ -10,7 +10,12 @@
 //! integrations clear-param <id> <name>
 //! integrations test <id>
 //! integrations capabilities
-//! integrations schema list|integration|test|capabilities
+//! integrations schema list|integration|test|capabilities|hubs|hub|health|form|doctor
+//! integrations hubs list | get <hub> | add <url> [--token -] | remove <hub>   # Looker
+//! integrations hubs update <hub> [--url URL] [--token - | --remove-token]
+//! integrations hubs health <hub> | accept-agreement <hub>
+//! integrations form <id> [--value NAME=VALUE]...  # `NAME=-`: read that value from stdin
+//! integrations doctor [--test]                    # what stops integrations from working
 //! ```
 //!
 //! Ids are the facade's vendor-qualified ids: `looker:1::slack`, `torq:<uuid>`.
@@ -48,10 +53,12 @@
 //! | 9 | `test` ran and the integration's test failed |
 //! | 10 | bad response: an answer the vendor's API document does not describe |
 //! | 11 | incomplete: `list` skipped records it could not read (each reported) |
+//! | 12 | problems: `doctor` found something that stops an integration from working, or `hubs health` found the hub unhealthy |
 //!
 //! `list` prints the rows of the providers that answered, then one error line per provider that
 //! failed, and exits with their code (7 when they failed for different reasons); when every
 //! provider answered but some records could not be read, each is reported and the code is 11.
+//! `doctor` prints its problems and exits with 12, unless a provider failed (then as `list`).
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -60,8 +67,11 @@ mod cmd_bind_param;
 mod cmd_capabilities;
 mod cmd_clear_param;
 mod cmd_disable;
+mod cmd_doctor;
 mod cmd_enable;
+mod cmd_form;
 mod cmd_get;
+mod cmd_hubs;
 mod cmd_list;
 mod cmd_schema;
 mod cmd_set_oauth_targets;
@@ -72,7 +82,9 @@ pub mod config;
 mod context;
 mod demo;
 mod document;
+mod document_hubs;
 mod error;
+mod hub_labels;
 mod output;
 mod patch;
 mod progress;
@@ -156,6 +168,9 @@ async fn run(cli: Cli, out: &mut Output) -> Result<(), CliError> {
         Command::Test { id } => cmd_test::run(&mut ctx, id).await,
         Command::Capabilities => cmd_capabilities::run(&mut ctx).await,
         Command::Schema { .. } => unreachable!("handled above"),
+        Command::Hubs(command) => cmd_hubs::run(&mut ctx, command).await,
+        Command::Form(args) => cmd_form::run(&mut ctx, args).await,
+        Command::Doctor(args) => cmd_doctor::run(&mut ctx, args).await,
     };
     if let Some(demo) = demo {
         demo.stop().await;

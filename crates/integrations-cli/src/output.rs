@@ -11,6 +11,8 @@ use serde::Serialize;
 use crate::document::{CapabilitiesDocument, IntegrationDocument, ListDocument, TestDocument};
 use crate::error::{CliError, ErrorKind};
 
+mod hubs;
+
 /// How a sensitive value that is set is shown: never the value itself.
 pub const MASK: &str = "••••";
 

@@ -5,6 +5,9 @@
 #[macro_use]
 mod common;
 mod demo;
+mod doctor;
 mod environment;
 mod errors;
+mod hubs;
 mod secrets;
+mod seeded;
