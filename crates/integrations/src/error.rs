@@ -79,6 +79,20 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// What the operation is about, for messages: `integration hub` or `integration`.
+    fn subject(self) -> &'static str {
+        match self {
+            Operation::GetHub
+            | Operation::UpdateHub
+            | Operation::DeleteHub
+            | Operation::HubHealth
+            | Operation::AcceptHubAgreement => "integration hub",
+            _ => "integration",
+        }
+    }
+}
+
 impl std::fmt::Display for Operation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -115,8 +129,9 @@ impl FieldError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The integration does not exist (or the caller may not see it).
-    #[error("{vendor} {operation}: integration `{id}` not found")]
+    /// The integration (or, for a hub operation, the hub) does not exist, or the caller may not
+    /// see it.
+    #[error("{vendor} {operation}: {} `{id}` not found", operation.subject())]
     NotFound {
         /// Vendor.
         vendor: Vendor,

@@ -13,7 +13,7 @@
 //! use integrations::state::{self, SecretSource};
 //! use integrations::{IntegrationProvider, LookerConfig};
 //!
-//! # async fn demo() -> integrations::Result<()> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let providers: Vec<Arc<dyn IntegrationProvider>> =
 //!     vec![Arc::new(LookerConfig::from_env().build()?)];
 //! let desired = state::export(&providers).await?;          // what is there now
@@ -21,7 +21,8 @@
 //! let desired = state::StateDocument::from_toml(&text)?;
 //! let plan = state::plan(&providers, &desired).await?;     // what apply would change
 //! println!("{}", plan.summary());
-//! let report = state::apply(&providers, &plan, &SecretSource::environment()).await;
+//! let report = state::apply(&providers, &plan, &SecretSource::environment()).await?;
+//! println!("{:?} applied, failed, not attempted", report.counts());
 //! # Ok(()) }
 //! ```
 
