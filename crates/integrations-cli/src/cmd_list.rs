@@ -23,7 +23,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
     if args.json_lines {
         ctx.out.set_format(Format::JsonLines);
     }
-    let vendor: Option<Vendor> = args.vendor.map(Into::into);
+    let vendor: Option<Vendor> = args.vendor;
     let providers: Vec<Arc<dyn IntegrationProvider>> = ctx
         .providers
         .all()

@@ -77,21 +77,20 @@ mod output;
 mod patch;
 mod progress;
 mod providers;
+mod vendors;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::demo::Demo;
 use crate::error::CliError;
 use crate::output::Output;
-use crate::providers::{Environment, Providers, Source};
+use crate::providers::{Environment, Overrides, Providers, Source};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let (cli, overrides) = cli::parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
     init_tracing(cli.global.verbose);
     let mut out = Output::stdio(cli.global.format());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -99,7 +98,7 @@ fn main() -> ExitCode {
         .enable_all()
         .build();
     let result = match runtime {
-        Ok(runtime) => runtime.block_on(run(cli, &mut out)),
+        Ok(runtime) => runtime.block_on(run(cli, overrides, &mut out)),
         Err(e) => Err(CliError::io("starting the async runtime", e)),
     };
     match result {
@@ -109,7 +108,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli, out: &mut Output) -> Result<(), CliError> {
+async fn run(cli: Cli, overrides: Overrides, out: &mut Output) -> Result<(), CliError> {
     let Cli { command, global } = cli;
     if let Command::Schema { document } = command {
         return cmd_schema::run(out, document);
@@ -120,16 +119,18 @@ async fn run(cli: Cli, out: &mut Output) -> Result<(), CliError> {
         None
     };
     let source = match (&demo, &global.config) {
-        (Some(demo), _) => Source::Demo(demo.endpoints()),
+        (Some(demo), _) => Source::Demo(demo.environment()),
         (None, Some(path)) => Source::File(path.clone()),
         (None, None) => Source::Environment,
     };
-    let providers = Providers::resolve(
-        &source,
-        &global.overrides(),
-        &global.provider,
-        &Environment::current(),
-    )?;
+    // Files are read (the config file, looker.ini) and clients built (TLS roots loaded) off the
+    // runtime's threads.
+    let selected = global.provider.clone();
+    let providers = tokio::task::spawn_blocking(move || {
+        Providers::resolve(&source, &overrides, &selected, &Environment::current())
+    })
+    .await
+    .map_err(|e| CliError::io("configuring the providers", std::io::Error::other(e)))??;
     let mut ctx = Context {
         providers,
         out,
