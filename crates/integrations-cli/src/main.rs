@@ -91,14 +91,14 @@ use crate::providers::{Environment, Overrides, Providers, Source};
 
 fn main() -> ExitCode {
     let (cli, overrides) = cli::parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
-    init_tracing(cli.global.verbose);
+    let logging = init_tracing(cli.global.verbose);
     let mut out = Output::stdio(cli.global.format());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build();
     let result = match runtime {
-        Ok(runtime) => runtime.block_on(run(cli, overrides, &mut out)),
+        Ok(runtime) => runtime.block_on(run(cli, overrides, logging, &mut out)),
         Err(e) => Err(CliError::io("starting the async runtime", e)),
     };
     match result {
@@ -108,7 +108,12 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli, overrides: Overrides, out: &mut Output) -> Result<(), CliError> {
+async fn run(
+    cli: Cli,
+    overrides: Overrides,
+    logging: bool,
+    out: &mut Output,
+) -> Result<(), CliError> {
     let Cli { command, global } = cli;
     if let Command::Schema { document } = command {
         return cmd_schema::run(out, document);
@@ -134,7 +139,7 @@ async fn run(cli: Cli, overrides: Overrides, out: &mut Output) -> Result<(), Cli
     let mut ctx = Context {
         providers,
         out,
-        interactive: std::io::stderr().is_terminal() && !global.quiet && global.verbose == 0,
+        interactive: std::io::stderr().is_terminal() && !global.quiet && !logging,
     };
     let result = match &command {
         Command::List(args) => cmd_list::run(&mut ctx, args).await,
@@ -164,23 +169,39 @@ async fn run(cli: Cli, overrides: Overrides, out: &mut Output) -> Result<(), Cli
     result
 }
 
-/// Logs on stderr: warnings of this CLI and the facade by default; with `-v` what each call does
-/// (the facade's `integrations.call` spans: vendor, operation, status, attempts, latency); with
-/// `-vv` everything they trace. Other crates (HTTP internals) stay at warnings, so no header or
-/// body ever reaches the log.
-fn init_tracing(verbose: u8) {
+/// Logs on stderr. `RUST_LOG`, when set, says what (the usual `tracing` filter, e.g.
+/// `RUST_LOG=integrations=debug`); otherwise warnings of this CLI and the facade, with `-v` what
+/// each call does (the facade's `integrations.call` spans: vendor, operation, status, attempts,
+/// latency), with `-vv` everything they trace. Other crates (HTTP internals) stay at warnings
+/// unless `RUST_LOG` asks for them; neither the facade nor this CLI ever logs a secret. Returns
+/// whether logs may be written (then no progress is drawn).
+fn init_tracing(verbose: u8) -> bool {
+    use tracing_subscriber::EnvFilter;
     let level = match verbose {
         0 => "warn",
         1 => "debug",
         _ => "trace",
     };
     // `integrations` is both the facade and this binary's crate name: one directive covers both.
-    let directives = format!("warn,integrations={level},integrations_fake={level}");
-    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let fallback = || {
+        EnvFilter::try_new(format!(
+            "warn,integrations={level},integrations_fake={level}"
+        ))
+        .unwrap_or_else(|_| EnvFilter::new("warn"))
+    };
+    let asked = std::env::var("RUST_LOG").is_ok_and(|v| !v.trim().is_empty());
+    let (filter, refused) = match asked.then(EnvFilter::try_from_default_env) {
+        Some(Ok(filter)) => (filter, None),
+        Some(Err(e)) => (fallback(), Some(e)),
+        None => (fallback(), None),
+    };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(filter)
         .try_init();
+    if let Some(e) = refused {
+        tracing::warn!(target: "integrations_cli", "RUST_LOG is not a filter ({e}); logging as -v says");
+    }
+    asked || verbose > 0
 }

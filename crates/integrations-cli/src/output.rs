@@ -330,29 +330,22 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// Columns separated by two spaces, each as wide as its widest cell; no trailing spaces.
+/// Columns separated by two spaces, each as wide as its widest cell in the terminal (by display
+/// width: a CJK character or an emoji takes two columns); no borders, no trailing spaces.
 fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| clean(c)).collect())
-        .collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::NOTHING)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .set_header(headers.to_vec());
+    for row in rows {
+        t.add_row(row.iter().map(|c| clean(c)).collect::<Vec<_>>());
+    }
+    let last = headers.len().saturating_sub(1);
+    for (i, column) in t.column_iter_mut().enumerate() {
+        column.set_padding((0, if i == last { 0 } else { 2 }));
     }
     let mut text = String::new();
-    let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
-        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', w - cell.chars().count()));
-        }
+    for line in t.lines() {
         text.push_str(line.trim_end());
         text.push('\n');
     }
@@ -382,6 +375,23 @@ mod tests {
             ],
         );
         assert_eq!(t, "ID    NAME\na     Long name\nbbbb  x\n");
+    }
+
+    #[test]
+    fn wide_characters_are_aligned_by_display_width() {
+        let t = table(
+            &["NAME", "KIND"],
+            &[
+                vec!["東京チーム".into(), "slack".into()],
+                vec!["🚀 launch".into(), "-".into()],
+                vec!["ascii".into(), "x".into()],
+            ],
+        );
+        // 東京チーム is 5 characters but 10 columns wide; 🚀 takes 2 columns.
+        assert_eq!(
+            t,
+            "NAME        KIND\n東京チーム  slack\n🚀 launch   -\nascii       x\n"
+        );
     }
 
     #[test]

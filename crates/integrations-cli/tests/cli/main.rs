@@ -7,4 +7,5 @@ mod common;
 mod demo;
 mod environment;
 mod errors;
+mod output;
 mod secrets;
