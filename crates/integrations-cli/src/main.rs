@@ -101,7 +101,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime.block_on(run(cli, overrides, logging, &mut out)),
         Err(e) => Err(CliError::io("starting the async runtime", e)),
     };
-    match result {
+    match result.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => ExitCode::from(out.error(&e).exit_code()),

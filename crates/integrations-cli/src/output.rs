@@ -4,11 +4,13 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use integrations::{Capabilities, Parameter};
+use integrations::{Capabilities, Integration, Parameter, SkippedRecord, Vendor};
 use schemars::schema::RootSchema;
 use serde::Serialize;
 
-use crate::document::{CapabilitiesDocument, IntegrationDocument, ListDocument, TestDocument};
+use crate::document::{
+    CapabilitiesDocument, FailureDocument, IntegrationDocument, SkippedDocument, TestDocument,
+};
 use crate::error::{CliError, ErrorKind};
 
 /// How a sensitive value that is set is shown: never the value itself.
@@ -41,9 +43,11 @@ fn written(e: io::Error) -> CliError {
 }
 
 impl Output {
-    /// Writes to this process's stdout and stderr.
+    /// Writes to this process's stdout (buffered: flushed after each command's output and
+    /// each provider's share of a `list`) and stderr.
     pub fn stdio(format: Format) -> Self {
-        Self::new(format, Box::new(io::stdout()), Box::new(io::stderr()))
+        let stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        Self::new(format, Box::new(stdout), Box::new(io::stderr()))
     }
 
     /// Writes to the given streams.
@@ -75,62 +79,20 @@ impl Output {
         self.out(&text)
     }
 
-    /// `list`: the integrations (failures are errors, reported by `main`), and a warning on
-    /// stderr for each skipped record (`--json` holds them in the document instead).
-    pub fn list(&mut self, doc: &ListDocument) -> Result {
-        self.list_integrations(doc)?;
-        if self.format != Format::Json {
-            for s in &doc.skipped {
-                self.warning(&format!("{}: {}", s.provider, s.record))?;
-            }
+    /// Starts `list`'s output, which is then written provider by provider as listings arrive
+    /// (see [`ListWriter`]).
+    pub fn list(&mut self) -> std::result::Result<ListWriter<'_>, CliError> {
+        if self.format == Format::Json {
+            self.stdout
+                .write_all(b"{\n  \"integrations\": [")
+                .map_err(written)?;
         }
-        Ok(())
-    }
-
-    fn list_integrations(&mut self, doc: &ListDocument) -> Result {
-        match self.format {
-            Format::Json => self.json(doc),
-            Format::JsonLines => {
-                for item in &doc.integrations {
-                    self.json(item)?;
-                }
-                Ok(())
-            }
-            Format::Quiet => {
-                let ids: String = doc
-                    .integrations
-                    .iter()
-                    .map(|i| format!("{}\n", i.integration.id))
-                    .collect();
-                self.out(&ids)
-            }
-            Format::Table if doc.integrations.is_empty() => {
-                if doc.failures.is_empty() {
-                    self.note("no integrations")?;
-                }
-                Ok(())
-            }
-            Format::Table => {
-                let rows: Vec<Vec<String>> = doc
-                    .integrations
-                    .iter()
-                    .map(|i| {
-                        let it = &i.integration;
-                        vec![
-                            it.id.to_string(),
-                            it.name.clone(),
-                            it.kind.clone().unwrap_or_else(|| "-".into()),
-                            yes_no_dash(it.enabled),
-                            i.provider.clone(),
-                        ]
-                    })
-                    .collect();
-                self.out(&table(
-                    &["ID", "NAME", "KIND", "ENABLED", "PROVIDER"],
-                    &rows,
-                ))
-            }
-        }
+        Ok(ListWriter {
+            out: self,
+            count: 0,
+            rows: Vec::new(),
+            skipped: Vec::new(),
+        })
     }
 
     /// `get` and the commands that change an integration: the integration.
@@ -273,14 +235,167 @@ impl Output {
         Ok(())
     }
 
-    /// Prints `error` once, one line per failure, on stderr; returns its exit code.
+    /// Writes what stdout still holds.
+    pub fn flush(&mut self) -> Result {
+        self.stdout.flush().map_err(written)
+    }
+
+    /// Prints `error` once, one line per failure, on stderr (after what stdout holds); returns
+    /// its exit code.
     pub fn error(&mut self, error: &CliError) -> ErrorKind {
+        // What was written before the error goes first; a closed stdout is not worth a word.
+        let _ = self.stdout.flush();
         for line in error.lines() {
             // Nothing more can be done if stderr is gone.
             let _ = writeln!(self.stderr, "error: {}", clean(&line));
         }
         let _ = self.stderr.flush();
         error.kind()
+    }
+}
+
+/// `list`'s output, written as each provider's listing arrives, record by record, so that the
+/// whole document is never held: `--json` streams the [`ListDocument`](crate::document::ListDocument)
+/// (byte for byte what serializing it at once would print), `--json-lines` and `--quiet` a line
+/// per record. A table keeps only its rows' cells until [`finish`](Self::finish), to align its
+/// columns over every row.
+pub struct ListWriter<'a> {
+    out: &'a mut Output,
+    /// Integrations written so far.
+    count: usize,
+    /// The table's rows (tables only).
+    rows: Vec<Vec<String>>,
+    /// The records that could not be read, reported at the end.
+    skipped: Vec<SkippedDocument>,
+}
+
+/// The indentation of the `--json` document's members, and of its arrays' items.
+const MEMBER: &[u8] = b"  ";
+const ITEM: &[u8] = b"    ";
+
+impl ListWriter<'_> {
+    /// Writes the integrations `provider` listed, in their order, and flushes them.
+    pub fn integrations(&mut self, provider: &str, integrations: Vec<Integration>) -> Result {
+        let format = self.out.format;
+        let w = &mut self.out.stdout;
+        for integration in integrations {
+            let doc = IntegrationDocument {
+                provider: provider.to_owned(),
+                integration,
+            };
+            match format {
+                Format::Json => {
+                    w.write_all(if self.count == 0 { b"\n" } else { b",\n" })
+                        .map_err(written)?;
+                    w.write_all(ITEM).map_err(written)?;
+                    serde_json::to_writer_pretty(Indented::new(w, ITEM), &doc)
+                        .map_err(|e| written(e.into()))?;
+                }
+                Format::JsonLines => {
+                    serde_json::to_writer(&mut *w, &doc).map_err(|e| written(e.into()))?;
+                    w.write_all(b"\n").map_err(written)?;
+                }
+                Format::Quiet => writeln!(w, "{}", doc.integration.id).map_err(written)?,
+                Format::Table => self.rows.push(list_row(&doc)),
+            }
+            self.count += 1;
+        }
+        w.flush().map_err(written)
+    }
+
+    /// Keeps the records `provider` sent but that could not be read, for the end.
+    pub fn skipped(&mut self, provider: &str, vendor: Vendor, records: Vec<SkippedRecord>) {
+        self.skipped
+            .extend(records.into_iter().map(|record| SkippedDocument {
+                provider: provider.to_owned(),
+                vendor,
+                record,
+            }));
+    }
+
+    /// Ends the output: the table, or the document's `failures` and `skipped`; for other
+    /// formats, a warning on stderr for each skipped record. Returns how many were skipped.
+    pub fn finish(self, failures: &[FailureDocument]) -> std::result::Result<usize, CliError> {
+        let Self {
+            out,
+            count,
+            rows,
+            skipped,
+        } = self;
+        match out.format {
+            Format::Json => {
+                let w = &mut out.stdout;
+                w.write_all(if count == 0 { b"]" } else { b"\n  ]" })
+                    .map_err(written)?;
+                w.write_all(b",\n  \"failures\": ").map_err(written)?;
+                serde_json::to_writer_pretty(Indented::new(w, MEMBER), failures)
+                    .map_err(|e| written(e.into()))?;
+                w.write_all(b",\n  \"skipped\": ").map_err(written)?;
+                serde_json::to_writer_pretty(Indented::new(w, MEMBER), &skipped)
+                    .map_err(|e| written(e.into()))?;
+                w.write_all(b"\n}\n").map_err(written)?;
+            }
+            Format::Table if rows.is_empty() => {
+                if failures.is_empty() {
+                    out.note("no integrations")?;
+                }
+            }
+            Format::Table => {
+                let text = table(&["ID", "NAME", "KIND", "ENABLED", "PROVIDER"], &rows);
+                out.stdout.write_all(text.as_bytes()).map_err(written)?;
+            }
+            Format::JsonLines | Format::Quiet => {}
+        }
+        out.flush()?;
+        if out.format != Format::Json {
+            for s in &skipped {
+                out.warning(&format!("{}: {}", s.provider, s.record))?;
+            }
+        }
+        Ok(skipped.len())
+    }
+}
+
+/// A row of `list`'s table.
+fn list_row(doc: &IntegrationDocument) -> Vec<String> {
+    let it = &doc.integration;
+    vec![
+        it.id.to_string(),
+        it.name.clone(),
+        it.kind.clone().unwrap_or_else(|| "-".into()),
+        yes_no_dash(it.enabled),
+        doc.provider.clone(),
+    ]
+}
+
+/// A writer that indents every line after the first by `indent`: a pretty-printed JSON value
+/// written through it nests inside a document whose other parts are written by hand. Newlines
+/// inside JSON strings are escaped, so every newline written is one of the layout's.
+struct Indented<'a, W: Write + ?Sized> {
+    inner: &'a mut W,
+    indent: &'static [u8],
+}
+
+impl<'a, W: Write + ?Sized> Indented<'a, W> {
+    fn new(inner: &'a mut W, indent: &'static [u8]) -> Self {
+        Self { inner, indent }
+    }
+}
+
+impl<W: Write + ?Sized> Write for Indented<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|&b| b == b'\n') {
+            self.inner.write_all(&rest[..=at])?;
+            self.inner.write_all(self.indent)?;
+            rest = &rest[at + 1..];
+        }
+        self.inner.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -391,6 +506,170 @@ mod tests {
         assert_eq!(
             t,
             "NAME        KIND\n東京チーム  slack\n🚀 launch   -\nascii       x\n"
+        );
+    }
+
+    /// A writer tests read back.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    fn integration(id: &str, name: &str, description: Option<&str>) -> Integration {
+        Integration {
+            id: format!("torq:{id}").parse().unwrap(),
+            name: name.into(),
+            description: description.map(Into::into),
+            enabled: Some(true),
+            kind: Some("webhook".into()),
+            created_at: None,
+            last_used_at: None,
+            parameters: vec![Parameter {
+                name: "url".into(),
+                label: Some("URL".into()),
+                required: true,
+                sensitive: false,
+                has_value: true,
+                value: Some("https://x.io/a\nb".into()),
+                user_attribute: None,
+                per_user: false,
+            }],
+            raw: serde_json::json!({"id": id, "nested": {"list": [1, {"a": []}], "empty": {}}})
+                .into(),
+        }
+    }
+
+    /// Integrations by provider, failures and skipped records.
+    type Case<'a> = (
+        Vec<(&'a str, Vec<Integration>)>,
+        Vec<FailureDocument>,
+        Vec<SkippedRecord>,
+    );
+
+    /// What `list` streams for `by_provider`, `failures` and `skipped` in `format`.
+    fn streamed(
+        format: Format,
+        by_provider: &[(&str, Vec<Integration>)],
+        failures: &[FailureDocument],
+        skipped: Vec<SkippedRecord>,
+    ) -> (String, String) {
+        let (stdout, stderr) = (Shared::default(), Shared::default());
+        let mut out = Output::new(format, Box::new(stdout.clone()), Box::new(stderr.clone()));
+        let mut writer = out.list().unwrap();
+        for (provider, integrations) in by_provider {
+            writer.integrations(provider, integrations.clone()).unwrap();
+        }
+        writer.skipped("soc", Vendor::Torq, skipped);
+        writer.finish(failures).unwrap();
+        (stdout.text(), stderr.text())
+    }
+
+    #[test]
+    fn the_streamed_json_document_is_the_document_serialized_at_once() {
+        use crate::document::{ErrorDocument, ListDocument};
+        let failure = FailureDocument {
+            provider: "prod".into(),
+            vendor: Vendor::Looker,
+            error: ErrorDocument {
+                kind: ErrorKind::Auth,
+                exit_code: 3,
+                message: "prod: looker login: unauthorized".into(),
+            },
+        };
+        let skipped = SkippedRecord::new(4, Some("x".into()), "invalid type: \"…\"");
+        let a = "4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb";
+        let b = "7f64ec71-92da-42d0-bd66-52324a7f796f";
+        let cases: Vec<Case> = vec![
+            (vec![], vec![], vec![]),
+            (
+                vec![("soc", vec![])],
+                vec![failure.clone()],
+                vec![skipped.clone()],
+            ),
+            (
+                vec![
+                    (
+                        "soc",
+                        vec![integration(a, "Splunk \"alerts\"", Some("two\nlines"))],
+                    ),
+                    ("empty", vec![]),
+                    (
+                        "eu",
+                        vec![integration(b, "東京", None), integration(a, "x", None)],
+                    ),
+                ],
+                vec![failure.clone(), failure],
+                vec![skipped.clone(), skipped],
+            ),
+        ];
+        for (by_provider, failures, skipped) in cases {
+            let doc = ListDocument {
+                integrations: by_provider
+                    .iter()
+                    .flat_map(|(provider, list)| {
+                        list.iter().map(|integration| IntegrationDocument {
+                            provider: (*provider).to_owned(),
+                            integration: integration.clone(),
+                        })
+                    })
+                    .collect(),
+                failures: failures.clone(),
+                skipped: skipped
+                    .iter()
+                    .map(|record| SkippedDocument {
+                        provider: "soc".into(),
+                        vendor: Vendor::Torq,
+                        record: record.clone(),
+                    })
+                    .collect(),
+            };
+            let (stdout, stderr) = streamed(Format::Json, &by_provider, &failures, skipped);
+            let expected = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+            assert_eq!(stdout, expected);
+            assert_eq!(stderr, "", "--json holds the skipped records");
+        }
+    }
+
+    #[test]
+    fn lines_and_ids_are_written_record_by_record_and_skips_are_warned() {
+        let a = "4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb";
+        let by_provider = [
+            ("soc", vec![integration(a, "A", None)]),
+            ("eu", vec![integration(a, "B", None)]),
+        ];
+        let skipped = vec![SkippedRecord::new(2, None, "bad")];
+        let (stdout, stderr) = streamed(Format::JsonLines, &by_provider, &[], skipped.clone());
+        let lines: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            (&lines[0]["provider"], &lines[1]["name"]),
+            (&"soc".into(), &"B".into())
+        );
+        assert_eq!(stderr.lines().count(), 1);
+        assert!(stderr.starts_with("warning: soc: "), "{stderr}");
+        let (stdout, _) = streamed(Format::Quiet, &by_provider, &[], vec![]);
+        assert_eq!(stdout, format!("torq:{a}\ntorq:{a}\n"));
+        let (stdout, stderr) = streamed(Format::Table, &[], &[], vec![]);
+        assert_eq!(
+            (stdout.as_str(), stderr.as_str()),
+            ("", "no integrations\n")
         );
     }
 

@@ -1,6 +1,10 @@
 //! How `list` writes what it gets: tables aligned by display width, and documents written
 //! provider by provider in the configured order.
 
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
 use integrations_fake::RawAnswer;
 
 use crate::common::{Fakes, cli};
@@ -72,4 +76,68 @@ fn rust_log_says_what_is_logged_and_the_verbose_flags_are_its_fallback() {
         run.stderr
     );
     assert!(run.stderr.contains("integrations.call"), "{}", run.stderr);
+}
+
+#[test]
+fn providers_are_written_in_the_configured_order_whichever_finishes_first() {
+    let fakes = Fakes::start();
+    fakes
+        .servers
+        .looker
+        .control()
+        .delay("all_integrations", Duration::from_millis(700));
+    let run = cli(&["list", "--json-lines"]).envs(fakes.env()).run().ok();
+    let providers: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["provider"].to_string())
+        .collect();
+    assert_eq!(providers.len(), 18 + 13);
+    assert!(providers[..18].iter().all(|p| p.contains("looker@")));
+    assert!(providers[18..].iter().all(|p| p.contains("torq@")));
+}
+
+#[test]
+fn a_providers_integrations_are_written_before_a_slower_one_answers() {
+    let fakes = Fakes::start();
+    let slow = Duration::from_secs(3);
+    fakes
+        .servers
+        .torq
+        .control()
+        .delay("list_integrations", slow);
+    for format in ["--json-lines", "--json"] {
+        let started = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_integrations"))
+            .args(["list", format])
+            .env_clear()
+            .envs(fakes.env())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        // Lines of the Looker provider's records (JSON: 10 per record is well within them),
+        // read before Torq answers.
+        let mut lines = 0;
+        while lines < 18 * if format == "--json" { 10 } else { 1 } {
+            first.clear();
+            stdout.read_line(&mut first).unwrap();
+            lines += 1;
+        }
+        let written = started.elapsed();
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        assert!(child.wait().unwrap().success());
+        let ended = started.elapsed();
+        assert!(
+            written + Duration::from_secs(1) < ended && ended >= slow,
+            "{format}: Looker's records at {written:?}, the end at {ended:?}"
+        );
+        assert!(
+            rest.contains("torq:4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb"),
+            "{format}"
+        );
+    }
 }
