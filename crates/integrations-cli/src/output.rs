@@ -269,38 +269,39 @@ pub struct ListWriter<'a> {
     skipped: Vec<SkippedDocument>,
 }
 
-/// The indentation of the `--json` document's members, and of its arrays' items.
-const MEMBER: &[u8] = b"  ";
+/// The indentation of the `--json` document's integrations.
 const ITEM: &[u8] = b"    ";
 
 impl ListWriter<'_> {
     /// Writes the integrations `provider` listed, in their order, and flushes them.
     pub fn integrations(&mut self, provider: &str, integrations: Vec<Integration>) -> Result {
         let format = self.out.format;
-        let w = &mut self.out.stdout;
+        // Each record is serialized into `line` (serde_json writes token by token: cheaper into
+        // a `Vec` than through the boxed stdout), then written at once.
+        let mut line = Vec::new();
         for integration in integrations {
             let doc = IntegrationDocument {
                 provider: provider.to_owned(),
                 integration,
             };
+            line.clear();
             match format {
                 Format::Json => {
-                    w.write_all(if self.count == 0 { b"\n" } else { b",\n" })
-                        .map_err(written)?;
-                    w.write_all(ITEM).map_err(written)?;
-                    serde_json::to_writer_pretty(Indented::new(w, ITEM), &doc)
-                        .map_err(|e| written(e.into()))?;
+                    line.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
+                    line.extend_from_slice(ITEM);
+                    nested_json(&mut line, &doc, 2)?;
                 }
                 Format::JsonLines => {
-                    serde_json::to_writer(&mut *w, &doc).map_err(|e| written(e.into()))?;
-                    w.write_all(b"\n").map_err(written)?;
+                    serde_json::to_writer(&mut line, &doc).map_err(|e| written(e.into()))?;
+                    line.push(b'\n');
                 }
-                Format::Quiet => writeln!(w, "{}", doc.integration.id).map_err(written)?,
+                Format::Quiet => writeln!(line, "{}", doc.integration.id).map_err(written)?,
                 Format::Table => self.rows.push(list_row(&doc)),
             }
+            self.out.stdout.write_all(&line).map_err(written)?;
             self.count += 1;
         }
-        w.flush().map_err(written)
+        self.out.stdout.flush().map_err(written)
     }
 
     /// Keeps the records `provider` sent but that could not be read, for the end.
@@ -324,16 +325,13 @@ impl ListWriter<'_> {
         } = self;
         match out.format {
             Format::Json => {
-                let w = &mut out.stdout;
-                w.write_all(if count == 0 { b"]" } else { b"\n  ]" })
-                    .map_err(written)?;
-                w.write_all(b",\n  \"failures\": ").map_err(written)?;
-                serde_json::to_writer_pretty(Indented::new(w, MEMBER), failures)
-                    .map_err(|e| written(e.into()))?;
-                w.write_all(b",\n  \"skipped\": ").map_err(written)?;
-                serde_json::to_writer_pretty(Indented::new(w, MEMBER), &skipped)
-                    .map_err(|e| written(e.into()))?;
-                w.write_all(b"\n}\n").map_err(written)?;
+                let mut text = Vec::from(if count == 0 { &b"]"[..] } else { b"\n  ]" });
+                text.extend_from_slice(b",\n  \"failures\": ");
+                nested_json(&mut text, failures, 1)?;
+                text.extend_from_slice(b",\n  \"skipped\": ");
+                nested_json(&mut text, &skipped, 1)?;
+                text.extend_from_slice(b"\n}\n");
+                out.stdout.write_all(&text).map_err(written)?;
             }
             Format::Table if rows.is_empty() => {
                 if failures.is_empty() {
@@ -368,34 +366,85 @@ fn list_row(doc: &IntegrationDocument) -> Vec<String> {
     ]
 }
 
-/// A writer that indents every line after the first by `indent`: a pretty-printed JSON value
-/// written through it nests inside a document whose other parts are written by hand. Newlines
-/// inside JSON strings are escaped, so every newline written is one of the layout's.
-struct Indented<'a, W: Write + ?Sized> {
-    inner: &'a mut W,
-    indent: &'static [u8],
+/// Appends `value`, pretty-printed as `serde_json::to_string_pretty` does, as if it were `depth`
+/// levels deep in a document whose other parts are written by hand (its first line is not
+/// indented: the caller has placed it).
+fn nested_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T, depth: usize) -> Result {
+    let formatter = Nested {
+        depth,
+        has_value: false,
+    };
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+        .map_err(|e| written(e.into()))
 }
 
-impl<'a, W: Write + ?Sized> Indented<'a, W> {
-    fn new(inner: &'a mut W, indent: &'static [u8]) -> Self {
-        Self { inner, indent }
-    }
+/// `serde_json`'s `PrettyFormatter` (two spaces a level), starting `depth` levels deep.
+struct Nested {
+    depth: usize,
+    has_value: bool,
 }
 
-impl<W: Write + ?Sized> Write for Indented<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(at) = rest.iter().position(|&b| b == b'\n') {
-            self.inner.write_all(&rest[..=at])?;
-            self.inner.write_all(self.indent)?;
-            rest = &rest[at + 1..];
+impl Nested {
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W, before: &[u8]) -> io::Result<()> {
+        w.write_all(before)?;
+        w.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
         }
-        self.inner.write_all(rest)?;
-        Ok(buf.len())
+        Ok(())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(w, b"")?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, if first { b"" } else { b"," })
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, if first { b"" } else { b"," })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
