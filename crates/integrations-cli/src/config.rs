@@ -301,19 +301,19 @@ impl Entry {
         let vendor = vendors::of(self.vendor);
         let mut config = ProviderConfig::new(self.vendor).with_name(&self.name);
         let file = vendor.and_then(|v| v.file);
-        let file_path = file.and_then(|f| self.get(f.path_key));
+        let file_path = file.and_then(|f| self.get(&f.path_key()));
         match (file, file_path) {
             (Some(f), Some(path)) => {
-                let section = self.get(f.section_key).map_or(f.section, |s| &s.value);
+                let section = self.get(&f.section_key()).map_or(f.section, |s| &s.value);
                 config = config
                     .with_vendor_file(&dir.join(&path.value), section)
                     .map_err(|e| fail(path.value_at, e.to_string()))?;
             }
             (Some(f), None) => {
-                if let Some(section) = self.get(f.section_key) {
+                if let Some(section) = self.get(&f.section_key()) {
                     return Err(fail(
                         section.key_at,
-                        format!("`{}` needs `{}`", f.section_key, f.path_key),
+                        format!("`{}` needs `{}`", f.section_key(), f.path_key()),
                     ));
                 }
             }
@@ -378,7 +378,7 @@ impl Entry {
 fn is_file_key(vendor: Vendor, key: &str) -> bool {
     vendors::of(vendor)
         .and_then(|v| v.file)
-        .is_some_and(|f| key == f.path_key || key == f.section_key)
+        .is_some_and(|f| key == f.path_key() || key == f.section_key())
 }
 
 /// A number or a boolean as the text the facade parses; `None` for arrays, tables, dates.
@@ -460,26 +460,17 @@ client_id = "tid"
 client_secret = "inline-torq-secret"
 "#;
 
-    /// The same providers in the older shape.
-    const TWO_OLD: &str = r#"
-[[looker]]
-name = "prod"
-base_url = "https://acme.cloud.looker.com"
-client_id = "id"
-client_secret_env = "PROD_LOOKER_SECRET"
-verify_ssl = true
-timeout = 30
-
-[[torq]]
-name = "soc"
-region = "eu"
-client_id = "tid"
-client_secret = "inline-torq-secret"
-"#;
+    /// [`TWO`] in the older shape: one array per vendor, without `vendor`.
+    fn two_old() -> String {
+        TWO.replace("[[provider]]\nvendor = \"looker\"", "[[looker]]")
+            .replace("[[provider]]\nvendor = \"torq\"", "[[torq]]")
+    }
 
     #[test]
     fn both_shapes_give_the_same_named_providers_and_build() {
-        for text in [TWO, TWO_OLD] {
+        let old = two_old();
+        assert!(!old.contains("vendor"));
+        for text in [TWO, &old] {
             let file = parse(text).unwrap();
             assert!(!format!("{file:?}").contains("inline-torq-secret"));
             let unbuilt = file
@@ -524,106 +515,44 @@ client_secret = "inline-torq-secret"
     }
 
     #[test]
-    fn a_missing_variable_is_named_with_its_line_and_no_value_is_shown() {
-        let e = providers(TWO, &[]).unwrap_err();
-        assert_eq!(
-            e,
-            "config file t.toml: line 7, column 21: [[provider]] `prod`: `client_secret_env`: the variable PROD_LOOKER_SECRET is not set"
-        );
-    }
-
-    #[test]
-    fn unknown_keys_and_wrong_types_name_their_line_and_key_and_no_value() {
-        let head = "[[provider]]\nvendor = \"looker\"\nname = \"a\"\n";
-        let e = parse(&format!("{head}verify_ssl = [\"hunter2\"]\n")).unwrap_err();
-        assert_eq!(
-            e,
-            "config file t.toml: line 4, column 14: [[provider]] `a`: `verify_ssl` must be a string, a number or a boolean"
-        );
-        let e = providers(
-            &format!("{head}base_url = \"https://a.io\"\nclient_id = \"i\"\nclient_secret = \"hunter2\"\nclient_secrte = \"x\"\n"),
-            &[],
-        )
-        .unwrap_err();
-        assert!(
-            e.starts_with("config file t.toml: line 7, column 1: [[provider]] `a`: unknown configuration key `client_secrte`: expected one of base_url, client_id, client_secret,"),
-            "{e}"
-        );
-        assert!(!e.contains("hunter2"));
-        let e = parse(&format!("{head}client_secret_env = 3\n")).unwrap_err();
-        assert!(e.ends_with("`client_secret_env` must be a string"), "{e}");
-        let e = parse(&format!("{head}LOOKERSDK_BASE_URL = \"x\"\n")).unwrap_err();
-        assert!(
-            e.contains(
-                "line 4, column 1: [[provider]] `a`: `LOOKERSDK_BASE_URL`: keys are short names"
-            ),
-            "{e}"
-        );
-        let e = parse("[[provider]]\nname = \"a\"\nclient_secret = \"hunter2\n").unwrap_err();
-        assert!(e.starts_with("config file t.toml: line 3, column "), "{e}");
-        assert!(!e.contains("hunter2") && !e.contains('\n'), "{e}");
-    }
-
-    #[test]
-    fn vendors_names_and_tables_are_checked() {
-        let e = parse("[[provider]]\nname = \"a\"\n").unwrap_err();
-        assert_eq!(
-            e,
-            "config file t.toml: line 1, column 1: [[provider]] `a`: `vendor` is missing (one of looker, torq)"
-        );
-        let e = parse("[[provider]]\nvendor = \"okta\"\nname = \"a\"\n").unwrap_err();
-        assert!(
-            e.ends_with("`vendor`: unknown vendor `okta` (one of looker, torq)"),
-            "{e}"
-        );
-        let e = parse("[[torq]]\nclient_id = \"x\"\n").unwrap_err();
-        assert_eq!(
-            e,
-            "config file t.toml: line 1, column 1: a [[torq]] table has no `name`"
-        );
-        let e = parse("[[looker]]\nname = \"x\"\n[[torq]]\nname = \"x\"\n").unwrap_err();
-        assert!(
-            e.ends_with("line 3, column 1: two providers are named `x`; names must be unique"),
-            "{e}"
-        );
-        let e = parse("[[okta]]\nname = \"x\"\n").unwrap_err();
-        assert!(e.contains("unknown table `okta`"), "{e}");
-        let e = parse("[provider]\nname = \"x\"\n").unwrap_err();
-        assert!(
-            e.ends_with("`provider` must be tables: write [[provider]]"),
-            "{e}"
-        );
-        let e = parse("[[looker]]\nvendor = \"torq\"\nname = \"x\"\n").unwrap_err();
-        assert!(
-            e.contains("`vendor` differs from the table's vendor"),
-            "{e}"
-        );
-        assert!(
-            parse("")
-                .unwrap_err()
-                .ends_with("no [[provider]] table: no provider to use")
-        );
-    }
-
-    #[test]
-    fn entries_must_say_how_to_log_in() {
-        let e = providers(
-            "[[provider]]\nvendor = \"torq\"\nname = \"t\"\nclient_id = \"i\"\n",
-            &[],
-        )
-        .unwrap_err();
-        assert_eq!(
-            e,
-            "config file t.toml: line 1, column 1: [[provider]] `t`: `client_secret_env` (or `client_secret`) is missing"
-        );
-        let e = providers("[[looker]]\nname = \"l\"\nclient_id = \"i\"\n", &[]).unwrap_err();
-        assert!(e.ends_with("[[looker]] `l`: `base_url` is missing"), "{e}");
-        let both = "[[torq]]\nname = \"t\"\nclient_id = \"i\"\nclient_secret = \"a\"\nclient_secret_env = \"B\"\n";
-        let e = providers(both, &[("B", "b")]).unwrap_err();
-        assert!(
-            e.ends_with("line 5, column 1: [[torq]] `t`: set `client_secret_env` or `client_secret`, not both"),
-            "{e}"
-        );
+    fn every_error_of_the_file_names_its_place_and_quotes_no_value() {
+        const LOOKER: &str = "[[provider]]\nvendor = \"looker\"\nname = \"a\"\n";
+        let looker = |rest: &str| format!("{LOOKER}{rest}");
+        let complete =
+            "base_url = \"https://a.io\"\nclient_id = \"i\"\nclient_secret = \"hunter2\"\n";
+        let cases: Vec<(String, &str)> = vec![
+            // What the file is made of.
+            ("".into(), "no [[provider]] table: no provider to use"),
+            ("[[okta]]\nname = \"x\"\n".into(), "line 1, column 3: unknown table `okta`: providers are [[provider]] tables"),
+            ("[provider]\nname = \"x\"\n".into(), "line 1, column 2: `provider` must be tables: write [[provider]]"),
+            ("[[provider]]\nname = \"a\"\nclient_secret = \"hunter2\n".into(), "line 3, column 25: invalid basic string"),
+            // Each table's vendor and name.
+            ("[[provider]]\nname = \"a\"\n".into(), "line 1, column 1: [[provider]] `a`: `vendor` is missing (one of looker, torq)"),
+            ("[[provider]]\nvendor = \"okta\"\nname = \"a\"\n".into(), "line 1, column 1: [[provider]] `a`: `vendor`: unknown vendor `okta` (one of looker, torq)"),
+            ("[[looker]]\nvendor = \"torq\"\nname = \"x\"\n".into(), "line 1, column 1: [[looker]] `x`: `vendor` differs from the table's vendor; use a [[provider]] table"),
+            ("[[torq]]\nclient_id = \"x\"\n".into(), "line 1, column 1: a [[torq]] table has no `name`"),
+            ("[[looker]]\nname = \"x\"\n[[torq]]\nname = \"x\"\n".into(), "line 3, column 1: two providers are named `x`; names must be unique"),
+            // Keys and their types.
+            (looker("verify_ssl = [\"hunter2\"]\n"), "line 4, column 14: [[provider]] `a`: `verify_ssl` must be a string, a number or a boolean"),
+            (looker("client_secret_env = 3\n"), "line 4, column 21: [[provider]] `a`: `client_secret_env` must be a string"),
+            (looker("LOOKERSDK_BASE_URL = \"x\"\n"), "line 4, column 1: [[provider]] `a`: `LOOKERSDK_BASE_URL`: keys are short names in lower case (`base_url`, `timeout`)"),
+            (looker(&format!("{complete}client_secrte = \"hunter2\"\n")), "line 7, column 1: [[provider]] `a`: unknown configuration key `client_secrte`: expected one of base_url, client_id, client_secret, verify_ssl, timeout,"),
+            // Variables, and what a provider needs to log in.
+            (TWO.into(), "line 7, column 21: [[provider]] `prod`: `client_secret_env`: the variable PROD_LOOKER_SECRET is not set"),
+            ("[[provider]]\nvendor = \"torq\"\nname = \"t\"\nclient_id = \"i\"\n".into(), "line 1, column 1: [[provider]] `t`: `client_secret_env` (or `client_secret`) is missing"),
+            ("[[looker]]\nname = \"l\"\nclient_id = \"i\"\n".into(), "line 1, column 1: [[looker]] `l`: `base_url` is missing"),
+            ("[[torq]]\nname = \"t\"\nclient_id = \"i\"\nclient_secret = \"hunter2\"\nclient_secret_env = \"B\"\n".into(), "line 5, column 1: [[torq]] `t`: set `client_secret_env` or `client_secret`, not both"),
+            (looker("ini_section = \"S\"\n"), "line 4, column 1: [[provider]] `a`: `ini_section` needs `ini_file`"),
+            ("[[provider]]\nvendor = \"torq\"\nname = \"t\"\nclient_id = \"i\"\nclient_secret = \"s\"\nini_file = \"x.ini\"\n".into(), "line 6, column 1: [[provider]] `t`: unknown configuration key `ini_file`"),
+        ];
+        for (text, error) in cases {
+            let e = providers(&text, &[("B", "b")]).unwrap_err();
+            assert!(
+                e.starts_with(&format!("config file t.toml: {error}")),
+                "{text}\n{e}"
+            );
+            assert!(!e.contains("hunter2") && !e.contains('\n'), "{e}");
+        }
     }
 
     #[test]
@@ -646,18 +575,6 @@ client_secret = "inline-torq-secret"
             .unwrap();
         assert_eq!(u[0].name.as_deref(), Some("staging"));
         assert!(u.into_iter().next().unwrap().config.build().is_ok());
-        let e = providers(
-            "[[provider]]\nvendor = \"looker\"\nname = \"s\"\nini_section = \"S\"\n",
-            &[],
-        )
-        .unwrap_err();
-        assert!(e.ends_with("`ini_section` needs `ini_file`"), "{e}");
-        let e = providers(
-            "[[provider]]\nvendor = \"torq\"\nname = \"t\"\nclient_id = \"i\"\nclient_secret = \"s\"\nini_file = \"x.ini\"\n",
-            &[],
-        )
-        .unwrap_err();
-        assert!(e.contains("unknown configuration key `ini_file`"), "{e}");
     }
 
     #[test]

@@ -279,6 +279,7 @@ impl ListWriter<'_> {
         // Each record is serialized into `line` (serde_json writes token by token: cheaper into
         // a `Vec` than through the boxed stdout), then written at once.
         let mut line = Vec::new();
+        let mut scratch = Vec::new();
         for integration in integrations {
             let doc = IntegrationDocument {
                 provider: provider.to_owned(),
@@ -289,7 +290,7 @@ impl ListWriter<'_> {
                 Format::Json => {
                     line.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
                     line.extend_from_slice(ITEM);
-                    nested_json(&mut line, &doc, 2)?;
+                    nested_json(&mut line, &mut scratch, "integrations", &doc, true)?;
                 }
                 Format::JsonLines => {
                     serde_json::to_writer(&mut line, &doc).map_err(|e| written(e.into()))?;
@@ -325,11 +326,12 @@ impl ListWriter<'_> {
         } = self;
         match out.format {
             Format::Json => {
+                let mut line = Vec::new();
                 let mut text = Vec::from(if count == 0 { &b"]"[..] } else { b"\n  ]" });
                 text.extend_from_slice(b",\n  \"failures\": ");
-                nested_json(&mut text, failures, 1)?;
+                nested_json(&mut text, &mut line, "failures", failures, false)?;
                 text.extend_from_slice(b",\n  \"skipped\": ");
-                nested_json(&mut text, &skipped, 1)?;
+                nested_json(&mut text, &mut line, "skipped", &skipped, false)?;
                 text.extend_from_slice(b"\n}\n");
                 out.stdout.write_all(&text).map_err(written)?;
             }
@@ -366,86 +368,42 @@ fn list_row(doc: &IntegrationDocument) -> Vec<String> {
     ]
 }
 
-/// Appends `value`, pretty-printed as `serde_json::to_string_pretty` does, as if it were `depth`
-/// levels deep in a document whose other parts are written by hand (its first line is not
-/// indented: the caller has placed it).
-fn nested_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T, depth: usize) -> Result {
-    let formatter = Nested {
-        depth,
-        has_value: false,
+/// Appends `value` pretty-printed as it stands in the document `{ key: value }` (`{ key: [value]
+/// }` when `in_array`), its first line where the caller has placed it: that document is
+/// serialized with serde_json's own layout, into `scratch`, and the part that is `value` kept.
+fn nested_json<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    scratch: &mut Vec<u8>,
+    key: &str,
+    value: &T,
+    in_array: bool,
+) -> Result {
+    use serde::ser::{SerializeMap, Serializer};
+    scratch.clear();
+    let mut ser = serde_json::Serializer::pretty(&mut *scratch);
+    let mut map = ser.serialize_map(Some(1)).map_err(|e| written(e.into()))?;
+    if in_array {
+        map.serialize_entry(key, &[value])
+    } else {
+        map.serialize_entry(key, value)
+    }
+    .and_then(|()| map.end())
+    .map_err(|e| written(e.into()))?;
+    let (head, tail) = if in_array {
+        (format!("{{\n  \"{key}\": [\n    "), "\n  ]\n}")
+    } else {
+        (format!("{{\n  \"{key}\": "), "\n}")
     };
-    value
-        .serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
-        .map_err(|e| written(e.into()))
-}
-
-/// `serde_json`'s `PrettyFormatter` (two spaces a level), starting `depth` levels deep.
-struct Nested {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Nested {
-    fn new_line<W: ?Sized + Write>(&self, w: &mut W, before: &[u8]) -> io::Result<()> {
-        w.write_all(before)?;
-        w.write_all(b"\n")?;
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.new_line(w, b"")?;
-        }
-        w.write_all(bracket)
-    }
-}
-
-impl serde_json::ser::Formatter for Nested {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.new_line(w, if first { b"" } else { b"," })
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.new_line(w, if first { b"" } else { b"," })
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
+    let part = scratch
+        .strip_prefix(head.as_bytes())
+        .and_then(|rest| rest.strip_suffix(tail.as_bytes()))
+        .ok_or_else(|| {
+            written(io::Error::other(
+                "serde_json laid out a document unexpectedly",
+            ))
+        })?;
+    out.extend_from_slice(part);
+    Ok(())
 }
 
 fn yes_no(b: bool) -> String {
@@ -529,33 +487,31 @@ fn key_values(fields: &[(&str, String)]) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn tables_align_columns_without_trailing_spaces() {
-        let t = table(
-            &["ID", "NAME"],
-            &[
-                vec!["a".into(), "Long name".into()],
-                vec!["bbbb".into(), "x".into()],
-            ],
-        );
-        assert_eq!(t, "ID    NAME\na     Long name\nbbbb  x\n");
-    }
+    /// Headers, rows of two cells, the table.
+    type TableCase<'a> = (&'a [&'a str], &'a [[&'a str; 2]], &'a str);
 
     #[test]
-    fn wide_characters_are_aligned_by_display_width() {
-        let t = table(
-            &["NAME", "KIND"],
-            &[
-                vec!["東京チーム".into(), "slack".into()],
-                vec!["🚀 launch".into(), "-".into()],
-                vec!["ascii".into(), "x".into()],
-            ],
-        );
-        // 東京チーム is 5 characters but 10 columns wide; 🚀 takes 2 columns.
-        assert_eq!(
-            t,
-            "NAME        KIND\n東京チーム  slack\n🚀 launch   -\nascii       x\n"
-        );
+    fn tables_align_columns_by_display_width_without_trailing_spaces() {
+        let cases: [TableCase; 2] = [
+            (
+                &["ID", "NAME"],
+                &[["a", "Long name"], ["bbbb", "x"]],
+                "ID    NAME\na     Long name\nbbbb  x\n",
+            ),
+            // 東京チーム is 5 characters but 10 columns wide; 🚀 takes 2 columns.
+            (
+                &["NAME", "KIND"],
+                &[["東京チーム", "slack"], ["🚀 launch", "-"], ["ascii", "x"]],
+                "NAME        KIND\n東京チーム  slack\n🚀 launch   -\nascii       x\n",
+            ),
+        ];
+        for (headers, rows, expected) in cases {
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+                .collect();
+            assert_eq!(table(headers, &rows), expected);
+        }
     }
 
     /// A writer tests read back.

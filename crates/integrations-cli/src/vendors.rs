@@ -55,14 +55,25 @@ impl Flag {
 /// A vendor's own configuration file (Looker's `looker.ini`).
 #[derive(Debug, Clone, Copy)]
 pub struct VendorFile {
-    /// The config file key that names it, relative to the config file (`ini_file`).
-    pub path_key: &'static str,
-    /// The config file key that names its section (`ini_section`).
-    pub section_key: &'static str,
+    /// Its kind (`ini`), which names its keys in a config file: `<kind>_file` (relative to the
+    /// config file) and `<kind>_section`.
+    pub kind: &'static str,
     /// The section read when none is named (`Looker`).
     pub section: &'static str,
     /// The file read from the working directory without `--config`, as the vendor's SDKs do.
     pub in_working_dir: &'static str,
+}
+
+impl VendorFile {
+    /// The config file key that names the file (`ini_file`).
+    pub fn path_key(&self) -> String {
+        format!("{}_file", self.kind)
+    }
+
+    /// The config file key that names its section (`ini_section`).
+    pub fn section_key(&self) -> String {
+        format!("{}_section", self.kind)
+    }
 }
 
 /// One vendor, as the CLI offers it.
@@ -104,8 +115,7 @@ pub const VENDORS: &[VendorFlags] = &[
             },
         ],
         file: Some(VendorFile {
-            path_key: "ini_file",
-            section_key: "ini_section",
+            kind: "ini",
             section: "Looker",
             in_working_dir: "looker.ini",
         }),

@@ -40,52 +40,74 @@ torq:0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9  🚀 Launch alerts  webhook  -       
     );
 }
 
+/// A `list` run with logs asked for by flags or `RUST_LOG`, and what stderr must hold or not.
+struct Logs {
+    flags: &'static [&'static str],
+    rust_log: Option<&'static str>,
+    present: &'static [&'static str],
+    absent: &'static [&'static str],
+}
+
 #[test]
 fn rust_log_says_what_is_logged_and_the_verbose_flags_are_its_fallback() {
-    let quiet = cli(&["--demo", "list", "-q", "--vendor", "torq"])
-        .run()
-        .ok();
-    assert_eq!(quiet.stdout.lines().count(), 13);
-
-    let asked = cli(&["--demo", "list", "-q", "--vendor", "torq"])
-        .env("RUST_LOG", "integrations=debug")
-        .run()
-        .code(0);
-    assert!(
-        asked.stderr.contains("integrations.call"),
-        "{}",
-        asked.stderr
-    );
-    assert!(!asked.stderr.contains("hyper_util"), "{}", asked.stderr);
-
-    // RUST_LOG wins over -v.
-    let run = cli(&["--demo", "-v", "list", "-q", "--vendor", "torq"])
-        .env("RUST_LOG", "warn")
-        .run()
-        .ok();
-    assert_eq!(run.stdout.lines().count(), 13);
-
-    // A filter that does not parse: a warning, then -v's logs.
-    let run = cli(&["--demo", "-v", "list", "-q", "--vendor", "torq"])
-        .env("RUST_LOG", "integrations=loud")
-        .run()
-        .code(0);
-    assert!(
-        run.stderr.contains("RUST_LOG is not a filter"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("integrations.call"), "{}", run.stderr);
+    let cases = [
+        Logs {
+            flags: &[],
+            rust_log: None,
+            present: &[],
+            absent: &["integrations.call"],
+        },
+        Logs {
+            flags: &[],
+            rust_log: Some("integrations=debug"),
+            present: &["integrations.call"],
+            absent: &["hyper_util"],
+        },
+        // RUST_LOG wins over -v.
+        Logs {
+            flags: &["-v"],
+            rust_log: Some("warn"),
+            present: &[],
+            absent: &["integrations.call"],
+        },
+        // A filter that does not parse: a warning, then -v's logs.
+        Logs {
+            flags: &["-v"],
+            rust_log: Some("integrations=loud"),
+            present: &["RUST_LOG is not a filter", "integrations.call"],
+            absent: &[],
+        },
+    ];
+    for Logs {
+        flags,
+        rust_log,
+        present,
+        absent,
+    } in cases
+    {
+        let mut args = vec!["--demo", "list", "-q", "--vendor", "torq"];
+        args.extend(flags);
+        let mut command = cli(&args);
+        if let Some(filter) = rust_log {
+            command = command.env("RUST_LOG", filter);
+        }
+        let mut run = command.run().code(0);
+        assert_eq!(run.stdout.lines().count(), 13, "{rust_log:?}");
+        for text in present {
+            run = run.stderr_has(text);
+        }
+        for text in absent {
+            assert!(!run.stderr.contains(text), "{rust_log:?}: {}", run.stderr);
+        }
+    }
 }
 
 #[test]
 fn providers_are_written_in_the_configured_order_whichever_finishes_first() {
     let fakes = Fakes::start();
-    fakes
-        .servers
-        .looker
-        .control()
-        .delay("all_integrations", Duration::from_millis(700));
+    // Looker, configured first, answers last.
+    let late = Duration::from_millis(700);
+    fakes.looker().delay("all_integrations", late);
     let run = cli(&["list", "--json-lines"]).envs(fakes.env()).run().ok();
     let providers: Vec<String> = run
         .stdout
@@ -101,11 +123,7 @@ fn providers_are_written_in_the_configured_order_whichever_finishes_first() {
 fn a_providers_integrations_are_written_before_a_slower_one_answers() {
     let fakes = Fakes::start();
     let slow = Duration::from_secs(3);
-    fakes
-        .servers
-        .torq
-        .control()
-        .delay("list_integrations", slow);
+    fakes.torq().delay("list_integrations", slow);
     for format in ["--json-lines", "--json"] {
         let started = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_integrations"))
