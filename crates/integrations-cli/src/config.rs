@@ -142,6 +142,7 @@ impl ConfigFile {
     }
 }
 
+/// A configuration error about the file at `path`.
 fn fail(path: &Path, message: String) -> CliError {
     CliError::Config(format!("config file {}: {message}", path.display()))
 }
@@ -289,6 +290,7 @@ impl Entry {
         })
     }
 
+    /// The setting of `key`, if the table has one.
     fn get(&self, key: &str) -> Option<&Setting> {
         self.settings.iter().find(|s| s.key == key)
     }

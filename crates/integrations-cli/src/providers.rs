@@ -50,6 +50,7 @@ impl Environment {
             .map(|(k, _)| k.as_str())
     }
 
+    /// Every variable, as `(name, value)`.
     fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
@@ -66,6 +67,7 @@ pub struct Unbuilt {
 }
 
 impl Unbuilt {
+    /// Its vendor.
     fn vendor(&self) -> Vendor {
         self.config.vendor()
     }
