@@ -1,14 +1,14 @@
 //! The command line.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use integrations::{IntegrationId, TorqRegion, Vendor};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use integrations::{IntegrationId, Vendor};
 
 use crate::document::DocumentKind;
 use crate::output::Format;
 use crate::providers::Overrides;
+use crate::vendors::{self, EVERY_PROVIDER, VENDORS};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -29,26 +29,34 @@ Exit codes:
 `list` prints what the working providers returned, then one error line per failing provider,
 and exits with their code (7 when they failed for different reasons).";
 
-const CONFIGURATION: &str = "\
+/// The long help's account of the configuration, with each vendor's variables.
+fn configuration() -> String {
+    let variables: Vec<&str> = VENDORS.iter().map(|v| v.variables).collect();
+    format!(
+        "\
 Providers come from, in order of precedence:
   1. flags (--looker-base-url, --torq-region, --timeout, ...; never a secret)
   2. --config FILE (or INTEGRATIONS_CONFIG): TOML, several named providers
-  3. otherwise the vendors' variables: LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID,
-     LOOKERSDK_CLIENT_SECRET, LOOKERSDK_VERIFY_SSL, LOOKERSDK_TIMEOUT over ./looker.ini [Looker];
-     TORQ_CLIENT_ID, TORQ_CLIENT_SECRET, TORQ_REGION (us|eu), TORQ_BASE_URL, TORQ_AUTH_URL.
+  3. otherwise the vendors' variables: {}.
      Each vendor is used only when one of its variables is set.
-Config file:
-  [[looker]]
+Config file (any key of the vendor; `<key>_env` reads a key from a variable):
+  [[provider]]
+  vendor = \"looker\"
   name = \"prod\"
   base_url = \"https://acme.cloud.looker.com\"
   client_id = \"AbCdEf123\"
-  client_secret_env = \"PROD_LOOKER_SECRET\"   # verify_ssl, timeout, ini_file, ini_section
-  [[torq]]
+  client_secret_env = \"PROD_LOOKER_SECRET\"
+  timeout = \"30s\"                            # max_in_flight, user_agent, verify_ssl, ini_file...
+  [[provider]]
+  vendor = \"torq\"
   name = \"soc\"
   region = \"eu\"                              # or base_url + auth_url
   client_id = \"0b8e...\"
-  client_secret_env = \"SOC_TORQ_SECRET\"      # timeout
-An id goes to the provider of its vendor; with several, choose one with --provider NAME.";
+  client_secret_env = \"SOC_TORQ_SECRET\"
+An id goes to the provider of its vendor; with several, choose one with --provider NAME.",
+        variables.join(";\n     ")
+    )
+}
 
 /// See and change the integrations of Looker instances and Torq workspaces.
 ///
@@ -59,7 +67,6 @@ An id goes to the provider of its vendor; with several, choose one with --provid
     name = "integrations",
     version,
     after_help = EXIT_CODES,
-    after_long_help = format!("{CONFIGURATION}\n\n{EXIT_CODES}"),
 )]
 pub struct Cli {
     /// What to do.
@@ -75,7 +82,7 @@ pub struct Cli {
 pub struct Global {
     /// Run against fake Looker and Torq servers started in this process, with demo data (no
     /// account, no network; changes last as long as the command). Ignores --config.
-    #[arg(long, global = true, conflicts_with_all = ["looker_base_url", "looker_client_id", "torq_region", "torq_base_url", "torq_auth_url", "torq_client_id"], help_heading = "Providers")]
+    #[arg(long, global = true, help_heading = "Providers")]
     pub demo: bool,
 
     /// Read the providers from this TOML file instead of the environment.
@@ -104,34 +111,6 @@ pub struct Global {
     /// Log what happens on stderr (-vv: more). Secrets are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
-
-    /// Looker instance URL (overrides LOOKERSDK_BASE_URL, looker.ini, the config file).
-    #[arg(long, global = true, value_name = "URL", help_heading = "Overrides")]
-    pub looker_base_url: Option<String>,
-
-    /// Looker API client id.
-    #[arg(long, global = true, value_name = "ID", help_heading = "Overrides")]
-    pub looker_client_id: Option<String>,
-
-    /// Torq region.
-    #[arg(long, global = true, value_name = "REGION", help_heading = "Overrides")]
-    pub torq_region: Option<RegionArg>,
-
-    /// Torq API URL (with --torq-auth-url unless it is a region's).
-    #[arg(long, global = true, value_name = "URL", help_heading = "Overrides")]
-    pub torq_base_url: Option<String>,
-
-    /// Torq token endpoint's base URL.
-    #[arg(long, global = true, value_name = "URL", help_heading = "Overrides")]
-    pub torq_auth_url: Option<String>,
-
-    /// Torq API client id.
-    #[arg(long, global = true, value_name = "ID", help_heading = "Overrides")]
-    pub torq_client_id: Option<String>,
-
-    /// Seconds allowed for each request, for every provider.
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Overrides")]
-    pub timeout: Option<u64>,
 }
 
 impl Global {
@@ -143,19 +122,6 @@ impl Global {
             Format::Quiet
         } else {
             Format::Table
-        }
-    }
-
-    /// The settings the flags override.
-    pub fn overrides(&self) -> Overrides {
-        Overrides {
-            looker_base_url: self.looker_base_url.clone(),
-            looker_client_id: self.looker_client_id.clone(),
-            torq_region: self.torq_region.map(Into::into),
-            torq_base_url: self.torq_base_url.clone(),
-            torq_auth_url: self.torq_auth_url.clone(),
-            torq_client_id: self.torq_client_id.clone(),
-            timeout: self.timeout.map(Duration::from_secs),
         }
     }
 }
@@ -249,8 +215,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only this vendor's providers.
-    #[arg(long)]
-    pub vendor: Option<VendorArg>,
+    #[arg(long, value_parser = vendors::vendor_parser())]
+    pub vendor: Option<Vendor>,
     /// Only integrations of this kind: Looker's integration hub id (`1`), Torq's type (`webhook`).
     #[arg(long)]
     pub kind: Option<String>,
@@ -259,59 +225,81 @@ pub struct ListArgs {
     pub json_lines: bool,
 }
 
-/// A vendor, as `--vendor` takes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VendorArg {
-    /// Looker instances.
-    Looker,
-    /// Torq workspaces.
-    Torq,
+/// The command line: [`Cli`] with the flags of [`crate::vendors`] (each vendor's, and those of
+/// every provider such as `--timeout`), which set configuration keys and conflict with `--demo`.
+pub fn command() -> clap::Command {
+    let vendor_flags = vendors::vendor_flags().map(|(_, flag)| flag.arg().conflicts_with("demo"));
+    let every = EVERY_PROVIDER.iter().map(vendors::Flag::arg);
+    Cli::command()
+        .args(vendor_flags.chain(every))
+        .after_long_help(format!("{}\n\n{EXIT_CODES}", configuration()))
 }
 
-impl From<VendorArg> for Vendor {
-    fn from(v: VendorArg) -> Self {
-        match v {
-            VendorArg::Looker => Vendor::Looker,
-            VendorArg::Torq => Vendor::Torq,
-        }
-    }
-}
-
-/// A Torq region, as `--torq-region` takes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RegionArg {
-    /// api.torq.io
-    Us,
-    /// api.eu.torq.io
-    Eu,
-}
-
-impl From<RegionArg> for TorqRegion {
-    fn from(r: RegionArg) -> Self {
-        match r {
-            RegionArg::Us => TorqRegion::Us,
-            RegionArg::Eu => TorqRegion::Eu,
-        }
-    }
+/// Parses `args` (the program's name first): the command, and the settings its flags give.
+pub fn parse_from<T: Into<std::ffi::OsString> + Clone>(
+    args: impl IntoIterator<Item = T>,
+) -> Result<(Cli, Overrides), clap::Error> {
+    let matches = command().try_get_matches_from(args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    let given = vendors::vendor_flags()
+        .map(|(_, flag)| flag)
+        .chain(EVERY_PROVIDER)
+        .filter_map(|flag| {
+            let value = matches.get_one::<String>(flag.long)?;
+            Some((flag.long, value.clone()))
+        });
+    Ok((cli, Overrides::from_flags(given)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]
     fn global_options_go_before_or_after_the_command() {
-        let cli = Cli::try_parse_from(["integrations", "list", "--demo", "--json"]).unwrap();
+        let (cli, _) = parse_from(["integrations", "list", "--demo", "--json"]).unwrap();
         assert!(cli.global.demo && cli.global.json);
-        let cli =
-            Cli::try_parse_from(["integrations", "--quiet", "get", "looker:1::slack"]).unwrap();
+        let (cli, _) = parse_from(["integrations", "--quiet", "get", "looker:1::slack"]).unwrap();
         assert_eq!(cli.global.format(), Format::Quiet);
+        let before = parse_from(["integrations", "--torq-region", "eu", "list"]).unwrap();
+        let after = parse_from(["integrations", "list", "--torq-region", "eu"]).unwrap();
+        assert_eq!(before.1, after.1);
+        assert_eq!(
+            before.1,
+            Overrides::from_flags([("torq-region", "eu".to_owned())])
+        );
+        assert_ne!(before.1, Overrides::default());
+    }
+
+    #[test]
+    fn vendors_and_regions_parse_with_the_facade() {
+        let (cli, overrides) = parse_from([
+            "integrations",
+            "--torq-region",
+            "eu",
+            "--timeout",
+            "30s",
+            "list",
+            "--vendor",
+            "torq",
+        ])
+        .unwrap();
+        let Command::List(args) = cli.command else {
+            panic!("list")
+        };
+        assert_eq!(args.vendor, Some(Vendor::Torq));
+        assert_eq!(
+            overrides,
+            Overrides::from_flags([
+                ("torq-region", "eu".to_owned()),
+                ("timeout", "30s".to_owned())
+            ])
+        );
     }
 
     #[test]
@@ -327,10 +315,12 @@ mod tests {
             ],
             &["integrations", "--json", "--quiet", "list"],
             &["integrations", "list", "--json-lines", "--json"],
-            &["integrations", "--timeout", "0", "list"],
+            &["integrations", "--timeout", "", "list"],
+            &["integrations", "--torq-region", "mars", "list"],
+            &["integrations", "list", "--vendor", "okta"],
             &["integrations", "set-param", "looker:1::x", "name"],
         ] {
-            assert!(Cli::try_parse_from(bad).is_err(), "{bad:?}");
+            assert!(parse_from(bad).is_err(), "{bad:?}");
         }
     }
 }

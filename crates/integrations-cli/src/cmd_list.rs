@@ -1,16 +1,18 @@
 //! `integrations list`: every configured provider at once. What the working providers return
-//! is printed; each failing provider is then reported (by `main`, on stderr) and the exit code
-//! is not 0.
+//! is printed as it arrives, provider by provider in the configured order; each failing provider
+//! is then reported (by `main`, on stderr) and the exit code is not 0.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use futures::StreamExt;
-use integrations::{IntegrationProvider, ListFilter, Vendor};
+use integrations::{IntegrationProvider, ListFilter, ProviderListing, Vendor};
 
 use crate::cli::ListArgs;
 use crate::context::Context;
-use crate::document::{FailureDocument, IntegrationDocument, ListDocument, SkippedDocument};
+use crate::document::FailureDocument;
 use crate::error::{CliError, ProviderFailure};
+use crate::hub_labels::HubLabels;
 use crate::output::Format;
 use crate::progress::Progress;
 use crate::providers::no_provider;
@@ -23,7 +25,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
     if args.json_lines {
         ctx.out.set_format(Format::JsonLines);
     }
-    let vendor: Option<Vendor> = args.vendor.map(Into::into);
+    let vendor: Option<Vendor> = args.vendor;
     let providers: Vec<Arc<dyn IntegrationProvider>> = ctx
         .providers
         .all()
@@ -42,56 +44,57 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
         .as_ref()
         .map_or_else(ListFilter::all, ListFilter::kind);
 
+    // Providers finish in any order; their integrations are written in the configured one, each
+    // provider's as soon as those before it are written. Only a provider that finishes before
+    // one configured ahead of it waits, in `early`, for its turn.
     let progress = Progress::start("listing", providers.len(), ctx.interactive);
+    let mut writer = ctx.out.list()?;
     let mut stream = integrations::list_all(&providers, &filter, CONCURRENCY);
-    let mut listings = Vec::with_capacity(providers.len());
+    let mut early: BTreeMap<usize, ProviderListing> = BTreeMap::new();
+    let mut next = 0;
+    let mut failures = Vec::new();
     while let Some(listing) = stream.next().await {
         progress.done("listing", &listing.provider);
-        listings.push(listing);
-    }
-    progress.finish();
-    // Providers finish in any order; print them in the configured one.
-    listings.sort_by_key(|l| l.index);
-
-    let total = listings.len();
-    let mut integrations = Vec::new();
-    let mut failures = Vec::new();
-    let mut skipped = Vec::new();
-    for listing in listings {
-        match listing.result {
-            Ok(items) => {
-                integrations.extend(items.integrations.into_iter().map(|integration| {
-                    IntegrationDocument {
-                        provider: listing.provider.clone(),
-                        integration,
-                    }
-                }));
-                skipped.extend(items.skipped.into_iter().map(|record| SkippedDocument {
-                    provider: listing.provider.clone(),
+        early.insert(listing.index, listing);
+        while let Some(listing) = early.remove(&next) {
+            next += 1;
+            match listing.result {
+                Ok(items) => {
+                    progress
+                        .suspend(|| writer.integrations(&listing.provider, items.integrations))?;
+                    writer.skipped(&listing.provider, listing.vendor, items.skipped);
+                }
+                Err(error) => failures.push(ProviderFailure {
+                    provider: listing.provider,
                     vendor: listing.vendor,
-                    record,
-                }));
+                    error,
+                }),
             }
-            Err(error) => failures.push(ProviderFailure {
-                provider: listing.provider,
-                vendor: listing.vendor,
-                error,
-            }),
         }
     }
-    let doc = ListDocument {
-        integrations,
-        failures: failures.iter().map(FailureDocument::from).collect(),
-        skipped,
-    };
-    let doc = crate::hub_labels::for_table(ctx, &providers, doc).await;
-    ctx.out.list(&doc)?;
+    progress.finish();
+    // The table shows a Looker integration's hub label as its kind (hubs looked up once per
+    // provider that listed something); other formats keep the id and ask nothing more.
+    if writer.is_table() {
+        let listed: Vec<Arc<dyn IntegrationProvider>> = providers
+            .iter()
+            .filter(|p| p.hubs().is_some() && writer.has_rows_of(p.name()))
+            .cloned()
+            .collect();
+        if !listed.is_empty() {
+            let labels = HubLabels::fetch(&listed).await;
+            writer.relabel_kinds(|provider, kind| labels.label(provider, kind));
+        }
+    }
+    let documents: Vec<FailureDocument> = failures.iter().map(FailureDocument::from).collect();
+    let skipped = writer.finish(&documents)?;
     if !failures.is_empty() {
-        Err(CliError::List { failures, total })
-    } else if !doc.skipped.is_empty() {
-        Err(CliError::Skipped {
-            count: doc.skipped.len(),
+        Err(CliError::List {
+            failures,
+            total: providers.len(),
         })
+    } else if skipped > 0 {
+        Err(CliError::Skipped { count: skipped })
     } else {
         Ok(())
     }

@@ -25,7 +25,10 @@ pub async fn run(
             ctx.out
                 .note("reading the value from stdin (it is not echoed back); end with Ctrl-D")?;
         }
-        read_value(stdin.lock())?
+        // A blocking read, off the runtime's threads.
+        tokio::task::spawn_blocking(move || read_value(stdin.lock()))
+            .await
+            .map_err(|e| CliError::io("reading the value from stdin", std::io::Error::other(e)))??
     } else {
         value.to_owned()
     };

@@ -76,6 +76,8 @@ impl ErrorKind {
                 ErrorKind::BadResponse
             }
             FacadeError::InvalidId { .. } => ErrorKind::Usage,
+            // A wrong value of a flag (`--timeout 0`) is the command line's.
+            FacadeError::Config { setting, .. } if setting.starts_with("--") => ErrorKind::Usage,
             FacadeError::Config { .. } => ErrorKind::Config,
             _ => ErrorKind::Other,
         }

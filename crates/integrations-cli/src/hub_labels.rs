@@ -10,10 +10,6 @@ use std::sync::Arc;
 use futures::StreamExt;
 use integrations::IntegrationProvider;
 
-use crate::context::Context;
-use crate::document::ListDocument;
-use crate::output::Format;
-
 /// How many providers are asked at once.
 const CONCURRENCY: usize = 8;
 
@@ -62,83 +58,20 @@ impl HubLabels {
             .get(&(provider.to_owned(), kind.to_owned()))
             .map(String::as_str)
     }
-
-    /// `doc` with each kind whose label is known replaced by that label: for display only.
-    pub fn relabel(&self, mut doc: ListDocument) -> ListDocument {
-        for item in &mut doc.integrations {
-            let label = item
-                .integration
-                .kind
-                .as_deref()
-                .and_then(|kind| self.label(&item.provider, kind));
-            if let Some(label) = label {
-                item.integration.kind = Some(label.to_owned());
-            }
-        }
-        doc
-    }
-}
-
-/// `doc` as `list`'s table shows it: hub labels for kinds, looked up on the providers among
-/// `providers` that listed some integration. Any other format gets `doc` unchanged, with no
-/// request made.
-pub async fn for_table(
-    ctx: &Context<'_>,
-    providers: &[Arc<dyn IntegrationProvider>],
-    doc: ListDocument,
-) -> ListDocument {
-    if ctx.out.format() != Format::Table {
-        return doc;
-    }
-    let listed: Vec<Arc<dyn IntegrationProvider>> = providers
-        .iter()
-        .filter(|p| p.hubs().is_some() && doc.integrations.iter().any(|i| i.provider == p.name()))
-        .cloned()
-        .collect();
-    if listed.is_empty() {
-        return doc;
-    }
-    HubLabels::fetch(&listed).await.relabel(doc)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::IntegrationDocument;
-    use integrations::Integration;
 
     #[test]
-    fn only_known_kinds_of_the_same_provider_are_relabelled() {
+    fn labels_are_per_provider_and_hub() {
         let mut labels = HubLabels::default();
         labels
             .labels
             .insert(("prod".into(), "1".into()), "Looker Action Hub".into());
-        let item = |provider: &str, kind: &str| {
-            let mut integration = Integration::new("looker:1::slack".parse().unwrap(), "Slack");
-            integration.kind = Some(kind.into());
-            IntegrationDocument {
-                provider: provider.into(),
-                integration,
-            }
-        };
-        let doc = ListDocument {
-            integrations: vec![item("prod", "1"), item("prod", "2"), item("staging", "1")],
-            failures: Vec::new(),
-            skipped: Vec::new(),
-        };
-        let kinds: Vec<Option<String>> = labels
-            .relabel(doc)
-            .integrations
-            .into_iter()
-            .map(|i| i.integration.kind)
-            .collect();
-        assert_eq!(
-            kinds,
-            [
-                Some("Looker Action Hub".into()),
-                Some("2".into()),
-                Some("1".into())
-            ]
-        );
+        assert_eq!(labels.label("prod", "1"), Some("Looker Action Hub"));
+        assert_eq!(labels.label("prod", "2"), None);
+        assert_eq!(labels.label("staging", "1"), None);
     }
 }

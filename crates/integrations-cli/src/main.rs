@@ -89,39 +89,43 @@ mod output;
 mod patch;
 mod progress;
 mod providers;
+mod vendors;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::demo::Demo;
 use crate::error::CliError;
 use crate::output::Output;
-use crate::providers::{Environment, Providers, Source};
+use crate::providers::{Environment, Overrides, Providers, Source};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_tracing(cli.global.verbose);
+    let (cli, overrides) = cli::parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
+    let logging = init_tracing(cli.global.verbose);
     let mut out = Output::stdio(cli.global.format());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build();
     let result = match runtime {
-        Ok(runtime) => runtime.block_on(run(cli, &mut out)),
+        Ok(runtime) => runtime.block_on(run(cli, overrides, logging, &mut out)),
         Err(e) => Err(CliError::io("starting the async runtime", e)),
     };
-    match result {
+    match result.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => ExitCode::from(out.error(&e).exit_code()),
     }
 }
 
-async fn run(cli: Cli, out: &mut Output) -> Result<(), CliError> {
+async fn run(
+    cli: Cli,
+    overrides: Overrides,
+    logging: bool,
+    out: &mut Output,
+) -> Result<(), CliError> {
     let Cli { command, global } = cli;
     if let Command::Schema { document } = command {
         return cmd_schema::run(out, document);
@@ -132,20 +136,22 @@ async fn run(cli: Cli, out: &mut Output) -> Result<(), CliError> {
         None
     };
     let source = match (&demo, &global.config) {
-        (Some(demo), _) => Source::Demo(demo.endpoints()),
+        (Some(demo), _) => Source::Demo(demo.environment()),
         (None, Some(path)) => Source::File(path.clone()),
         (None, None) => Source::Environment,
     };
-    let providers = Providers::resolve(
-        &source,
-        &global.overrides(),
-        &global.provider,
-        &Environment::current(),
-    )?;
+    // Files are read (the config file, looker.ini) and clients built (TLS roots loaded) off the
+    // runtime's threads.
+    let selected = global.provider.clone();
+    let providers = tokio::task::spawn_blocking(move || {
+        Providers::resolve(&source, &overrides, &selected, &Environment::current())
+    })
+    .await
+    .map_err(|e| CliError::io("configuring the providers", std::io::Error::other(e)))??;
     let mut ctx = Context {
         providers,
         out,
-        interactive: std::io::stderr().is_terminal() && !global.quiet && global.verbose == 0,
+        interactive: std::io::stderr().is_terminal() && !global.quiet && !logging,
     };
     let result = match &command {
         Command::List(args) => cmd_list::run(&mut ctx, args).await,
@@ -178,23 +184,39 @@ async fn run(cli: Cli, out: &mut Output) -> Result<(), CliError> {
     result
 }
 
-/// Logs on stderr: warnings of this CLI and the facade by default; with `-v` what each call does
-/// (the facade's `integrations.call` spans: vendor, operation, status, attempts, latency); with
-/// `-vv` everything they trace. Other crates (HTTP internals) stay at warnings, so no header or
-/// body ever reaches the log.
-fn init_tracing(verbose: u8) {
+/// Logs on stderr. `RUST_LOG`, when set, says what (the usual `tracing` filter, e.g.
+/// `RUST_LOG=integrations=debug`); otherwise warnings of this CLI and the facade, with `-v` what
+/// each call does (the facade's `integrations.call` spans: vendor, operation, status, attempts,
+/// latency), with `-vv` everything they trace. Other crates (HTTP internals) stay at warnings
+/// unless `RUST_LOG` asks for them; neither the facade nor this CLI ever logs a secret. Returns
+/// whether logs may be written (then no progress is drawn).
+fn init_tracing(verbose: u8) -> bool {
+    use tracing_subscriber::EnvFilter;
     let level = match verbose {
         0 => "warn",
         1 => "debug",
         _ => "trace",
     };
     // `integrations` is both the facade and this binary's crate name: one directive covers both.
-    let directives = format!("warn,integrations={level},integrations_fake={level}");
-    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let fallback = || {
+        EnvFilter::try_new(format!(
+            "warn,integrations={level},integrations_fake={level}"
+        ))
+        .unwrap_or_else(|_| EnvFilter::new("warn"))
+    };
+    let asked = std::env::var("RUST_LOG").is_ok_and(|v| !v.trim().is_empty());
+    let (filter, refused) = match asked.then(EnvFilter::try_from_default_env) {
+        Some(Ok(filter)) => (filter, None),
+        Some(Err(e)) => (fallback(), Some(e)),
+        None => (fallback(), None),
+    };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(filter)
         .try_init();
+    if let Some(e) = refused {
+        tracing::warn!(target: "integrations_cli", "RUST_LOG is not a filter ({e}); logging as -v says");
+    }
+    asked || verbose > 0
 }

@@ -4,11 +4,13 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use integrations::{Capabilities, Parameter};
+use integrations::{Capabilities, Integration, Parameter, SkippedRecord, Vendor};
 use schemars::schema::RootSchema;
 use serde::Serialize;
 
-use crate::document::{CapabilitiesDocument, IntegrationDocument, ListDocument, TestDocument};
+use crate::document::{
+    CapabilitiesDocument, FailureDocument, IntegrationDocument, SkippedDocument, TestDocument,
+};
 use crate::error::{CliError, ErrorKind};
 
 mod hubs;
@@ -43,9 +45,11 @@ fn written(e: io::Error) -> CliError {
 }
 
 impl Output {
-    /// Writes to this process's stdout and stderr.
+    /// Writes to this process's stdout (buffered: flushed after each command's output and
+    /// each provider's share of a `list`) and stderr.
     pub fn stdio(format: Format) -> Self {
-        Self::new(format, Box::new(io::stdout()), Box::new(io::stderr()))
+        let stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        Self::new(format, Box::new(stdout), Box::new(io::stderr()))
     }
 
     /// Writes to the given streams.
@@ -77,62 +81,20 @@ impl Output {
         self.out(&text)
     }
 
-    /// `list`: the integrations (failures are errors, reported by `main`), and a warning on
-    /// stderr for each skipped record (`--json` holds them in the document instead).
-    pub fn list(&mut self, doc: &ListDocument) -> Result {
-        self.list_integrations(doc)?;
-        if self.format != Format::Json {
-            for s in &doc.skipped {
-                self.warning(&format!("{}: {}", s.provider, s.record))?;
-            }
+    /// Starts `list`'s output, which is then written provider by provider as listings arrive
+    /// (see [`ListWriter`]).
+    pub fn list(&mut self) -> std::result::Result<ListWriter<'_>, CliError> {
+        if self.format == Format::Json {
+            self.stdout
+                .write_all(b"{\n  \"integrations\": [")
+                .map_err(written)?;
         }
-        Ok(())
-    }
-
-    fn list_integrations(&mut self, doc: &ListDocument) -> Result {
-        match self.format {
-            Format::Json => self.json(doc),
-            Format::JsonLines => {
-                for item in &doc.integrations {
-                    self.json(item)?;
-                }
-                Ok(())
-            }
-            Format::Quiet => {
-                let ids: String = doc
-                    .integrations
-                    .iter()
-                    .map(|i| format!("{}\n", i.integration.id))
-                    .collect();
-                self.out(&ids)
-            }
-            Format::Table if doc.integrations.is_empty() => {
-                if doc.failures.is_empty() {
-                    self.note("no integrations")?;
-                }
-                Ok(())
-            }
-            Format::Table => {
-                let rows: Vec<Vec<String>> = doc
-                    .integrations
-                    .iter()
-                    .map(|i| {
-                        let it = &i.integration;
-                        vec![
-                            it.id.to_string(),
-                            it.name.clone(),
-                            it.kind.clone().unwrap_or_else(|| "-".into()),
-                            yes_no_dash(it.enabled),
-                            i.provider.clone(),
-                        ]
-                    })
-                    .collect();
-                self.out(&table(
-                    &["ID", "NAME", "KIND", "ENABLED", "PROVIDER"],
-                    &rows,
-                ))
-            }
-        }
+        Ok(ListWriter {
+            out: self,
+            count: 0,
+            rows: Vec::new(),
+            skipped: Vec::new(),
+        })
     }
 
     /// `get` and the commands that change an integration: the integration.
@@ -275,8 +237,16 @@ impl Output {
         Ok(())
     }
 
-    /// Prints `error` once, one line per failure, on stderr; returns its exit code.
+    /// Writes what stdout still holds.
+    pub fn flush(&mut self) -> Result {
+        self.stdout.flush().map_err(written)
+    }
+
+    /// Prints `error` once, one line per failure, on stderr (after what stdout holds); returns
+    /// its exit code.
     pub fn error(&mut self, error: &CliError) -> ErrorKind {
+        // What was written before the error goes first; a closed stdout is not worth a word.
+        let _ = self.stdout.flush();
         for line in error.lines() {
             // Nothing more can be done if stderr is gone.
             let _ = writeln!(self.stderr, "error: {}", clean(&line));
@@ -284,6 +254,182 @@ impl Output {
         let _ = self.stderr.flush();
         error.kind()
     }
+}
+
+/// `list`'s output, written as each provider's listing arrives, record by record, so that the
+/// whole document is never held: `--json` streams the [`ListDocument`](crate::document::ListDocument)
+/// (byte for byte what serializing it at once would print), `--json-lines` and `--quiet` a line
+/// per record. A table keeps only its rows' cells until [`finish`](Self::finish), to align its
+/// columns over every row.
+pub struct ListWriter<'a> {
+    out: &'a mut Output,
+    /// Integrations written so far.
+    count: usize,
+    /// The table's rows (tables only).
+    rows: Vec<Vec<String>>,
+    /// The records that could not be read, reported at the end.
+    skipped: Vec<SkippedDocument>,
+}
+
+/// The indentation of the `--json` document's integrations.
+const ITEM: &[u8] = b"    ";
+
+impl ListWriter<'_> {
+    /// Writes the integrations `provider` listed, in their order, and flushes them.
+    pub fn integrations(&mut self, provider: &str, integrations: Vec<Integration>) -> Result {
+        let format = self.out.format;
+        // Each record is serialized into `line` (serde_json writes token by token: cheaper into
+        // a `Vec` than through the boxed stdout), then written at once.
+        let mut line = Vec::new();
+        let mut scratch = Vec::new();
+        for integration in integrations {
+            let doc = IntegrationDocument {
+                provider: provider.to_owned(),
+                integration,
+            };
+            line.clear();
+            match format {
+                Format::Json => {
+                    line.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
+                    line.extend_from_slice(ITEM);
+                    nested_json(&mut line, &mut scratch, "integrations", &doc, true)?;
+                }
+                Format::JsonLines => {
+                    serde_json::to_writer(&mut line, &doc).map_err(|e| written(e.into()))?;
+                    line.push(b'\n');
+                }
+                Format::Quiet => writeln!(line, "{}", doc.integration.id).map_err(written)?,
+                Format::Table => self.rows.push(list_row(&doc)),
+            }
+            self.out.stdout.write_all(&line).map_err(written)?;
+            self.count += 1;
+        }
+        self.out.stdout.flush().map_err(written)
+    }
+
+    /// Whether the output is a table (whose rows are kept until the end).
+    pub fn is_table(&self) -> bool {
+        self.out.format == Format::Table
+    }
+
+    /// Whether the table has a row of `provider`.
+    pub fn has_rows_of(&self, provider: &str) -> bool {
+        self.rows.iter().any(|row| row[LIST_PROVIDER] == provider)
+    }
+
+    /// Replaces each table row's KIND by what `label(provider, kind)` gives, where it gives
+    /// something (a Looker hub's label for its id).
+    pub fn relabel_kinds<'l>(&mut self, label: impl Fn(&str, &str) -> Option<&'l str>) {
+        for row in &mut self.rows {
+            if let Some(label) = label(&row[LIST_PROVIDER], &row[LIST_KIND]) {
+                row[LIST_KIND] = label.to_owned();
+            }
+        }
+    }
+
+    /// Keeps the records `provider` sent but that could not be read, for the end.
+    pub fn skipped(&mut self, provider: &str, vendor: Vendor, records: Vec<SkippedRecord>) {
+        self.skipped
+            .extend(records.into_iter().map(|record| SkippedDocument {
+                provider: provider.to_owned(),
+                vendor,
+                record,
+            }));
+    }
+
+    /// Ends the output: the table, or the document's `failures` and `skipped`; for other
+    /// formats, a warning on stderr for each skipped record. Returns how many were skipped.
+    pub fn finish(self, failures: &[FailureDocument]) -> std::result::Result<usize, CliError> {
+        let Self {
+            out,
+            count,
+            rows,
+            skipped,
+        } = self;
+        match out.format {
+            Format::Json => {
+                let mut line = Vec::new();
+                let mut text = Vec::from(if count == 0 { &b"]"[..] } else { b"\n  ]" });
+                text.extend_from_slice(b",\n  \"failures\": ");
+                nested_json(&mut text, &mut line, "failures", failures, false)?;
+                text.extend_from_slice(b",\n  \"skipped\": ");
+                nested_json(&mut text, &mut line, "skipped", &skipped, false)?;
+                text.extend_from_slice(b"\n}\n");
+                out.stdout.write_all(&text).map_err(written)?;
+            }
+            Format::Table if rows.is_empty() => {
+                if failures.is_empty() {
+                    out.note("no integrations")?;
+                }
+            }
+            Format::Table => {
+                let text = table(&["ID", "NAME", "KIND", "ENABLED", "PROVIDER"], &rows);
+                out.stdout.write_all(text.as_bytes()).map_err(written)?;
+            }
+            Format::JsonLines | Format::Quiet => {}
+        }
+        out.flush()?;
+        if out.format != Format::Json {
+            for s in &skipped {
+                out.warning(&format!("{}: {}", s.provider, s.record))?;
+            }
+        }
+        Ok(skipped.len())
+    }
+}
+
+/// A row of `list`'s table.
+/// The KIND and PROVIDER columns of `list`'s table.
+const LIST_KIND: usize = 2;
+const LIST_PROVIDER: usize = 4;
+
+fn list_row(doc: &IntegrationDocument) -> Vec<String> {
+    let it = &doc.integration;
+    vec![
+        it.id.to_string(),
+        it.name.clone(),
+        it.kind.clone().unwrap_or_else(|| "-".into()),
+        yes_no_dash(it.enabled),
+        doc.provider.clone(),
+    ]
+}
+
+/// Appends `value` pretty-printed as it stands in the document `{ key: value }` (`{ key: [value]
+/// }` when `in_array`), its first line where the caller has placed it: that document is
+/// serialized with serde_json's own layout, into `scratch`, and the part that is `value` kept.
+fn nested_json<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    scratch: &mut Vec<u8>,
+    key: &str,
+    value: &T,
+    in_array: bool,
+) -> Result {
+    use serde::ser::{SerializeMap, Serializer};
+    scratch.clear();
+    let mut ser = serde_json::Serializer::pretty(&mut *scratch);
+    let mut map = ser.serialize_map(Some(1)).map_err(|e| written(e.into()))?;
+    if in_array {
+        map.serialize_entry(key, &[value])
+    } else {
+        map.serialize_entry(key, value)
+    }
+    .and_then(|()| map.end())
+    .map_err(|e| written(e.into()))?;
+    let (head, tail) = if in_array {
+        (format!("{{\n  \"{key}\": [\n    "), "\n  ]\n}")
+    } else {
+        (format!("{{\n  \"{key}\": "), "\n}")
+    };
+    let part = scratch
+        .strip_prefix(head.as_bytes())
+        .and_then(|rest| rest.strip_suffix(tail.as_bytes()))
+        .ok_or_else(|| {
+            written(io::Error::other(
+                "serde_json laid out a document unexpectedly",
+            ))
+        })?;
+    out.extend_from_slice(part);
+    Ok(())
 }
 
 fn yes_no(b: bool) -> String {
@@ -332,29 +478,22 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// Columns separated by two spaces, each as wide as its widest cell; no trailing spaces.
+/// Columns separated by two spaces, each as wide as its widest cell in the terminal (by display
+/// width: a CJK character or an emoji takes two columns); no borders, no trailing spaces.
 fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| clean(c)).collect())
-        .collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::NOTHING)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .set_header(headers.to_vec());
+    for row in rows {
+        t.add_row(row.iter().map(|c| clean(c)).collect::<Vec<_>>());
+    }
+    let last = headers.len().saturating_sub(1);
+    for (i, column) in t.column_iter_mut().enumerate() {
+        column.set_padding((0, if i == last { 0 } else { 2 }));
     }
     let mut text = String::new();
-    let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
-        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', w - cell.chars().count()));
-        }
+    for line in t.lines() {
         text.push_str(line.trim_end());
         text.push('\n');
     }
@@ -374,16 +513,187 @@ fn key_values(fields: &[(&str, String)]) -> String {
 mod tests {
     use super::*;
 
+    /// Headers, rows of two cells, the table.
+    type TableCase<'a> = (&'a [&'a str], &'a [[&'a str; 2]], &'a str);
+
     #[test]
-    fn tables_align_columns_without_trailing_spaces() {
-        let t = table(
-            &["ID", "NAME"],
-            &[
-                vec!["a".into(), "Long name".into()],
-                vec!["bbbb".into(), "x".into()],
-            ],
+    fn tables_align_columns_by_display_width_without_trailing_spaces() {
+        let cases: [TableCase; 2] = [
+            (
+                &["ID", "NAME"],
+                &[["a", "Long name"], ["bbbb", "x"]],
+                "ID    NAME\na     Long name\nbbbb  x\n",
+            ),
+            // 東京チーム is 5 characters but 10 columns wide; 🚀 takes 2 columns.
+            (
+                &["NAME", "KIND"],
+                &[["東京チーム", "slack"], ["🚀 launch", "-"], ["ascii", "x"]],
+                "NAME        KIND\n東京チーム  slack\n🚀 launch   -\nascii       x\n",
+            ),
+        ];
+        for (headers, rows, expected) in cases {
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+                .collect();
+            assert_eq!(table(headers, &rows), expected);
+        }
+    }
+
+    /// A writer tests read back.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    fn integration(id: &str, name: &str, description: Option<&str>) -> Integration {
+        let mut integration = Integration::new(format!("torq:{id}").parse().unwrap(), name);
+        integration.description = description.map(Into::into);
+        integration.enabled = Some(true);
+        integration.kind = Some("webhook".into());
+        let mut url = Parameter::new("url");
+        url.label = Some("URL".into());
+        url.required = true;
+        url.has_value = true;
+        url.value = Some("https://x.io/a\nb".into());
+        integration.parameters = vec![url];
+        integration.raw =
+            serde_json::json!({"id": id, "nested": {"list": [1, {"a": []}], "empty": {}}}).into();
+        integration
+    }
+
+    /// Integrations by provider, failures and skipped records.
+    type Case<'a> = (
+        Vec<(&'a str, Vec<Integration>)>,
+        Vec<FailureDocument>,
+        Vec<SkippedRecord>,
+    );
+
+    /// What `list` streams for `by_provider`, `failures` and `skipped` in `format`.
+    fn streamed(
+        format: Format,
+        by_provider: &[(&str, Vec<Integration>)],
+        failures: &[FailureDocument],
+        skipped: Vec<SkippedRecord>,
+    ) -> (String, String) {
+        let (stdout, stderr) = (Shared::default(), Shared::default());
+        let mut out = Output::new(format, Box::new(stdout.clone()), Box::new(stderr.clone()));
+        let mut writer = out.list().unwrap();
+        for (provider, integrations) in by_provider {
+            writer.integrations(provider, integrations.clone()).unwrap();
+        }
+        writer.skipped("soc", Vendor::Torq, skipped);
+        writer.finish(failures).unwrap();
+        (stdout.text(), stderr.text())
+    }
+
+    #[test]
+    fn the_streamed_json_document_is_the_document_serialized_at_once() {
+        use crate::document::{ErrorDocument, ListDocument};
+        let failure = FailureDocument {
+            provider: "prod".into(),
+            vendor: Vendor::Looker,
+            error: ErrorDocument {
+                kind: ErrorKind::Auth,
+                exit_code: 3,
+                message: "prod: looker login: unauthorized".into(),
+            },
+        };
+        let skipped = SkippedRecord::new(4, Some("x".into()), "invalid type: \"…\"");
+        let a = "4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb";
+        let b = "7f64ec71-92da-42d0-bd66-52324a7f796f";
+        let cases: Vec<Case> = vec![
+            (vec![], vec![], vec![]),
+            (
+                vec![("soc", vec![])],
+                vec![failure.clone()],
+                vec![skipped.clone()],
+            ),
+            (
+                vec![
+                    (
+                        "soc",
+                        vec![integration(a, "Splunk \"alerts\"", Some("two\nlines"))],
+                    ),
+                    ("empty", vec![]),
+                    (
+                        "eu",
+                        vec![integration(b, "東京", None), integration(a, "x", None)],
+                    ),
+                ],
+                vec![failure.clone(), failure],
+                vec![skipped.clone(), skipped],
+            ),
+        ];
+        for (by_provider, failures, skipped) in cases {
+            let doc = ListDocument {
+                integrations: by_provider
+                    .iter()
+                    .flat_map(|(provider, list)| {
+                        list.iter().map(|integration| IntegrationDocument {
+                            provider: (*provider).to_owned(),
+                            integration: integration.clone(),
+                        })
+                    })
+                    .collect(),
+                failures: failures.clone(),
+                skipped: skipped
+                    .iter()
+                    .map(|record| SkippedDocument {
+                        provider: "soc".into(),
+                        vendor: Vendor::Torq,
+                        record: record.clone(),
+                    })
+                    .collect(),
+            };
+            let (stdout, stderr) = streamed(Format::Json, &by_provider, &failures, skipped);
+            let expected = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+            assert_eq!(stdout, expected);
+            assert_eq!(stderr, "", "--json holds the skipped records");
+        }
+    }
+
+    #[test]
+    fn lines_and_ids_are_written_record_by_record_and_skips_are_warned() {
+        let a = "4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb";
+        let by_provider = [
+            ("soc", vec![integration(a, "A", None)]),
+            ("eu", vec![integration(a, "B", None)]),
+        ];
+        let skipped = vec![SkippedRecord::new(2, None, "bad")];
+        let (stdout, stderr) = streamed(Format::JsonLines, &by_provider, &[], skipped.clone());
+        let lines: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            (&lines[0]["provider"], &lines[1]["name"]),
+            (&"soc".into(), &"B".into())
         );
-        assert_eq!(t, "ID    NAME\na     Long name\nbbbb  x\n");
+        assert_eq!(stderr.lines().count(), 1);
+        assert!(stderr.starts_with("warning: soc: "), "{stderr}");
+        let (stdout, _) = streamed(Format::Quiet, &by_provider, &[], vec![]);
+        assert_eq!(stdout, format!("torq:{a}\ntorq:{a}\n"));
+        let (stdout, stderr) = streamed(Format::Table, &[], &[], vec![]);
+        assert_eq!(
+            (stdout.as_str(), stderr.as_str()),
+            ("", "no integrations\n")
+        );
     }
 
     #[test]

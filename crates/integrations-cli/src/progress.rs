@@ -46,6 +46,12 @@ impl Progress {
             .set_message(message(what, done, self.total, Some(name)));
     }
 
+    /// Runs `write` with the spinner (if shown) hidden, so that what it writes on a terminal is
+    /// not mixed with the spinner's line.
+    pub fn suspend<R>(&self, write: impl FnOnce() -> R) -> R {
+        self.bar.suspend(write)
+    }
+
     /// Removes the spinner (if it was shown) before anything else is printed.
     pub fn finish(self) {
         if let Some(show) = self.show {

@@ -1,19 +1,15 @@
 //! Which providers a command talks to: from the demo servers, a configuration file, or the
 //! vendors' environment variables, with the command line's overrides; and which one of them an
-//! id goes to.
+//! id goes to. Vendor-agnostic: what differs between vendors is in [`crate::vendors`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
-use integrations::{
-    IntegrationId, IntegrationProvider, LookerConfig, LookerConfigKey, TorqConfig, TorqConfigKey,
-    TorqRegion, Vendor,
-};
+use integrations::{IntegrationId, IntegrationProvider, ProviderConfig, Vendor};
 
 use crate::config::ConfigFile;
-use crate::demo::{self, Endpoints};
 use crate::error::CliError;
+use crate::vendors::{self, EVERY_PROVIDER, VENDORS};
 
 /// The process environment, valid UTF-8 entries only (others are not settings of ours).
 #[derive(Debug, Clone, Default)]
@@ -46,12 +42,15 @@ impl Environment {
             .map(|(_, v)| v.as_str())
     }
 
-    fn has_any(&self, names: impl IntoIterator<Item = impl AsRef<str>>) -> bool {
-        names
-            .into_iter()
-            .any(|n| self.var(n.as_ref()).is_some_and(|v| !v.trim().is_empty()))
+    /// The names of the variables set to something other than blanks.
+    fn names_set(&self) -> impl Iterator<Item = &str> {
+        self.vars
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, _)| k.as_str())
     }
 
+    /// Every variable, as `(name, value)`.
     fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
@@ -60,158 +59,112 @@ impl Environment {
 /// A provider not built yet. `name` is known for demo and file providers; the environment's
 /// take the facade's default (`looker@<host>`, `torq@<host>`).
 #[derive(Debug)]
-pub enum Spec {
-    /// A Looker instance.
-    Looker {
-        /// Its name, if given.
-        name: Option<String>,
-        /// Its settings.
-        config: LookerConfig,
-    },
-    /// A Torq workspace.
-    Torq {
-        /// Its name, if given.
-        name: Option<String>,
-        /// Its settings.
-        config: TorqConfig,
-    },
+pub struct Unbuilt {
+    /// Its name, if given.
+    pub name: Option<String>,
+    /// Its settings.
+    pub config: ProviderConfig,
 }
 
-impl Spec {
-    /// The vendor.
-    pub fn vendor(&self) -> Vendor {
-        match self {
-            Spec::Looker { .. } => Vendor::Looker,
-            Spec::Torq { .. } => Vendor::Torq,
-        }
+impl Unbuilt {
+    /// Its vendor.
+    fn vendor(&self) -> Vendor {
+        self.config.vendor()
     }
 
-    /// The name, when known before building.
-    pub fn name(&self) -> Option<&str> {
-        match self {
-            Spec::Looker { name, .. } | Spec::Torq { name, .. } => name.as_deref(),
-        }
-    }
-
-    fn apply(self, overrides: &Overrides) -> Self {
-        match self {
-            Spec::Looker { name, mut config } => {
-                // Errors about a flag's value name the flag.
-                if let Some(url) = &overrides.looker_base_url {
-                    config = config
-                        .with_base_url(url)
-                        .with_origin(LookerConfigKey::BaseUrl, "--looker-base-url");
-                }
-                if let Some(id) = &overrides.looker_client_id {
-                    config = config
-                        .with_client_id(id)
-                        .with_origin(LookerConfigKey::ClientId, "--looker-client-id");
-                }
-                if let Some(timeout) = overrides.timeout {
-                    config = config.with_timeout(timeout);
-                }
-                Spec::Looker { name, config }
-            }
-            Spec::Torq { name, mut config } => {
-                if let Some(region) = overrides.torq_region {
-                    config = config.with_region(region);
-                }
-                if let Some(url) = &overrides.torq_base_url {
-                    config = config
-                        .with_base_url(url)
-                        .with_origin(TorqConfigKey::BaseUrl, "--torq-base-url");
-                }
-                if let Some(url) = &overrides.torq_auth_url {
-                    config = config
-                        .with_auth_url(url)
-                        .with_origin(TorqConfigKey::AuthUrl, "--torq-auth-url");
-                }
-                if let Some(id) = &overrides.torq_client_id {
-                    config = config
-                        .with_client_id(id)
-                        .with_origin(TorqConfigKey::ClientId, "--torq-client-id");
-                }
-                if let Some(timeout) = overrides.timeout {
-                    config = config.with_timeout(timeout);
-                }
-                Spec::Torq { name, config }
-            }
-        }
-    }
-
+    /// Checks the settings and makes the provider (no request is sent). Errors of a named
+    /// provider name it.
     fn build(self) -> Result<Arc<dyn IntegrationProvider>, CliError> {
-        let named = |name: Option<String>, e: integrations::Error| match name {
-            Some(name) => CliError::Provider {
-                provider: name,
-                source: e,
-            },
-            None => CliError::Facade(e),
-        };
-        Ok(match self {
-            Spec::Looker { name, config } => Arc::new(config.build().map_err(|e| named(name, e))?),
-            Spec::Torq { name, config } => Arc::new(config.build().map_err(|e| named(name, e))?),
+        self.config.build().map_err(|source| match self.name {
+            Some(provider) => CliError::Provider { provider, source },
+            None => CliError::Facade(source),
         })
     }
 }
 
-/// Settings given on the command line; they override the environment, `looker.ini` and the
-/// configuration file. No secret can be given this way (it would stay in the shell's history).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Overrides {
-    /// `--looker-base-url`
-    pub looker_base_url: Option<String>,
-    /// `--looker-client-id`
-    pub looker_client_id: Option<String>,
-    /// `--torq-region`
-    pub torq_region: Option<TorqRegion>,
-    /// `--torq-base-url`
-    pub torq_base_url: Option<String>,
-    /// `--torq-auth-url`
-    pub torq_auth_url: Option<String>,
-    /// `--torq-client-id`
-    pub torq_client_id: Option<String>,
-    /// `--timeout`, for every provider.
-    pub timeout: Option<Duration>,
+/// A setting given on the command line: a key of the one provider of a vendor
+/// (`--looker-base-url`), or of every provider (`--timeout`). No flag takes a secret (it would
+/// stay in the shell's history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    /// The vendor whose provider it configures; `None`: every provider.
+    pub vendor: Option<Vendor>,
+    /// The key it sets.
+    pub key: &'static str,
+    /// The value, as given.
+    pub value: String,
+    /// The flag, as errors name it (`--looker-base-url`).
+    pub flag: String,
 }
 
+/// The settings given on the command line; they override the environment, the vendor's file
+/// and the configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides(Vec<Override>);
+
 impl Overrides {
-    /// The vendor flags given for `vendor` (`--timeout` applies to all and is not one).
-    fn flags_of(&self, vendor: Vendor) -> Vec<&'static str> {
-        let given = |set: bool, flag: &'static str| set.then_some(flag);
-        match vendor {
-            Vendor::Looker => [
-                given(self.looker_base_url.is_some(), "--looker-base-url"),
-                given(self.looker_client_id.is_some(), "--looker-client-id"),
-            ]
-            .into_iter()
-            .flatten()
+    /// The flags of [`crate::vendors`] among `given` (long name without `--`, value); others
+    /// are ignored.
+    pub fn from_flags<'a>(given: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        let all = vendors::vendor_flags()
+            .map(|(vendor, flag)| (Some(vendor), flag))
+            .chain(EVERY_PROVIDER.iter().map(|flag| (None, flag)));
+        let given: Vec<(&str, String)> = given.into_iter().collect();
+        Self(
+            all.filter_map(|(vendor, flag)| {
+                let (_, value) = given.iter().find(|(long, _)| *long == flag.long)?;
+                Some(Override {
+                    vendor,
+                    key: flag.key,
+                    value: value.clone(),
+                    flag: format!("--{}", flag.long),
+                })
+            })
             .collect(),
-            Vendor::Torq => [
-                given(self.torq_region.is_some(), "--torq-region"),
-                given(self.torq_base_url.is_some(), "--torq-base-url"),
-                given(self.torq_auth_url.is_some(), "--torq-auth-url"),
-                given(self.torq_client_id.is_some(), "--torq-client-id"),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-            _ => Vec::new(),
+        )
+    }
+
+    /// The flags given for `vendor` (those for every provider are not counted).
+    fn flags_of(&self, vendor: Vendor) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|o| o.vendor == Some(vendor))
+            .map(|o| o.flag.as_str())
+            .collect()
+    }
+
+    /// `unbuilt` with the flags that concern it; errors about their values name the flag.
+    fn apply(&self, unbuilt: Unbuilt) -> Result<Unbuilt, CliError> {
+        let vendor = unbuilt.vendor();
+        let mut config = unbuilt.config;
+        for o in self
+            .0
+            .iter()
+            .filter(|o| o.vendor.is_none_or(|v| v == vendor))
+        {
+            config = config.with_key(o.key, o.value.as_str(), &o.flag)?;
         }
+        Ok(Unbuilt {
+            name: unbuilt.name,
+            config,
+        })
     }
 }
 
 /// Where the providers come from.
 #[derive(Debug)]
 pub enum Source {
-    /// The in-process fake servers (`--demo`).
-    Demo(Endpoints),
+    /// The in-process fake servers (`--demo`): their variables, as `integrations-fake` prints
+    /// them.
+    Demo(Vec<(&'static str, String)>),
     /// A configuration file (`--config`).
     File(PathBuf),
-    /// `LOOKERSDK_*` / `./looker.ini` and `TORQ_*`.
+    /// The vendors' variables (and the files their SDKs read from the working directory).
     Environment,
 }
 
-/// The providers of a command, in the configured order (Looker ones first in the environment).
+/// The providers of a command, in the configured order (the environment's in [`VENDORS`]'
+/// order).
 #[derive(Debug, Clone)]
 pub struct Providers {
     all: Vec<Arc<dyn IntegrationProvider>>,
@@ -221,51 +174,48 @@ pub struct Providers {
 
 impl Providers {
     /// Builds the providers of `source` with `overrides`, keeping those named in `selected`
-    /// (all when empty). Builds send no request.
+    /// (all when empty). Builds send no request, but read files: call it off the async
+    /// runtime's threads.
     pub fn resolve(
         source: &Source,
         overrides: &Overrides,
         selected: &[String],
         env: &Environment,
     ) -> Result<Self, CliError> {
-        let mut specs = match source {
-            Source::Demo(endpoints) => demo_specs(endpoints),
-            Source::File(path) => {
-                let dir = path.parent().unwrap_or(Path::new("."));
-                ConfigFile::load(path)?.specs(dir, env)?
-            }
-            Source::Environment => env_specs(env, overrides)?,
+        let mut unbuilt = match source {
+            Source::Demo(vars) => from_demo(vars),
+            Source::File(path) => ConfigFile::load(path)?.providers(env)?,
+            Source::Environment => from_environment(env, overrides)?,
         };
-        let known: Vec<String> = specs
-            .iter()
-            .filter_map(|s| s.name().map(str::to_owned))
-            .collect();
+        let known: Vec<String> = unbuilt.iter().filter_map(|u| u.name.clone()).collect();
         if !selected.is_empty() {
-            specs.retain(|s| s.name().is_none_or(|n| selected.iter().any(|x| x == n)));
+            unbuilt.retain(|u| u.name.as_ref().is_none_or(|n| selected.contains(n)));
         }
-        for vendor in [Vendor::Looker, Vendor::Torq] {
-            let flags = overrides.flags_of(vendor);
+        for v in VENDORS {
+            let flags = overrides.flags_of(v.vendor);
             if flags.is_empty() {
                 continue;
             }
-            let count = specs.iter().filter(|s| s.vendor() == vendor).count();
-            if count == 0 {
-                return Err(CliError::Usage(format!(
-                    "{} given, but no {vendor} provider is configured",
-                    flags.join(", ")
-                )));
-            }
-            if count > 1 {
-                return Err(CliError::Usage(format!(
-                    "{} would apply to {count} {vendor} providers; choose one with --provider",
-                    flags.join(", ")
-                )));
+            let vendor = v.vendor;
+            match unbuilt.iter().filter(|u| u.vendor() == vendor).count() {
+                0 => {
+                    return Err(CliError::Usage(format!(
+                        "{} given, but no {vendor} provider is configured",
+                        flags.join(", ")
+                    )));
+                }
+                1 => {}
+                count => {
+                    return Err(CliError::Usage(format!(
+                        "{} would apply to {count} {vendor} providers; choose one with --provider",
+                        flags.join(", ")
+                    )));
+                }
             }
         }
-        let mut all = Vec::with_capacity(specs.len());
-        for spec in specs {
-            let spec = spec.apply(overrides);
-            let provider = spec.build()?;
+        let mut all = Vec::with_capacity(unbuilt.len());
+        for u in unbuilt {
+            let provider = overrides.apply(u)?.build()?;
             tracing::debug!(target: "integrations_cli", provider = provider.name(), vendor = %provider.vendor(), "provider configured");
             all.push(provider);
         }
@@ -334,73 +284,67 @@ impl Providers {
 
 /// The error for a vendor with no provider configured.
 pub fn no_provider(vendor: Vendor) -> CliError {
-    let how = match vendor {
-        Vendor::Looker => {
-            "set LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET (or write ./looker.ini), or add a [[looker]] table to the --config file"
-        }
-        Vendor::Torq => {
-            "set TORQ_CLIENT_ID and TORQ_CLIENT_SECRET (and TORQ_REGION), or add a [[torq]] table to the --config file"
-        }
-        _ => "add it to the --config file",
-    };
-    CliError::Config(format!("no {vendor} provider is configured: {how}"))
+    let how = vendors::of(vendor).map_or("", |v| v.configure);
+    let sep = if how.is_empty() { "" } else { ", or " };
+    CliError::Config(format!(
+        "no {vendor} provider is configured: {how}{sep}add a [[provider]] table with vendor = \"{vendor}\" to the --config file"
+    ))
 }
 
-fn demo_specs(e: &Endpoints) -> Vec<Spec> {
-    vec![
-        Spec::Looker {
-            name: Some(demo::LOOKER_NAME.into()),
-            config: LookerConfig::new()
-                .with_name(demo::LOOKER_NAME)
-                .with_base_url(&e.looker_base_url)
-                .with_client_id(&e.looker_client_id)
-                .with_client_secret(&e.looker_client_secret),
-        },
-        Spec::Torq {
-            name: Some(demo::TORQ_NAME.into()),
-            config: TorqConfig::new()
-                .with_name(demo::TORQ_NAME)
-                .with_base_url(&e.torq_base_url)
-                .with_auth_url(&e.torq_auth_url)
-                .with_client_id(&e.torq_client_id)
-                .with_client_secret(&e.torq_client_secret),
-        },
-    ]
+/// The name of the demo provider of `vendor`.
+pub fn demo_name(vendor: Vendor) -> String {
+    format!("demo-{vendor}")
 }
 
-/// Looker when a `LOOKERSDK_*` variable is set or `./looker.ini` exists (read as Looker's SDKs
-/// do: the file, then the variables over it); Torq when a `TORQ_*` variable is set; either
-/// when one of its flags is given.
-fn env_specs(env: &Environment, overrides: &Overrides) -> Result<Vec<Spec>, CliError> {
-    let mut specs = Vec::new();
-    let ini = Path::new("looker.ini");
-    let looker_present = env.has_any(LookerConfigKey::ALL)
-        || ini.is_file()
-        || !overrides.flags_of(Vendor::Looker).is_empty();
-    if looker_present {
-        let mut config = LookerConfig::new();
-        if ini.is_file() {
-            config = config.with_ini_file(ini, "Looker")?;
+/// One provider per vendor, named `demo-<vendor>`, from the fakes' variables.
+fn from_demo(vars: &[(&'static str, String)]) -> Vec<Unbuilt> {
+    VENDORS
+        .iter()
+        .map(|v| {
+            let name = demo_name(v.vendor);
+            Unbuilt {
+                config: ProviderConfig::new(v.vendor)
+                    .with_name(&name)
+                    .with_vars(vars.iter().map(|(k, v)| (*k, v.as_str()))),
+                name: Some(name),
+            }
+        })
+        .collect()
+}
+
+/// A provider for each vendor one of whose variables is set, whose own file is in the working
+/// directory (Looker's SDKs read `./looker.ini`, then the variables over it), or whose flags are
+/// given.
+fn from_environment(env: &Environment, overrides: &Overrides) -> Result<Vec<Unbuilt>, CliError> {
+    let mut found = Vec::new();
+    for v in VENDORS {
+        let file = v
+            .file
+            .map(|f| (Path::new(f.in_working_dir), f.section))
+            .filter(|(path, _)| path.is_file());
+        let present = ProviderConfig::reads_any(v.vendor, env.names_set())
+            || file.is_some()
+            || !overrides.flags_of(v.vendor).is_empty();
+        if !present {
+            continue;
         }
-        specs.push(Spec::Looker {
+        let mut config = ProviderConfig::new(v.vendor);
+        if let Some((path, section)) = file {
+            config = config.with_vendor_file(path, section)?;
+        }
+        found.push(Unbuilt {
             name: None,
             config: config.with_vars(env.pairs()),
         });
     }
-    let torq_present =
-        env.has_any(TorqConfigKey::ALL) || !overrides.flags_of(Vendor::Torq).is_empty();
-    if torq_present {
-        specs.push(Spec::Torq {
-            name: None,
-            config: TorqConfig::new().with_vars(env.pairs()),
-        });
+    if found.is_empty() {
+        let how: Vec<&str> = VENDORS.iter().map(|v| v.configure).collect();
+        return Err(CliError::Config(format!(
+            "no provider is configured: {}, pass --config FILE, or try --demo",
+            how.join(" and/or ")
+        )));
     }
-    if specs.is_empty() {
-        return Err(CliError::Config(
-            "no provider is configured: set LOOKERSDK_BASE_URL, LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET (or write ./looker.ini) and/or TORQ_CLIENT_ID and TORQ_CLIENT_SECRET, pass --config FILE, or try --demo".into(),
-        ));
-    }
-    Ok(specs)
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -411,16 +355,20 @@ mod tests {
         Environment::from_pairs(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
     }
 
+    fn flags(given: &[(&'static str, &str)]) -> Overrides {
+        Overrides::from_flags(given.iter().map(|(k, v)| (*k, (*v).to_owned())))
+    }
+
     fn demo() -> Source {
-        Source::Demo(Endpoints {
-            looker_base_url: "http://127.0.0.1:1".into(),
-            looker_client_id: "i".into(),
-            looker_client_secret: "s".into(),
-            torq_base_url: "http://127.0.0.1:2".into(),
-            torq_auth_url: "http://127.0.0.1:2".into(),
-            torq_client_id: "i".into(),
-            torq_client_secret: "s".into(),
-        })
+        Source::Demo(vec![
+            ("LOOKERSDK_BASE_URL", "http://127.0.0.1:1".into()),
+            ("LOOKERSDK_CLIENT_ID", "i".into()),
+            ("LOOKERSDK_CLIENT_SECRET", "s".into()),
+            ("TORQ_BASE_URL", "http://127.0.0.1:2".into()),
+            ("TORQ_AUTH_URL", "http://127.0.0.1:2".into()),
+            ("TORQ_CLIENT_ID", "i".into()),
+            ("TORQ_CLIENT_SECRET", "s".into()),
+        ])
     }
 
     fn names(p: &Providers) -> Vec<&str> {
@@ -437,12 +385,18 @@ mod tests {
         assert_eq!(e.kind().exit_code(), 8);
         assert!(
             e.to_string()
-                .starts_with("no looker provider is configured: set LOOKERSDK_BASE_URL")
+                .starts_with("no looker provider is configured: set LOOKERSDK_BASE_URL"),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .ends_with("with vendor = \"looker\" to the --config file")
         );
 
         let e = Providers::resolve(&Source::Environment, &Overrides::default(), &[], &env(&[]))
             .unwrap_err();
         assert!(e.to_string().contains("or try --demo"), "{e}");
+        assert!(e.to_string().contains("and/or set TORQ_CLIENT_ID"), "{e}");
     }
 
     #[test]
@@ -452,23 +406,53 @@ mod tests {
             ("TORQ_CLIENT_SECRET", "s"),
             ("TORQ_REGION", "us"),
         ]);
-        let overrides = Overrides {
-            torq_region: Some(TorqRegion::Eu),
-            ..Overrides::default()
-        };
-        let p = Providers::resolve(&Source::Environment, &overrides, &[], &vars).unwrap();
+        let eu = flags(&[("torq-region", "eu")]);
+        let p = Providers::resolve(&Source::Environment, &eu, &[], &vars).unwrap();
         assert_eq!(names(&p), ["torq@api.eu.torq.io"]);
 
-        let overrides = Overrides {
-            looker_base_url: Some("https://acme.cloud.looker.com".into()),
-            ..Overrides::default()
-        };
-        let e = Providers::resolve(&Source::Environment, &overrides, &[], &vars).unwrap_err();
+        let looker = flags(&[("looker-base-url", "https://acme.cloud.looker.com")]);
+        let e = Providers::resolve(&Source::Environment, &looker, &[], &vars).unwrap_err();
         assert_eq!(
             e.to_string(),
             "looker configuration: LOOKERSDK_CLIENT_ID: not set (set LOOKERSDK_CLIENT_ID or `client_id` in looker.ini [Looker])"
         );
         assert_eq!(e.kind().exit_code(), 8);
+    }
+
+    #[test]
+    fn a_bad_flag_value_is_named_by_its_flag_and_is_a_usage_error() {
+        let e =
+            Providers::resolve(&demo(), &flags(&[("timeout", "0")]), &[], &env(&[])).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("demo-looker: looker configuration: --timeout: `0` is not"),
+            "{e}"
+        );
+        assert_eq!(e.kind().exit_code(), 2);
+        let p = Providers::resolve(&demo(), &flags(&[("timeout", "2m")]), &[], &env(&[]));
+        assert_eq!(names(&p.unwrap()), ["demo-looker", "demo-torq"]);
+    }
+
+    #[test]
+    fn only_known_flags_become_overrides() {
+        let o = flags(&[("looker-client-id", "x"), ("demo", ""), ("timeout", "5")]);
+        assert_eq!(
+            o.0,
+            [
+                Override {
+                    vendor: Some(Vendor::Looker),
+                    key: "client_id",
+                    value: "x".into(),
+                    flag: "--looker-client-id".into(),
+                },
+                Override {
+                    vendor: None,
+                    key: "timeout",
+                    value: "5".into(),
+                    flag: "--timeout".into(),
+                },
+            ]
+        );
     }
 
     #[test]
@@ -497,8 +481,8 @@ mod tests {
         let path = dir.path().join("integrations.toml");
         std::fs::write(
             &path,
-            "[[looker]]\nname = \"prod\"\nbase_url = \"https://a.cloud.looker.com\"\nclient_id = \"i\"\nclient_secret_env = \"S\"\n\
-             [[looker]]\nname = \"staging\"\nbase_url = \"https://b.cloud.looker.com\"\nclient_id = \"i\"\nclient_secret_env = \"S\"\n",
+            "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url = \"https://a.cloud.looker.com\"\nclient_id = \"i\"\nclient_secret_env = \"S\"\n\
+             [[provider]]\nvendor = \"looker\"\nname = \"staging\"\nbase_url = \"https://b.cloud.looker.com\"\nclient_id = \"i\"\nclient_secret_env = \"S\"\n",
         )
         .unwrap();
         let vars = env(&[("S", "s")]);
@@ -509,13 +493,10 @@ mod tests {
             e.to_string(),
             "2 looker providers are configured (prod, staging); choose one with --provider"
         );
-        let overrides = Overrides {
-            looker_client_id: Some("other".into()),
-            ..Overrides::default()
-        };
-        let e = Providers::resolve(&source, &overrides, &[], &vars).unwrap_err();
+        let other = flags(&[("looker-client-id", "other")]);
+        let e = Providers::resolve(&source, &other, &[], &vars).unwrap_err();
         assert_eq!(e.kind().exit_code(), 2);
-        let p = Providers::resolve(&source, &overrides, &["staging".into()], &vars).unwrap();
+        let p = Providers::resolve(&source, &other, &["staging".into()], &vars).unwrap();
         assert_eq!(
             p.for_id(&"looker:1::slack".parse().unwrap())
                 .unwrap()

@@ -10,11 +10,6 @@ use crate::document_hubs::{
 };
 
 impl Output {
-    /// The format in use.
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     /// `hubs list`: every hub of one instance.
     pub fn hubs(&mut self, doc: &HubsDocument) -> Result {
         match self.format {

@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use integrations_fake::FakeServers;
+use integrations_fake::{Control, FakeServers};
 
 /// What a run printed and how it ended.
 #[derive(Debug)]
@@ -42,6 +42,17 @@ impl Run {
         let run = self.code(0);
         assert_eq!(run.stderr, "", "stderr of a successful run");
         run
+    }
+
+    /// Fails, showing stderr, unless stderr contains `text`.
+    #[track_caller]
+    pub fn stderr_has(self, text: &str) -> Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
     }
 
     /// stdout and stderr, for searching.
@@ -145,6 +156,16 @@ impl Fakes {
             servers,
             _runtime: runtime,
         }
+    }
+
+    /// The Looker fake's controls (faults, delays, what it received).
+    pub fn looker(&self) -> &Control {
+        self.servers.looker.control()
+    }
+
+    /// The Torq fake's controls.
+    pub fn torq(&self) -> &Control {
+        self.servers.torq.control()
     }
 
     /// `LOOKERSDK_*` and `TORQ_*` pointing at the fakes.

@@ -79,32 +79,46 @@ fn flags_override_the_variables() {
     );
 }
 
-fn config_file(fakes: &Fakes) -> (tempfile::TempDir, String) {
+/// The shapes of the config file: one `[[provider]]` array naming each vendor, and the older
+/// one array per vendor.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    Providers,
+    PerVendor,
+}
+
+fn config_file(fakes: &Fakes, shape: Shape) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let looker = &fakes.servers.looker;
     let torq = &fakes.servers.torq;
+    let header = |vendor: &str| match shape {
+        Shape::Providers => format!("[[provider]]\nvendor = \"{vendor}\""),
+        Shape::PerVendor => format!("[[{vendor}]]"),
+    };
     let text = format!(
         r#"
-[[looker]]
+{looker_header}
 name = "prod"
 base_url = "{looker_url}"
 client_id = "{looker_id}"
 client_secret_env = "PROD_LOOKER_SECRET"
 
-[[looker]]
+{looker_header}
 name = "staging"
 base_url = "{looker_url}"
 client_id = "{looker_id}"
 client_secret_env = "PROD_LOOKER_SECRET"
 timeout = 30
 
-[[torq]]
+{torq_header}
 name = "soc"
 base_url = "{torq_url}"
 auth_url = "{torq_auth}"
 client_id = "{torq_id}"
 client_secret_env = "SOC_TORQ_SECRET"
 "#,
+        looker_header = header("looker"),
+        torq_header = header("torq"),
         looker_url = looker.base_url(),
         looker_id = looker.client_id(),
         torq_url = torq.base_url(),
@@ -116,11 +130,9 @@ client_secret_env = "SOC_TORQ_SECRET"
     (dir, path.display().to_string())
 }
 
-#[test]
-fn a_config_file_names_several_providers_and_provider_chooses_one() {
-    let fakes = Fakes::start();
-    let (_dir, path) = config_file(&fakes);
-    let secrets = [
+/// The secrets the config files of [`config_file`] name by variable.
+fn secrets(fakes: &Fakes) -> [(&'static str, String); 2] {
+    [
         (
             "PROD_LOOKER_SECRET",
             fakes.servers.looker.client_secret().to_owned(),
@@ -129,21 +141,47 @@ fn a_config_file_names_several_providers_and_provider_chooses_one() {
             "SOC_TORQ_SECRET",
             fakes.servers.torq.client_secret().to_owned(),
         ),
-    ];
-    let caps = cli(&["--config", &path, "capabilities"])
-        .envs(secrets.clone())
-        .run()
-        .ok();
-    snapshot!("config_file_capabilities", caps.stdout);
+    ]
+}
 
-    let list = cli(&["--config", &path, "list", "--kind", "3"])
-        .envs(secrets.clone())
-        .run()
-        .ok();
-    snapshot!("config_file_list_kind_3", list.stdout);
+#[test]
+fn both_shapes_of_the_config_file_give_the_same_providers() {
+    let fakes = Fakes::start();
+    // The shape, and where it says the Torq provider's variable is missing.
+    for (shape, place) in [
+        (Shape::Providers, "line 23, column 21: [[provider]] `soc`"),
+        (Shape::PerVendor, "line 20, column 21: [[torq]] `soc`"),
+    ] {
+        let (_dir, path) = config_file(&fakes, shape);
+        let caps = cli(&["--config", &path, "capabilities"])
+            .envs(secrets(&fakes))
+            .run()
+            .ok();
+        snapshot!("config_file_capabilities", caps.stdout);
+        let list = cli(&["--config", &path, "list", "--kind", "3"])
+            .envs(secrets(&fakes))
+            .run()
+            .ok();
+        snapshot!("config_file_list_kind_3", list.stdout);
+        let missing = cli(&["--config", &path, "list"])
+            .env("PROD_LOOKER_SECRET", "x")
+            .run()
+            .code(8);
+        assert_eq!(
+            missing.stderr,
+            format!(
+                "error: config file {path}: {place}: `client_secret_env`: the variable SOC_TORQ_SECRET is not set\n"
+            )
+        );
+    }
+}
 
+#[test]
+fn a_config_file_names_several_providers_and_provider_chooses_one() {
+    let fakes = Fakes::start();
+    let (_dir, path) = config_file(&fakes, Shape::Providers);
     let ambiguous = cli(&["--config", &path, "get", "looker:1::slack"])
-        .envs(secrets.clone())
+        .envs(secrets(&fakes))
         .run()
         .code(2);
     assert_eq!(
@@ -159,43 +197,86 @@ fn a_config_file_names_several_providers_and_provider_chooses_one() {
         "looker:1::slack",
         "--json",
     ])
-    .envs(secrets.clone())
+    .envs(secrets(&fakes))
     .run()
     .ok();
     assert_eq!(chosen.json()["provider"], "staging");
 
     let from_env = cli(&["list", "-q"])
         .env("INTEGRATIONS_CONFIG", &path)
-        .envs(secrets.clone())
+        .envs(secrets(&fakes))
         .run()
         .ok();
     assert_eq!(from_env.stdout.lines().count(), 18 + 18 + 13);
+}
 
-    let missing = cli(&["--config", &path, "list"])
-        .env("PROD_LOOKER_SECRET", "x")
+#[test]
+fn any_client_option_and_any_key_from_a_variable_reach_the_provider() {
+    let fakes = Fakes::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("integrations.toml");
+    // A timeout of 1 s and a single attempt, against a test that takes 3 s.
+    fakes
+        .looker()
+        .delay("test_integration", Duration::from_secs(3));
+    std::fs::write(
+        &path,
+        format!(
+            "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url_env = \"PROD_URL\"\nclient_id = \"{}\"\nclient_secret_env = \"PROD_SECRET\"\ntimeout = \"1s\"\nretry_max_attempts = 1\n",
+            fakes.servers.looker.client_id()
+        ),
+    )
+    .unwrap();
+    cli(&[
+        "--config",
+        path.to_str().unwrap(),
+        "test",
+        "looker:1::slack",
+    ])
+    .env("PROD_URL", fakes.servers.looker.base_url())
+    .env("PROD_SECRET", fakes.servers.looker.client_secret())
+    .run()
+    .code(7)
+    .stderr_has("prod: looker test: timed out");
+
+    std::fs::write(
+        &path,
+        "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url = \"https://a.io\"\nclient_id = \"i\"\nclient_secret = \"s\"\nmax_in_flihgt = 8\n",
+    )
+    .unwrap();
+    cli(&["--config", path.to_str().unwrap(), "list"])
         .run()
-        .code(8);
-    assert_eq!(
-        missing.stderr,
-        "error: config: [[torq]] `soc`: `client_secret_env`: the variable SOC_TORQ_SECRET is not set\n"
-    );
+        .code(8)
+        .stderr_has("line 7, column 1: [[provider]] `prod`: unknown configuration key `max_in_flihgt`: expected one of")
+        .stderr_has("max_in_flight");
 }
 
 #[test]
 fn a_broken_config_file_is_one_line_without_its_values() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.toml");
-    std::fs::write(
-        &path,
-        "[[looker]]\nname = \"prod\"\nclient_secret = \"inline-s3cret\"\nverify_ssl = \"inline-s3cret\"\n",
-    )
-    .unwrap();
-    let run = cli(&["--config", path.to_str().unwrap(), "list"])
-        .run()
-        .code(8);
-    assert!(!run.all().contains("inline-s3cret"));
-    assert_eq!(run.stderr.lines().count(), 1);
-    assert!(run.stderr.contains("line 4, column 14: "), "{}", run.stderr);
+    for (text, at) in [
+        (
+            "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nclient_secret = \"inline-s3cret\"\nverify_ssl = [\"inline-s3cret\"]\n",
+            "line 5, column 14: [[provider]] `prod`: `verify_ssl` must be a string, a number or a boolean",
+        ),
+        (
+            "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nclient_secret = \"inline-s3cret\nverify_ssl = true\n",
+            "line 4, column ",
+        ),
+        (
+            "[[looker]]\nname = \"prod\"\nbase_url = \"https://a.io\"\nclient_id = \"i\"\nclient_secrte = \"inline-s3cret\"\n",
+            "line 5, column 1: [[looker]] `prod`: unknown configuration key `client_secrte`",
+        ),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let run = cli(&["--config", path.to_str().unwrap(), "list"])
+            .run()
+            .code(8)
+            .stderr_has(at);
+        assert!(!run.all().contains("inline-s3cret"), "{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1);
+    }
 }
 
 #[test]
@@ -204,22 +285,19 @@ fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_var
     let path = dir.path().join("plain.toml");
     std::fs::write(
         &path,
-        "[[torq]]\nname = \"soc\"\nbase_url = \"http://torq.example.com\"\nauth_url = \"https://auth.example.com\"\nclient_id = \"id\"\nclient_secret_env = \"SOC_SECRET\"\n",
+        "[[provider]]\nvendor = \"torq\"\nname = \"soc\"\nbase_url = \"http://torq.example.com\"\nauth_url = \"https://auth.example.com\"\nclient_id = \"id\"\nclient_secret_env = \"SOC_SECRET\"\n",
     )
     .unwrap();
     let run = cli(&["--config", path.to_str().unwrap(), "list"])
         .env("SOC_SECRET", "s3cret")
         .run()
         .code(8);
-    assert!(
-        run.stderr
-            .contains("config [[torq]] `soc` base_url: `http://torq.example.com` uses plain http"),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "error: soc: torq configuration: config [[provider]] `soc` base_url: `http://torq.example.com` uses plain http to a non-loopback host; use https\n",
     );
-    assert!(!run.stderr.contains("TORQ_BASE_URL"), "{}", run.stderr);
 
-    // A flag over the file's value: the error is the flag's.
+    // A flag over the file's value: the error is the flag's, and the command line's (exit 2).
     let run = cli(&[
         "--config",
         path.to_str().unwrap(),
@@ -229,14 +307,9 @@ fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_var
     ])
     .env("SOC_SECRET", "s3cret")
     .run()
-    .code(8);
-    assert!(
-        run.stderr
-            .contains("--torq-base-url: `http://10.0.0.1` uses plain http"),
-        "{}",
-        run.stderr
-    );
-    assert!(!run.stderr.contains("[[torq]]"), "{}", run.stderr);
+    .code(2)
+    .stderr_has("--torq-base-url: `http://10.0.0.1` uses plain http");
+    assert!(!run.stderr.contains("[[provider]]"), "{}", run.stderr);
 }
 
 #[test]
@@ -313,9 +386,7 @@ fn enable_and_disable_change_the_vendor_state() {
 fn a_slow_fan_out_off_a_terminal_prints_no_progress() {
     let fakes = Fakes::start();
     fakes
-        .servers
-        .torq
-        .control()
+        .torq()
         .delay("list_integrations", Duration::from_millis(800));
     let run = cli(&["list"]).envs(fakes.env()).run().ok();
     assert_eq!(run.stdout.lines().count(), 1 + 18 + 13);
@@ -325,18 +396,22 @@ fn a_slow_fan_out_off_a_terminal_prints_no_progress() {
 fn timeout_applies_to_every_provider() {
     let fakes = Fakes::start();
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .delay("test_integration", Duration::from_secs(3));
-    let run = cli(&["--timeout", "1", "test", "looker:1::slack"])
+    for timeout in ["1", "800ms"] {
+        cli(&["--timeout", timeout, "test", "looker:1::slack"])
+            .envs(fakes.looker_env())
+            .run()
+            .code(7)
+            .stderr_has("looker test: timed out");
+    }
+    let run = cli(&["--timeout", "0", "test", "looker:1::slack"])
         .envs(fakes.looker_env())
         .run()
-        .code(7);
-    assert!(
-        run.stderr.contains("looker test: timed out"),
-        "{}",
-        run.stderr
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "error: looker configuration: --timeout: `0` is not a positive duration (seconds, or a number with a unit: 500ms, 2m)\n"
     );
 }
 
@@ -353,9 +428,7 @@ fn a_slow_fan_out_on_a_terminal_shows_progress_then_the_rows() {
     };
     let fakes = Fakes::start();
     fakes
-        .servers
-        .torq
-        .control()
+        .torq()
         .delay("list_integrations", Duration::from_millis(1500));
     let command = format!(
         "{} list --vendor torq --kind webhook",

@@ -9,5 +9,6 @@ mod doctor;
 mod environment;
 mod errors;
 mod hubs;
+mod output;
 mod secrets;
 mod seeded;

@@ -50,14 +50,22 @@ fn no_secret_appears_in_any_output_even_when_verbose() {
         vec!["enable", splunk],
     ];
     let mut everything = String::new();
-    for verbosity in [None, Some("-v"), Some("-vv")] {
+    // -v, -vv, and RUST_LOG asking for everything every crate traces.
+    let verbosities = [
+        (None, None),
+        (Some("-v"), None),
+        (Some("-vv"), None),
+        (None, Some("trace")),
+    ];
+    for (verbosity, rust_log) in verbosities {
         for command in &commands {
             let mut args = command.clone();
             args.extend(verbosity);
-            let run = cli(&args)
-                .envs(fakes.env())
-                .stdin(format!("{NEW_SECRET}\n"))
-                .run();
+            let mut run = cli(&args).envs(fakes.env());
+            if let Some(filter) = rust_log {
+                run = run.env("RUST_LOG", filter);
+            }
+            let run = run.stdin(format!("{NEW_SECRET}\n")).run();
             assert!(
                 [0, 4, 5, 6, 9].contains(&run.code),
                 "{args:?}: exit {}: {}",
@@ -71,6 +79,10 @@ fn no_secret_appears_in_any_output_even_when_verbose() {
     assert!(
         everything.contains("integrations.call"),
         "-v logs the facade's calls"
+    );
+    assert!(
+        everything.contains("hyper_util"),
+        "RUST_LOG=trace logs the HTTP internals too"
     );
 
     let mut secrets: Vec<String> = SEED_SECRETS.iter().map(|s| (*s).to_owned()).collect();
