@@ -68,11 +68,30 @@ impl Route {
         }
     }
 
-    /// Whether the facade may send the request again after this status (so that the fake's
-    /// own handler answers the retry): the retryable statuses of the method unless the answer's
-    /// `Retry-After` asks for longer than the budget allows (nothing but 0 here), a refused
-    /// token (one fresh login), and 1xx (which ends in a transport error, retried for GETs).
-    fn may_retry_after(self, status: u16, retry_after: Option<&str>) -> bool {
+    /// Whether the route's request is a login.
+    fn is_login(self) -> bool {
+        matches!(self, Route::LookerLogin | Route::TorqToken)
+    }
+
+    /// Whether this status refuses the token of the route's request (which the facade answers
+    /// with one fresh login and one resend): Looker 401, Torq 302 and 401, never on a login.
+    fn refuses_token(self, status: u16) -> bool {
+        match self {
+            Route::LookerLogin | Route::TorqToken => false,
+            Route::TorqList | Route::TorqGet => matches!(status, 302 | 401),
+            _ => status == 401,
+        }
+    }
+
+    /// Whether the facade sends the request again after this answer, as `retry.rs` and
+    /// `transport.rs` document it (so that the fake's own handler answers it): GETs on 429, 502,
+    /// 503, 504 and transport errors (an informational 1xx ends in one: HTTP skips it and waits
+    /// for a final answer that never comes; 101 is a final answer, not retried), other methods
+    /// (PATCH, POST, logins) only on 429, unless the answer's `Retry-After` asks for a wait
+    /// longer than `max_retry_after` (0 here: any wait the facade can read that is not zero);
+    /// and once with a fresh token after a refused one. With `quick_retry`'s two attempts, the
+    /// request is sent at most twice.
+    fn sent_again(self, status: u16, retry_after: Option<&str>) -> bool {
         let get = matches!(
             self,
             Route::LookerList | Route::LookerGet | Route::TorqList | Route::TorqGet
@@ -83,12 +102,11 @@ impl Route {
             Some("1" | "3600" | "18446744073709551615" | "Fri, 31 Dec 9999 23:59:59 GMT")
         );
         match status {
+            101 => false,
             100..=199 => get,
             429 => !waits,
             502..=504 => get && !waits,
-            401 => !matches!(self, Route::LookerLogin | Route::TorqToken),
-            302 => matches!(self, Route::TorqList | Route::TorqGet),
-            _ => false,
+            _ => self.refuses_token(status),
         }
     }
 }
@@ -303,6 +321,10 @@ struct World {
     torq_id: IntegrationId,
     /// Tokens the fakes issued, as of `seen_logins` logins.
     tokens: RefCell<(usize, HashSet<String>)>,
+    /// How each route's call ends when the fake's own handlers answer it: `Ok`, but for the
+    /// update, whose patch names a parameter the record does not have, so that the fake refuses
+    /// it (`Validation`) and its state never changes from one case to the next.
+    own: std::collections::HashMap<&'static str, String>,
     /// How the cases ended, for the report: `Ok`, each error variant, listings counted.
     outcomes: RefCell<std::collections::BTreeMap<String, usize>>,
 }
@@ -367,7 +389,7 @@ impl World {
             torq_list["integrations"][0]["id"].as_str().unwrap(),
         )
         .unwrap();
-        Self {
+        let mut world = Self {
             runtime,
             fakes,
             looker,
@@ -379,8 +401,30 @@ impl World {
             looker_id,
             torq_id,
             tokens: RefCell::new((usize::MAX, HashSet::new())),
+            own: Default::default(),
             outcomes: RefCell::default(),
+        };
+        for route in Route::ALL {
+            let case = Case {
+                route,
+                status: 200,
+                content_type: None,
+                retry_after: None,
+                body: Body::Empty,
+                seed: 0,
+            };
+            let (shown, _) = world
+                .runtime
+                .block_on(run(&world, &case))
+                .expect("the fakes answer within 30 s");
+            world.own.insert(route.operation_id(), kind(&shown));
         }
+        assert_eq!(
+            world.own["update_integration"], "Validation",
+            "{:?}",
+            world.own
+        );
+        world
     }
 
     fn control(&self, vendor: Vendor) -> &Control {
@@ -397,7 +441,51 @@ impl World {
         }
     }
 
-    /// The token the fake issued last, which the provider most likely holds.
+    /// Empties every route's queue of both fakes: no answer scripted for one case is left for
+    /// another.
+    fn clear_queues(&self) {
+        self.fakes.looker.control().clear_faults();
+        self.fakes.torq.control().clear_faults();
+    }
+
+    /// Waits (at most 10 s) until no raw answer of `route` is being written any more: the
+    /// facade hung up on an endless body, and no writer of this case runs into the next one.
+    fn hung_up(&self, vendor: Vendor, route: &str) -> bool {
+        let control = self.control(vendor);
+        self.runtime.block_on(async {
+            tokio::time::timeout(Duration::from_secs(10), async {
+                while control.raw_answers_in_flight(route) > 0 {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            })
+            .await
+            .is_ok()
+        })
+    }
+
+    /// Lists on `vendor`'s provider with nothing scripted: the fake's own handlers answer, and
+    /// the call must succeed whatever the case before answered (a planted, unusable or expired
+    /// token is replaced by one fresh login). Leaves the provider holding the token the fake
+    /// issued last, which the next case echoes.
+    fn recover(&self, vendor: Vendor) -> Result<(), String> {
+        let outcome = self.runtime.block_on(async {
+            let call = async {
+                match vendor {
+                    Vendor::Torq => self.torq.list(&ListFilter::all()).await,
+                    _ => self.looker.list(&ListFilter::all()).await,
+                }
+            };
+            tokio::time::timeout(Duration::from_secs(30), call).await
+        });
+        match outcome {
+            Ok(Ok(listing)) if listing.skipped.is_empty() => Ok(()),
+            Ok(Ok(listing)) => Err(format!("skipped {:?}", listing.skipped)),
+            Ok(Err(e)) => Err(format!("{e:?}")),
+            Err(_) => Err("no answer within 30 s".into()),
+        }
+    }
+
+    /// The token the fake issued last, which the provider holds (see `recover`).
     fn session_token(&self, vendor: Vendor) -> String {
         self.control(vendor)
             .issued_tokens()
@@ -431,6 +519,27 @@ impl World {
             Route::LookerGet | Route::LookerUpdate => self.looker_record.clone(),
             Route::LookerTest => self.looker_test.clone(),
             Route::TorqList | Route::TorqGet => self.torq_list.clone(),
+        }
+    }
+}
+
+/// The counters of a case's route and fake, to tell what the facade sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    /// Requests of the route, scripted answers included.
+    requests: usize,
+    /// Requests of the route its handler processed (no scripted answer took them).
+    handled: usize,
+    /// Tokens the fake granted.
+    logins: usize,
+}
+
+impl Counts {
+    fn of(control: &Control, route: &str) -> Self {
+        Self {
+            requests: control.requests(route),
+            handled: control.handled(route),
+            logins: control.logins(),
         }
     }
 }
@@ -609,13 +718,7 @@ fn script(world: &World, case: &Case) -> Scripted {
         ],
     };
     let mut whole = None;
-    let mut answer = RawAnswer::new(case.status);
-    if let Some(content_type) = case.content_type {
-        answer = answer.header("Content-Type", content_type);
-    }
-    if let Some(retry_after) = case.retry_after {
-        answer = answer.header("Retry-After", retry_after);
-    }
+    let answer = with_headers(case, RawAnswer::new(case.status));
     let answer = match &case.body {
         Body::Valid(mutations, spoil) => {
             let mut body = world.valid(case.route, &planted_token);
@@ -645,10 +748,7 @@ fn script(world: &World, case: &Case) -> Scripted {
                 Spoil::Truncated(at) => {
                     let promised = bytes.len() as u64 + 1;
                     bytes.truncate(at.index(bytes.len()));
-                    RawAnswer::truncated(case.status, bytes, promised).header(
-                        "Content-Type",
-                        case.content_type.unwrap_or("application/json"),
-                    )
+                    with_headers(case, RawAnswer::truncated(case.status, bytes, promised))
                 }
                 Spoil::NotUtf8(at, which) => {
                     let bad: &[u8] = [
@@ -724,11 +824,10 @@ fn script(world: &World, case: &Case) -> Scripted {
         }
         Body::Endless(which) => {
             let chunks: [&[u8]; 4] = [b"[", b"{\"id\":\"x\"},", b" ", b"\xff\x00"];
-            let mut endless = RawAnswer::endless(case.status, chunks[*which as usize % 4]);
-            if let Some(content_type) = case.content_type {
-                endless = endless.header("Content-Type", content_type);
-            }
-            endless
+            with_headers(
+                case,
+                RawAnswer::endless(case.status, chunks[*which as usize % 4]),
+            )
         }
     };
     Scripted {
@@ -738,8 +837,32 @@ fn script(world: &World, case: &Case) -> Scripted {
     }
 }
 
+/// `answer` with the case's headers: every kind of body (whole, cut short, endless) goes out
+/// with the case's `Content-Type` and `Retry-After`, which decide what the facade does with it.
+fn with_headers(case: &Case, mut answer: RawAnswer) -> RawAnswer {
+    if let Some(content_type) = case.content_type {
+        answer = answer.header("Content-Type", content_type);
+    }
+    if let Some(retry_after) = case.retry_after {
+        answer = answer.header("Retry-After", retry_after);
+    }
+    answer
+}
+
 fn patch_value(seed: u64) -> String {
     format!("PATCH-VALUE-{seed:016x}")
+}
+
+/// How an outcome ended: `Ok`, or the error's variant.
+fn kind(shown: &Shown) -> String {
+    match shown {
+        Shown::Ok(_) => "Ok".to_owned(),
+        Shown::Err(e) => format!("{e:?}")
+            .split([' ', '{'])
+            .next()
+            .unwrap_or("?")
+            .to_owned(),
+    }
 }
 
 /// A successful outcome, as a caller can show it.
@@ -879,30 +1002,29 @@ fn check(world: &World, case: &Case) -> Result<(), TestCaseError> {
     let vendor = case.route.vendor();
     let control = world.control(vendor);
     let route = case.route.operation_id();
+    // Each case starts alone: nothing queued on any route of either fake, and (see `recover`)
+    // the provider holding the token its fake issued last.
+    world.clear_queues();
     let scripted = script(world, case);
-    let before = control.requests(route);
+    let before = Counts::of(control, route);
     control
         .answer_once(route, scripted.answer.clone())
         .map_err(|e| TestCaseError::fail(format!("the fake refused the answer: {e}")))?;
     let outcome = world.runtime.block_on(run(world, case));
-    control.clear_faults();
+    // Nothing the case queued is left for a later case, whatever the case's outcome.
+    world.clear_queues();
+    let after = Counts::of(control, route);
+    let hung_up = world.hung_up(vendor, route);
+    let recovered = world.recover(vendor);
     let Some((shown, listed)) = outcome else {
         return Err(TestCaseError::fail("the call did not end within 30 s"));
     };
     prop_assert!(
-        control.requests(route) > before,
+        after.requests > before.requests,
         "the scripted answer was not asked for"
     );
 
-    let kind = match &shown {
-        Shown::Ok(_) => "Ok".to_owned(),
-        Shown::Err(e) => format!("{e:?}")
-            .split([' ', '{'])
-            .next()
-            .unwrap_or("?")
-            .to_owned(),
-    };
-    *world.outcomes.borrow_mut().entry(kind).or_default() += 1;
+    *world.outcomes.borrow_mut().entry(kind(&shown)).or_default() += 1;
     let text = match &shown {
         Shown::Ok(text) => text.clone(),
         Shown::Err(e) => {
@@ -940,7 +1062,8 @@ fn check(world: &World, case: &Case) -> Result<(), TestCaseError> {
     }
 
     // A status the facade does not retry decides the outcome: only 200 is a success.
-    if case.status != 200 && !case.route.may_retry_after(case.status, case.retry_after) {
+    let again = case.route.sent_again(case.status, case.retry_after);
+    if case.status != 200 && !again {
         prop_assert!(
             matches!(shown, Shown::Err(_)),
             "HTTP {} on {} gave Ok:\n{}",
@@ -967,6 +1090,82 @@ fn check(world: &World, case: &Case) -> Result<(), TestCaseError> {
                 )));
             }
         }
+    }
+
+    // The case's answer was taken by this case, and once: every other request of the route
+    // went to the fake's own handler.
+    let sent = after.requests - before.requests;
+    prop_assert_eq!(
+        sent - (after.handled - before.handled),
+        1,
+        "scripted answers taken by the {} requests of {}",
+        sent,
+        route
+    );
+    // How often the facade sent the route's request, and logged in, as the retry rules say.
+    let ok = matches!(shown, Shown::Ok(_));
+    let logins = after.logins - before.logins;
+    match case.route {
+        // A login answered 200 holds a token the fake never issued (or, echoed, one the logout
+        // ended): the list refuses it, one fresh login from the fake follows, and the list
+        // succeeds; unless the facade refused the answer (or its token) itself.
+        Route::LookerLogin if !again && case.status == 200 => {
+            prop_assert_eq!(sent, 1 + usize::from(ok), "logins sent");
+            prop_assert_eq!(logins, usize::from(ok), "tokens granted");
+        }
+        // The scripted login is the one fresh login after the refused (expired) token: whatever
+        // token it holds, the fake refuses it on the resend, and no second login follows.
+        Route::TorqToken if !again => {
+            prop_assert_eq!(sent, 1, "logins sent");
+            prop_assert_eq!(logins, 0, "tokens granted");
+            prop_assert!(!ok, "HTTP {} on {} gave Ok:\n{}", case.status, route, text);
+        }
+        _ => {
+            prop_assert_eq!(sent, 1 + usize::from(again), "requests of {} sent", route);
+            let fresh = (case.route.is_login() && again) || case.route.refuses_token(case.status);
+            prop_assert_eq!(logins, usize::from(fresh), "tokens granted");
+        }
+    }
+    // Sent again, the request is answered by the fake's own handler: the call ends as it does
+    // with nothing scripted. The route's own answer, untouched, succeeds (but for a Torq token,
+    // refused as said above).
+    let untouched = case.status == 200
+        && case.content_type.is_some_and(|t| JSON_TYPES.contains(&t))
+        && matches!(&case.body, Body::Valid(m, Spoil::None) if m.is_empty());
+    let expected = if again {
+        Some(world.own[route].as_str())
+    } else if untouched && case.route != Route::TorqToken {
+        Some("Ok")
+    } else {
+        None
+    };
+    if let Some(expected) = expected {
+        prop_assert_eq!(
+            kind(&shown),
+            expected,
+            "HTTP {} on {} ({}):\n{}",
+            case.status,
+            route,
+            if again {
+                "sent again"
+            } else {
+                "the route's own answer"
+            },
+            text
+        );
+    }
+
+    // Whatever it answered, the fake's writer of the answer is done (the facade hung up on an
+    // endless body), and the provider's next call, answered by the fake itself, succeeds.
+    prop_assert!(
+        hung_up,
+        "the answer of {} was still being written 10 s after the call",
+        route
+    );
+    if let Err(e) = recovered {
+        return Err(TestCaseError::fail(format!(
+            "after this case, a call the fake answers itself failed: {e}"
+        )));
     }
     Ok(())
 }
