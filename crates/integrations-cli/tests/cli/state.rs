@@ -506,3 +506,41 @@ fn schemas_of_the_state_documents_are_stable() {
         snapshot!(format!("schema_{document}"), run.stdout);
     }
 }
+
+#[test]
+fn the_readme_shows_a_real_export_and_plan() {
+    let readme = include_str!("../../../../README.md");
+    let (_, section) = readme
+        .split_once("## Integrations as code\n")
+        .expect("the README has the section");
+    let exported = cli(&["--demo", "export"]).run().ok().stdout;
+
+    // Each table of the excerpt is one of the export's, as it prints it.
+    let (_, excerpt) = section.split_once("```toml\n").expect("an example file");
+    let (excerpt, _) = excerpt.split_once("```").unwrap();
+    for table in excerpt.split("\n\n") {
+        let table = table.trim_end();
+        assert!(
+            exported.contains(&format!("{table}\n\n")) || exported.ends_with(&format!("{table}\n")),
+            "the README's example file is out of date at:\n{table}"
+        );
+    }
+
+    // The plan after the README's edit (`sed` replaces twilio's `from`).
+    let dir = tempfile::tempdir().unwrap();
+    assert!(section.contains("sed -i 's/^from = .*/from = \"+15550001111\"/' integrations.toml"));
+    write(
+        dir.path(),
+        "integrations.toml",
+        &edit(&exported, FROM_NOW, FROM_EDITED),
+    );
+    let plan = cli(&["--demo", "plan", "-f", "integrations.toml"])
+        .dir(dir.path())
+        .run()
+        .code(2);
+    let (_, shown) = section
+        .split_once("$ integrations --demo plan -f integrations.toml\n")
+        .expect("the README shows the plan");
+    let (shown, _) = shown.split_once("```").unwrap();
+    assert_eq!(shown, plan.stdout, "the README's plan is out of date");
+}
