@@ -74,7 +74,7 @@ pub async fn run(
         .await
         .map_err(|e| CliError::io("reading the answer", std::io::Error::other(e)))?
         .map_err(|e| CliError::io("reading the answer", e))?;
-        if answer.trim() != YES {
+        if !confirms(&answer) {
             return Err(CliError::Cancelled);
         }
     }
@@ -88,6 +88,12 @@ pub async fn run(
             summary: doc.summary,
         })
     }
+}
+
+/// Whether `answer` (a line read from the terminal) confirms: `yes` and nothing else, as
+/// Terraform asks.
+fn confirms(answer: &str) -> bool {
+    answer.trim() == YES
 }
 
 /// Resolves each reference the plan's updates send (only those: a reference to a secret that
@@ -128,4 +134,18 @@ fn check_references(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_yes_confirms() {
+        assert!(confirms("yes\n"));
+        assert!(confirms("  yes\r\n"));
+        for answer in ["", "\n", "y\n", "YES\n", "no\n", "yes please\n"] {
+            assert!(!confirms(answer), "{answer:?}");
+        }
+    }
 }
