@@ -13,7 +13,7 @@ use crate::vendors::{self, EVERY_PROVIDER, VENDORS};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  other failure (writing output, reading stdin, starting the demo servers)
+  1  other failure (writing output, reading stdin, starting the demo servers, apply declined)
   2  usage: bad arguments, invalid id, unknown or missing --provider
   3  authentication: credentials refused, or not allowed
   4  not found: no such integration
@@ -26,6 +26,9 @@ Exit codes:
  11  incomplete: list skipped records it could not read (each one reported)
  12  problems: doctor found something that stops an integration from working (a
      failing provider's code comes first, as for list), or hubs health: the hub is unhealthy
+ 13  apply incomplete: apply did not apply everything it planned (each outcome printed)
+plan: 0 no differences, 2 differences (updates, missing, unexpected, drift); its own usage
+     errors exit with 1, so that 2 always means differences (a state file's error is 8)
 `list` prints what the working providers returned, then one error line per failing provider,
 and exits with their code (7 when they failed for different reasons).";
 
@@ -209,6 +212,23 @@ pub enum Command {
     /// Report what stops integrations from working, across every provider; exit code 12 when
     /// something does.
     Doctor(crate::cmd_doctor::DoctorArgs),
+    /// Write the providers' state as a TOML file for `plan` and `apply` (secrets as references).
+    ///
+    /// Every configured provider, or those `--provider` names. A sensitive value is never
+    /// written, only a reference (`{ env = "NAME" }`) to the variable apply reads it from.
+    Export(crate::cmd_export::ExportArgs),
+    /// Show how the live state differs from a state file; exit code 2 when it does.
+    ///
+    /// Exit code 0 when nothing differs, 2 when anything does (an update, an integration missing
+    /// or unexpected, Torq drift); plan's other errors never exit with 2 (its usage errors exit
+    /// with 1), so that a CI job can fail on drift.
+    Plan(crate::cmd_plan::PlanArgs),
+    /// Make the providers match a state file (asks unless --yes); exit code 13 when incomplete.
+    ///
+    /// Shows the plan, checks that every reference it sends resolves (exit code 8 otherwise,
+    /// before anything is sent), asks on the terminal (refuses without one unless `--yes`), then
+    /// updates each integration with only its changed fields and reports each outcome.
+    Apply(crate::cmd_apply::ApplyArgs),
 }
 
 /// The options of `list`.

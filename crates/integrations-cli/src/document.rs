@@ -34,6 +34,13 @@ pub enum DocumentKind {
     Form,
     /// `doctor --json`.
     Doctor,
+    /// `plan --json`.
+    Plan,
+    /// `apply --json`.
+    Apply,
+    /// The state file `export` writes and `plan` and `apply` read (TOML; this schema serves
+    /// editors that check TOML against a JSON Schema).
+    State,
 }
 
 impl DocumentKind {
@@ -49,6 +56,9 @@ impl DocumentKind {
             DocumentKind::Health => schemars::schema_for!(crate::document_hubs::HealthDocument),
             DocumentKind::Form => schemars::schema_for!(crate::document_hubs::FormDocument),
             DocumentKind::Doctor => schemars::schema_for!(crate::document_hubs::DoctorDocument),
+            DocumentKind::Plan => schemars::schema_for!(crate::document_state::PlanDocument),
+            DocumentKind::Apply => schemars::schema_for!(crate::document_state::ApplyDocument),
+            DocumentKind::State => schemars::schema_for!(integrations::state::StateDocument),
         }
     }
 }

@@ -40,6 +40,12 @@ pub enum ErrorKind {
     /// 12: `doctor` found something that stops an integration from working (each problem is
     /// printed), or `hubs health` found the hub unhealthy.
     Problems,
+    /// 2, for `plan` only: the live state differs from the state file (updates, missing,
+    /// unexpected or drift), as `terraform plan -detailed-exitcode` says it. `plan` never exits
+    /// with 2 for anything else: its usage errors exit with 1.
+    Differences,
+    /// 13: `apply` did not apply everything it planned (each integration's outcome is printed).
+    ApplyIncomplete,
 }
 
 impl ErrorKind {
@@ -58,6 +64,8 @@ impl ErrorKind {
             ErrorKind::BadResponse => 10,
             ErrorKind::Incomplete => 11,
             ErrorKind::Problems => 12,
+            ErrorKind::Differences => 2,
+            ErrorKind::ApplyIncomplete => 13,
         }
     }
 
@@ -166,6 +174,21 @@ pub enum CliError {
         /// What the instance said.
         message: Option<String>,
     },
+    /// `plan` found differences (the plan was printed): nothing more to say, exit code 2.
+    #[error("{summary}")]
+    Differences {
+        /// `1 to update, 0 missing, 0 unexpected, 0 drifted (cannot be changed)`.
+        summary: String,
+    },
+    /// `apply` did not apply everything it planned (each outcome was printed).
+    #[error("apply incomplete: {summary}")]
+    ApplyIncomplete {
+        /// `1 applied, 1 failed, 0 not attempted, 0 unsupported`.
+        summary: String,
+    },
+    /// `apply` was not confirmed at its prompt: nothing was sent.
+    #[error("apply cancelled: nothing was changed")]
+    Cancelled,
     /// Reading or writing failed.
     #[error("{context}: {source}")]
     Io {
@@ -210,7 +233,9 @@ impl CliError {
             CliError::Skipped { .. } => ErrorKind::Incomplete,
             CliError::TestFailed { .. } => ErrorKind::TestFailed,
             CliError::Problems { .. } | CliError::HubUnhealthy { .. } => ErrorKind::Problems,
-            CliError::Io { .. } => ErrorKind::Other,
+            CliError::Differences { .. } => ErrorKind::Differences,
+            CliError::ApplyIncomplete { .. } => ErrorKind::ApplyIncomplete,
+            CliError::Io { .. } | CliError::Cancelled => ErrorKind::Other,
         }
     }
 
@@ -224,6 +249,8 @@ impl CliError {
     pub fn lines(&self) -> Vec<String> {
         match self {
             CliError::List { failures, .. } => failures.iter().map(ProviderFailure::line).collect(),
+            // The plan, its summary included, is the output.
+            CliError::Differences { .. } => Vec::new(),
             other => vec![one_line("", other)],
         }
     }
@@ -288,6 +315,9 @@ mod tests {
         ];
         let codes: Vec<u8> = kinds.iter().map(|k| k.exit_code()).collect();
         assert_eq!(codes, (1..=12).collect::<Vec<u8>>());
+        assert_eq!(ErrorKind::ApplyIncomplete.exit_code(), 13);
+        // `plan`'s 2, which no other error of `plan` gives (its usage errors exit with 1).
+        assert_eq!(ErrorKind::Differences.exit_code(), 2);
     }
 
     #[test]

@@ -10,12 +10,15 @@
 //! integrations clear-param <id> <name>
 //! integrations test <id>
 //! integrations capabilities
-//! integrations schema list|integration|test|capabilities|hubs|hub|health|form|doctor
+//! integrations schema list|integration|test|capabilities|hubs|hub|health|form|doctor|plan|apply|state
 //! integrations hubs list | get <hub> | add <url> [--token -] | remove <hub>   # Looker
 //! integrations hubs update <hub> [--url URL] [--token - | --remove-token]
 //! integrations hubs health <hub> | accept-agreement <hub>
 //! integrations form <id> [--value NAME=VALUE]...  # `NAME=-`: read that value from stdin
 //! integrations doctor [--test]                    # what stops integrations from working
+//! integrations export [-o FILE]                   # the providers' state as TOML (no secret)
+//! integrations plan -f FILE [--rotate-secrets]    # exit 2 when the live state differs
+//! integrations apply -f FILE [--yes] [--rotate-secrets]
 //! ```
 //!
 //! Ids are the facade's vendor-qualified ids: `looker:1::slack`, `torq:<uuid>`.
@@ -54,6 +57,11 @@
 //! | 10 | bad response: an answer the vendor's API document does not describe |
 //! | 11 | incomplete: `list` skipped records it could not read (each reported) |
 //! | 12 | problems: `doctor` found something that stops an integration from working, or `hubs health` found the hub unhealthy |
+//! | 13 | apply incomplete: `apply` did not apply everything it planned (each outcome printed) |
+//!
+//! `plan` exits with 0 when the live state matches the file and 2 when it differs (as
+//! `terraform plan -detailed-exitcode`); its usage errors exit with 1 instead of 2. `apply`
+//! declined at its prompt exits with 1.
 //!
 //! `list` prints the rows of the providers that answered, then one error line per provider that
 //! failed, and exits with their code (7 when they failed for different reasons); when every
@@ -63,16 +71,19 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod cmd_apply;
 mod cmd_bind_param;
 mod cmd_capabilities;
 mod cmd_clear_param;
 mod cmd_disable;
 mod cmd_doctor;
 mod cmd_enable;
+mod cmd_export;
 mod cmd_form;
 mod cmd_get;
 mod cmd_hubs;
 mod cmd_list;
+mod cmd_plan;
 mod cmd_schema;
 mod cmd_set_oauth_targets;
 mod cmd_set_param;
@@ -83,6 +94,7 @@ mod context;
 mod demo;
 mod document;
 mod document_hubs;
+mod document_state;
 mod error;
 mod hub_labels;
 mod output;
@@ -102,7 +114,15 @@ use crate::output::Output;
 use crate::providers::{Environment, Overrides, Providers, Source};
 
 fn main() -> ExitCode {
-    let (cli, overrides) = cli::parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
+    let (cli, overrides) = cli::parse_from(std::env::args_os()).unwrap_or_else(|e| {
+        // `plan` exits with 2 only for differences: its usage errors exit with 1.
+        if e.use_stderr() && cmd_plan::invokes_plan(std::env::args_os()) {
+            let _ = e.print();
+            std::process::exit(1);
+        }
+        e.exit()
+    });
+    let plan = matches!(cli.command, Command::Plan(_));
     let logging = init_tracing(cli.global.verbose);
     let mut out = Output::stdio(cli.global.format());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -116,6 +136,7 @@ fn main() -> ExitCode {
     match result.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) if plan => ExitCode::from(cmd_plan::exit_code(out.error(&e))),
         Err(e) => ExitCode::from(out.error(&e).exit_code()),
     }
 }
@@ -177,6 +198,9 @@ async fn run(
         Command::Hubs(command) => cmd_hubs::run(&mut ctx, command).await,
         Command::Form(args) => cmd_form::run(&mut ctx, args).await,
         Command::Doctor(args) => cmd_doctor::run(&mut ctx, args).await,
+        Command::Export(args) => cmd_export::run(&mut ctx, args).await,
+        Command::Plan(args) => cmd_plan::run(&mut ctx, args, &global.provider).await,
+        Command::Apply(args) => cmd_apply::run(&mut ctx, args, &global.provider).await,
     };
     if let Some(demo) = demo {
         demo.stop().await;

@@ -14,6 +14,7 @@ use crate::document::{
 use crate::error::{CliError, ErrorKind};
 
 mod hubs;
+mod state;
 
 /// How a sensitive value that is set is shown: never the value itself.
 pub const MASK: &str = "••••";

@@ -809,15 +809,21 @@ fn patch_for(
 }
 
 impl SecretSource {
-    /// Whether every reference of `plan`'s updates can be resolved (for a check before
-    /// prompting); the first that cannot is the error.
+    /// Whether every reference apply would send for `plan` can be resolved (for a check before
+    /// prompting): only the references of changed parameters, as apply resolves them; the first
+    /// that cannot is the error.
     pub fn check(&self, plan: &Plan) -> Result<()> {
         for planned in plan.updates() {
-            if let Some(desired) = &planned.desired {
-                for state in desired.params.values() {
-                    if let ParamState::Secret(secret) = state {
-                        self.resolve(secret)?;
-                    }
+            let (Some(desired), IntegrationPlan::Update { changes }) =
+                (&planned.desired, &planned.plan)
+            else {
+                continue;
+            };
+            for change in changes {
+                let param = change.field.strip_prefix("params.");
+                if let Some(ParamState::Secret(secret)) = param.and_then(|p| desired.params.get(p))
+                {
+                    self.resolve(secret)?;
                 }
             }
         }

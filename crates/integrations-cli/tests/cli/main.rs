@@ -12,3 +12,4 @@ mod hubs;
 mod output;
 mod secrets;
 mod seeded;
+mod state;
