@@ -2,7 +2,10 @@
 //!
 //! [`LookerFake`] behaves like a Looker instance's API 4.0 and [`TorqFake`] like Torq's public
 //! API (v1alpha) and its auth host, as the committed specs (`spec/looker.json`,
-//! `spec/torq.json`) and the vendors' pages say, including what users see on the wire:
+//! `spec/torq.json`) and the vendors' pages say, including what users see on the wire. Both are
+//! one [`FakeServer`] type, with the vendor as its parameter (`FakeServer<Looker>`,
+//! `FakeServer<Torq>`): starting, addresses, credentials, [`Control`], the bodies received and
+//! shutdown are the same for both; what differs is the vendor's routes and data:
 //!
 //! - Looker: `POST /api/4.0/login` takes form fields `client_id` and `client_secret` and answers
 //!   `{"access_token", "token_type": "Bearer", "expires_in": 3599}` (no `refresh_token`); wrong
@@ -68,6 +71,7 @@
 
 mod answer;
 mod control;
+mod fake;
 mod fields;
 mod gate;
 pub mod looker;
@@ -78,9 +82,10 @@ pub mod torq;
 
 pub use answer::{InvalidAnswer, RawAnswer};
 pub use control::Control;
-pub use looker::{HubSeed, LookerFake, LookerSeed};
+pub use fake::{FakeServer, Vendor};
+pub use looker::{HubSeed, Looker, LookerFake, LookerSeed};
 pub use request::BODY_LIMIT;
-pub use torq::{TorqFake, TorqSeed};
+pub use torq::{Torq, TorqFake, TorqSeed};
 
 /// A Looker fake and a Torq fake, both on loopback.
 #[derive(Clone, Debug)]

@@ -19,10 +19,10 @@ use looker_api::types::{Integration, IntegrationHub, IntegrationHubWrite, Valida
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::Store;
 use super::seed::{
-    Param, blank_hub, demo_integrations, hub_can, integration, strings, with_params,
+    HubSeed, Param, blank_hub, demo_integrations, hub_can, integration, strings, with_params,
 };
+use super::state::Store;
 use super::update::type_problem;
 use super::wire::field_error;
 
@@ -70,6 +70,12 @@ impl fmt::Debug for StoredHub {
             )
             .field("health", &self.health)
             .finish()
+    }
+}
+
+impl From<HubSeed> for StoredHub {
+    fn from(seed: HubSeed) -> Self {
+        Self::new(seed.hub, seed.authorization_token)
     }
 }
 

@@ -17,10 +17,10 @@ use axum::{Json, Router};
 use looker_api::types::{AccessToken, ValidationErrorDetail};
 use serde_json::{Map, Value};
 
-use super::LookerState;
 use super::check::test_integration as run_test;
 use super::form::{form_values, integration_form};
 use super::hubs::{HubRefusal, parse_hub_body, redact_token};
+use super::state::LookerState;
 use super::update::apply_update;
 use super::wire::{
     NOT_FOUND, REQUIRES_AUTHENTICATION, error, field_error, form_to_wire, health_to_wire,
@@ -88,7 +88,7 @@ type QueryMap = Result<Query<HashMap<String, String>>, QueryRejection>;
 /// The router of the Looker fake.
 pub(crate) fn router(state: Arc<LookerState>) -> Router {
     let gate = |operation: &'static str| Gate {
-        control: state.control.clone(),
+        control: state.common.control.clone(),
         operation,
         render: error,
     };
@@ -159,7 +159,7 @@ fn authorize(state: &LookerState, headers: &HeaderMap) -> Result<String, Refusal
     match authorization(headers) {
         Some((scheme, token))
             if (scheme == "token" || scheme == "bearer")
-                && state.control.tokens.check(&token) == TokenStatus::Live =>
+                && state.common.control.tokens.check(&token) == TokenStatus::Live =>
         {
             Ok(token)
         }
@@ -257,7 +257,7 @@ async fn login(
     };
     let form: &[u8] = if form_body { &bytes } else { &[] };
     if !form.is_empty() {
-        state.record_body("login", form_as_json(form));
+        state.common.record_body("login", form_as_json(form));
     }
     let raw_query = raw_query.unwrap_or_default();
     // The form body, or the deprecated query parameters.
@@ -268,12 +268,11 @@ async fn login(
             "client_id and client_secret are required.",
         ));
     };
-    if client_id != state.client_id || client_secret != state.client_secret {
+    if !state.common.accepts(&client_id, &client_secret) {
         // Looker answers wrong credentials with 404, not 401.
         return Err(Refusal::not_found());
     }
-    let (token, lifetime) = state.control.tokens.grant("");
-    state.control.count_login();
+    let (token, lifetime) = state.common.log_in();
     let body = AccessToken {
         access_token: Some(token),
         token_type: Some("Bearer".to_owned()),
@@ -286,7 +285,7 @@ async fn login(
 
 async fn logout(State(state): Shared, headers: HeaderMap) -> Answer {
     let token = authorize(&state, &headers)?;
-    state.control.tokens.revoke(&token);
+    state.common.control.tokens.revoke(&token);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -328,7 +327,9 @@ async fn update_integration(
     let id = integration_id(path)?;
     let selection = selection(&query(q)?)?;
     let parsed = json_body("update_integration", &headers, body, false).await?;
-    state.record_body("update_integration", parsed.clone());
+    state
+        .common
+        .record_body("update_integration", parsed.clone());
     let changes = members(&parsed)?;
     match state.update(&id, |stored| apply_update(stored, changes)) {
         Some(Ok(updated)) => {
@@ -359,7 +360,9 @@ async fn fetch_integration_form(
     authorize(&state, &headers)?;
     let id = integration_id(path)?;
     let parsed = json_body("fetch_integration_form", &headers, body, true).await?;
-    state.record_body("fetch_integration_form", parsed.clone());
+    state
+        .common
+        .record_body("fetch_integration_form", parsed.clone());
     let members = members(&parsed)?;
     let found = state.integration(&id).ok_or_else(Refusal::not_found)?;
     let mut errors = Vec::new();
@@ -410,7 +413,9 @@ async fn create_integration_hub(
     authorize(&state, &headers)?;
     let selection = selection(&query(q)?)?;
     let parsed = json_body("create_integration_hub", &headers, body, false).await?;
-    state.record_body("create_integration_hub", redact_token(&parsed));
+    state
+        .common
+        .record_body("create_integration_hub", redact_token(&parsed));
     let changes = parse_hub_body(members(&parsed)?, true).map_err(Refusal::Invalid)?;
     let hub = state.with_store_mut(|store| store.create_hub(changes))?;
     Ok(Json(project(hub_to_wire(&hub), selection.as_ref())).into_response())
@@ -440,7 +445,9 @@ async fn update_integration_hub(
     let id = hub_id(path)?;
     let selection = selection(&query(q)?)?;
     let parsed = json_body("update_integration_hub", &headers, body, false).await?;
-    state.record_body("update_integration_hub", redact_token(&parsed));
+    state
+        .common
+        .record_body("update_integration_hub", redact_token(&parsed));
     let changes = members(&parsed)?;
     let hub = state.with_store_mut(|store| store.update_hub(&id, changes))?;
     Ok(Json(project(hub_to_wire(&hub), selection.as_ref())).into_response())
