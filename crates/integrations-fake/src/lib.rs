@@ -73,6 +73,7 @@ mod answer;
 mod control;
 mod fake;
 mod fields;
+mod fixtures;
 mod gate;
 pub mod looker;
 mod request;

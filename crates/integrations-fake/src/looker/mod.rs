@@ -20,6 +20,9 @@ pub use wire::DOCUMENTATION_URL;
 
 use state::LookerState;
 
+#[cfg(test)]
+pub(crate) use {hubs::catalogue, seed::demo_hub_fixtures};
+
 use crate::fake::{Common, FakeServer, Serve, Vendor};
 
 /// The lifetime Looker gives an API token: `expires_in` of a login.

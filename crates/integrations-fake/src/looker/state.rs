@@ -8,7 +8,7 @@ use looker_api::types::Integration;
 
 use super::DEFAULT_TOKEN_LIFETIME_SECS;
 use super::hubs::StoredHub;
-use super::seed::LookerSeed;
+use super::seed::{LookerSeed, settle_values};
 use crate::fake::Common;
 
 /// The integration hubs and integrations of the fake, in listing order, with an index of the
@@ -45,14 +45,7 @@ pub struct LookerState {
 impl LookerState {
     pub(crate) fn new(seed: LookerSeed) -> Self {
         let mut integrations = seed.integrations;
-        for integration in &mut integrations {
-            for param in &mut integration.params {
-                if param.value.as_deref() == Some("") {
-                    param.value = None;
-                }
-                param.has_value = Some(param.value.is_some());
-            }
-        }
+        settle_values(&mut integrations);
         let hubs: Vec<StoredHub> = seed.hubs.into_iter().map(StoredHub::from).collect();
         let next_hub_id = hubs
             .iter()

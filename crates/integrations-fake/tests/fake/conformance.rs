@@ -78,6 +78,45 @@ fn to_json_schema(node: &Value) -> Value {
     }
 }
 
+/// `schema` with `additionalProperties: false` wherever it lists `properties` and says nothing
+/// of other members.
+fn closed(schema: &Value) -> Value {
+    match schema {
+        Value::Object(object) => {
+            let mut closed: Map<String, Value> =
+                object.iter().map(|(k, v)| (k.clone(), closed(v))).collect();
+            if closed.contains_key("properties") && !closed.contains_key("additionalProperties") {
+                closed.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            Value::Object(closed)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(closed).collect()),
+        other => other.clone(),
+    }
+}
+
+/// What is wrong with `instance` with respect to `schema` (a fragment of a spec, whose refs
+/// point into `components`); nothing when it matches.
+fn instance_problems(schema: &Value, components: &Value, instance: &Value) -> Vec<String> {
+    let mut root = to_json_schema(schema);
+    let Value::Object(object) = &mut root else {
+        return vec![format!("the schema is not an object: {schema}")];
+    };
+    object.insert("components".into(), components.clone());
+    let validator = match jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&root)
+    {
+        Ok(validator) => validator,
+        Err(e) => return vec![format!("the schema does not build: {e}")],
+    };
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} (at {})", e.instance_path()))
+        .collect()
+}
+
 impl Spec {
     fn load(file: &str, name: &'static str, vendor_error: &'static str) -> Self {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -154,27 +193,17 @@ impl Spec {
     /// What is wrong with the answer's body with respect to `schema` (a fragment of the spec,
     /// whose refs point into its components); nothing when it matches.
     fn problems(&self, schema: &Value, answer: &Answer) -> Vec<String> {
-        let mut root = to_json_schema(schema);
-        let Value::Object(object) = &mut root else {
-            return vec![format!("the schema is not an object: {schema}")];
-        };
-        object.insert("components".into(), self.components.clone());
-        let validator = match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .should_validate_formats(true)
-            .build(&root)
-        {
-            Ok(validator) => validator,
-            Err(e) => return vec![format!("the schema does not build: {e}")],
-        };
-        let body: Value = match serde_json::from_str(&answer.text) {
-            Ok(body) => body,
-            Err(e) => return vec![format!("the body is not JSON: {e}")],
-        };
-        validator
-            .iter_errors(&body)
-            .map(|e| format!("{e} (at {})", e.instance_path()))
-            .collect()
+        match serde_json::from_str(&answer.text) {
+            Ok(body) => instance_problems(schema, &self.components, &body),
+            Err(e) => vec![format!("the body is not JSON: {e}")],
+        }
+    }
+
+    /// What is wrong with `value` as an instance of the component schema `name`, every object
+    /// of the spec closed to members it does not document: what seed data must be.
+    fn strict_problems(&self, name: &str, value: &Value) -> Vec<String> {
+        let schema = json!({"$ref": format!("#/components/schemas/{name}")});
+        instance_problems(&schema, &closed(&self.components), value)
     }
 
     /// What is wrong with the answer as the documented `response`: every header the response
@@ -353,6 +382,78 @@ fn the_spec_validator_rejects_bodies_that_break_the_schema() {
         1
     );
     assert_eq!(spec.problems(&error, &answer("not json")).len(), 1);
+}
+
+/// Every record of the fixtures the demo is read from, with the schema of the spec it must fit.
+fn fixture_records() -> Vec<(&'static str, &'static str, Value)> {
+    let read = |name: &str, text: &str| -> Vec<Value> {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("fixtures/{name}: {e}"))
+    };
+    let mut records = Vec::new();
+    for integration in read(
+        "looker_demo.json",
+        include_str!("../../fixtures/looker_demo.json"),
+    ) {
+        records.push(("looker_demo.json", "Integration", integration));
+    }
+    for mut seeded in read(
+        "looker_hubs.json",
+        include_str!("../../fixtures/looker_hubs.json"),
+    ) {
+        let object = seeded
+            .as_object_mut()
+            .expect("a hub of the seed is an object");
+        records.push(("looker_hubs.json", "IntegrationHub", object["hub"].take()));
+        if let Some(health) = object.remove("health") {
+            records.push(("looker_hubs.json", "IntegrationHubHealthResult", health));
+        }
+    }
+    for mut offered in read(
+        "looker_catalogue.json",
+        include_str!("../../fixtures/looker_catalogue.json"),
+    ) {
+        let object = offered
+            .as_object_mut()
+            .expect("a catalogue entry is an object");
+        let integrations = object.remove("integrations").unwrap_or_default();
+        for integration in integrations.as_array().into_iter().flatten() {
+            records.push(("looker_catalogue.json", "Integration", integration.clone()));
+        }
+        // What is left (url, label, legal_agreement_text) describes a hub.
+        records.push(("looker_catalogue.json", "IntegrationHub", offered));
+    }
+    for integration in read(
+        "torq_demo.json",
+        include_str!("../../fixtures/torq_demo.json"),
+    ) {
+        records.push(("torq_demo.json", "v1alphaIntegration", integration));
+    }
+    records
+}
+
+#[test]
+fn the_fixtures_fit_the_spec_with_no_member_it_does_not_document() {
+    let looker = Spec::load("looker.json", "looker", "Error");
+    let torq = Spec::load("torq.json", "torq", "rpcStatus");
+    let records = fixture_records();
+    assert!(records.len() > 30, "{} records", records.len());
+    for (file, schema, record) in records {
+        let spec = if file.starts_with("torq") {
+            &torq
+        } else {
+            &looker
+        };
+        let problems = spec.strict_problems(schema, &record);
+        assert!(
+            problems.is_empty(),
+            "fixtures/{file}: a record is no {schema}: {problems:#?}\n{record:#}"
+        );
+    }
+    // Guard against a check that accepts everything.
+    let renamed = json!({"id": "1::x", "enabeld": true});
+    assert_eq!(looker.strict_problems("Integration", &renamed).len(), 1);
+    let mistyped = json!({"id": "1", "url": 5});
+    assert_eq!(looker.strict_problems("IntegrationHub", &mistyped).len(), 1);
 }
 
 #[test]
