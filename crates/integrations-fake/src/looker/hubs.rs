@@ -65,7 +65,10 @@ impl fmt::Debug for StoredHub {
 
 impl From<HubSeed> for StoredHub {
     fn from(seed: HubSeed) -> Self {
-        Self::new(seed.hub, seed.authorization_token)
+        Self {
+            health: seed.health,
+            ..Self::new(seed.hub, seed.authorization_token)
+        }
     }
 }
 

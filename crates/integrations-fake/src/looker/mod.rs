@@ -116,7 +116,8 @@ impl FakeServer<Looker> {
 
     /// Sets what `get_integration_hub_health` answers for hub `id` from now on: `Ok(())` gives
     /// `{"success": true}`, `Err(message)` `{"success": false, "message": message}`. Until set,
-    /// a hub is healthy unless fetching it failed (then the message is its
+    /// a hub answers what its seed says ([`HubSeed::health`]; the demo's hub `2` is unhealthy),
+    /// else it is healthy unless fetching it failed (then the message is its
     /// `fetch_error_message`). Returns whether there is such a hub.
     pub fn set_hub_health(&self, id: &str, health: Result<(), String>) -> bool {
         self.state()

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use looker_api::types::{Integration, IntegrationHub, IntegrationParam};
+use looker_api::types::{
+    Integration, IntegrationHub, IntegrationHubHealthResult, IntegrationParam,
+};
 use serde::Deserialize;
 use serde_json::Map;
 
@@ -45,6 +47,11 @@ pub struct HubSeed {
     pub hub: IntegrationHub,
     /// The secret Looker sends to the hub with every request, if the hub needs one.
     pub authorization_token: Option<String>,
+    /// What `get_integration_hub_health` answers until
+    /// [`LookerFake::set_hub_health`](super::LookerFake::set_hub_health) changes it:
+    /// `Some(Ok(()))` `{"success": true}`, `Some(Err(message))`
+    /// `{"success": false, "message": message}`; `None`, healthy unless fetching the hub failed.
+    pub health: Option<Result<(), String>>,
 }
 
 impl fmt::Debug for HubSeed {
@@ -55,6 +62,7 @@ impl fmt::Debug for HubSeed {
                 "authorization_token",
                 &self.authorization_token.as_ref().map(|_| "[redacted]"),
             )
+            .field("health", &self.health)
             .finish()
     }
 }
@@ -71,8 +79,10 @@ impl LookerSeed {
     /// bot, not installed), required params without a value (their test fails), and query
     /// requirements. The hubs: `1`, Looker's official action hub
     /// (`https://actions.looker.com`); `2`, ACME's private hub, registered with an
-    /// authorization token; `3`, the Ops team's hub, whose legal agreement is required and not
-    /// accepted yet.
+    /// authorization token, whose health check fails; `3`, the Ops team's hub, whose legal
+    /// agreement is required and not accepted yet. Read from `fixtures/looker_demo.json` and
+    /// `fixtures/looker_hubs.json`; see the crate's documentation for the demo's deliberate
+    /// problems.
     pub fn demo() -> Self {
         Self {
             client_id: DEMO_CLIENT_ID.to_owned(),
@@ -103,13 +113,22 @@ pub(crate) struct HubFixture {
     pub(crate) hub: IntegrationHub,
     #[serde(default)]
     pub(crate) authorization_token: Option<String>,
+    #[serde(default)]
+    pub(crate) health: Option<IntegrationHubHealthResult>,
 }
 
 impl From<HubFixture> for HubSeed {
     fn from(fixture: HubFixture) -> Self {
+        let health = fixture.health.map(|health| match health.success {
+            Some(true) => Ok(()),
+            _ => Err(health
+                .message
+                .unwrap_or_else(|| "The integration hub is unhealthy.".to_owned())),
+        });
         Self {
             hub: fixture.hub,
             authorization_token: fixture.authorization_token,
+            health,
         }
     }
 }
@@ -196,6 +215,7 @@ fn synthetic_hub(n: u32) -> HubSeed {
         authorization_token: n
             .is_multiple_of(2)
             .then(|| format!("synthetic-hub-token-{n}")),
+        health: None,
     }
 }
 
@@ -390,6 +410,60 @@ mod tests {
         assert!(demo.hubs[1].authorization_token.is_some());
         assert_eq!(demo.hubs[2].hub.legal_agreement_required, Some(true));
         assert_eq!(demo.hubs[2].hub.legal_agreement_signed, Some(false));
+    }
+
+    #[test]
+    fn the_demo_has_its_deliberate_problems() {
+        let seed = LookerSeed::demo();
+        let integration = |id: &str| {
+            seed.integrations
+                .iter()
+                .find(|i| i.id.as_deref() == Some(id))
+                .unwrap_or_else(|| panic!("no {id}"))
+        };
+        let marketo = integration("1::marketo");
+        assert_eq!(marketo.enabled, Some(true));
+        let unset: Vec<_> = marketo
+            .params
+            .iter()
+            .filter(|p| p.required == Some(true) && p.has_value == Some(false))
+            .filter(|p| p.user_attribute_name.is_none())
+            .filter_map(|p| p.name.as_deref())
+            .collect();
+        assert_eq!(unset, ["clientSecret"]);
+        for (id, message) in [
+            (
+                "1::marketo",
+                "Missing required parameter(s): Client Secret.",
+            ),
+            (
+                "1::hubspot_contacts",
+                "Missing required parameter(s): HubSpot API Key.",
+            ),
+            (
+                "2::acme_teams_bot",
+                "No delegate OAuth target is installed for this integration.",
+            ),
+        ] {
+            let result = crate::looker::check::test_integration(integration(id));
+            assert_eq!(result.success, Some(false), "{id}");
+            assert_eq!(result.message.as_deref(), Some(message), "{id}");
+        }
+        let health: Vec<_> = seed.hubs.iter().map(|h| h.health.clone()).collect();
+        assert_eq!(
+            health,
+            [
+                None,
+                Some(Err("Couldn't connect to action service".to_owned())),
+                None
+            ]
+        );
+        let ops = &seed.hubs[2].hub;
+        assert_eq!(ops.id.as_deref(), Some("3"));
+        assert_eq!(
+            (ops.legal_agreement_required, ops.legal_agreement_signed),
+            (Some(true), Some(false))
+        );
     }
 
     #[test]

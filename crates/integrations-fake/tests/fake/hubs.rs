@@ -298,6 +298,13 @@ async fn health_is_what_a_test_sets() {
                 .into_inner()
         }
     };
+    // The demo's hub 2 starts unhealthy (one of the demo's deliberate problems).
+    let seeded = health("2").await;
+    assert_eq!(
+        (seeded.success, seeded.message.as_deref()),
+        (Some(false), Some("Couldn't connect to action service"))
+    );
+    assert!(looker.set_hub_health("2", Ok(())));
     let healthy = health("2").await;
     assert_eq!((healthy.success, healthy.message), (Some(true), None));
     assert!(looker.set_hub_health("2", Err("TLS handshake failed".to_owned())));
