@@ -36,26 +36,25 @@ mod serve {
     use super::Vendor;
     use crate::control::Control;
 
-    /// What a fake server needs of its vendor: its state, its routes, and its integrations.
+    /// What a fake server needs of its vendor: the vendor's state (the type implementing this
+    /// trait), made from a seed, and its routes over that state.
     pub trait Serve: Send + Sync + Sized + 'static {
         /// The vendor's name, as logs say it: `Looker`, `Torq`.
         const NAME: &'static str;
-        /// What the vendor's routes share.
-        type State: Send + Sync + 'static;
         /// The state a fake starts with, from `seed`.
-        fn state(seed: Self::Seed) -> Self::State
+        fn new(seed: Self::Seed) -> Self
         where
             Self: Vendor;
         /// What every vendor's state holds.
-        fn common(state: &Self::State) -> &Common;
-        /// The vendor's routes over `state`.
-        fn router(state: Arc<Self::State>) -> Router;
+        fn common(&self) -> &Common;
+        /// The vendor's routes over this state.
+        fn router(self: Arc<Self>) -> Router;
         /// The stored integration `id`, as the vendor names it.
-        fn integration(state: &Self::State, id: &str) -> Option<Self::Integration>
+        fn integration(&self, id: &str) -> Option<Self::Integration>
         where
             Self: Vendor;
         /// Every stored integration, in listing order.
-        fn integrations(state: &Self::State) -> Vec<Self::Integration>
+        fn integrations(&self) -> Vec<Self::Integration>
         where
             Self: Vendor;
     }
@@ -132,7 +131,7 @@ pub struct FakeServer<V: Vendor> {
 
 struct Running<V: Vendor> {
     server: Server,
-    state: Arc<V::State>,
+    state: Arc<V>,
 }
 
 impl<V: Vendor> Clone for FakeServer<V> {
@@ -160,9 +159,9 @@ impl<V: Vendor> FakeServer<V> {
 
     /// Starts a fake listening on `addr` (port 0: an ephemeral port).
     pub async fn start_on(addr: SocketAddr, seed: V::Seed) -> std::io::Result<Self> {
-        let state = Arc::new(V::state(seed));
-        let control = V::common(&state).control.clone();
-        let server = Server::start(addr, V::router(state.clone()), control).await?;
+        let state = Arc::new(V::new(seed));
+        let control = state.common().control.clone();
+        let server = Server::start(addr, state.clone().router(), control).await?;
         tracing::info!(base_url = %format!("http://{}", server.addr()), "{} fake listening", V::NAME);
         Ok(Self {
             inner: Arc::new(Running { server, state }),
@@ -170,10 +169,10 @@ impl<V: Vendor> FakeServer<V> {
     }
 
     fn common(&self) -> &Common {
-        V::common(&self.inner.state)
+        self.inner.state.common()
     }
 
-    pub(crate) fn state(&self) -> &V::State {
+    pub(crate) fn state(&self) -> &V {
         &self.inner.state
     }
 
@@ -208,12 +207,12 @@ impl<V: Vendor> FakeServer<V> {
     /// The stored integration `id`, secret values included (the wire never shows them). A
     /// Looker id is `hub::name`; a Torq id a UUID, in any case.
     pub fn integration(&self, id: &str) -> Option<V::Integration> {
-        V::integration(self.state(), id)
+        self.state().integration(id)
     }
 
     /// Every stored integration, in listing order, secret values included.
     pub fn integrations(&self) -> Vec<V::Integration> {
-        V::integrations(self.state())
+        self.state().integrations()
     }
 
     /// The last body received by `operation_id` as it came: JSON as JSON (with the value of a

@@ -11,33 +11,31 @@ pub(crate) struct Fixture {
     pub(crate) json: &'static str,
 }
 
+/// The fixture `fixtures/$name`.
+macro_rules! fixture {
+    ($name:literal) => {
+        Fixture {
+            name: $name,
+            json: include_str!(concat!("../fixtures/", $name)),
+        }
+    };
+}
+
 /// The demo instance's integrations: an array of Looker `Integration`s as the fake stores them,
 /// sensitive values included (`has_value` is worked out from `value`).
-pub(crate) const LOOKER_DEMO: Fixture = Fixture {
-    name: "looker_demo.json",
-    json: include_str!("../fixtures/looker_demo.json"),
-};
+pub(crate) const LOOKER_DEMO: Fixture = fixture!("looker_demo.json");
 
 /// The demo instance's integration hubs: for each, the `IntegrationHub` (`hub`), the token it
 /// was registered with (`authorization_token`, write-only) and what its health check answers
 /// (`health`, an `IntegrationHubHealthResult`; absent: healthy).
-pub(crate) const LOOKER_HUBS: Fixture = Fixture {
-    name: "looker_hubs.json",
-    json: include_str!("../fixtures/looker_hubs.json"),
-};
+pub(crate) const LOOKER_HUBS: Fixture = fixture!("looker_hubs.json");
 
 /// The hubs no seed registers, that creating a hub at their `url` "fetches": their `label`,
 /// `legal_agreement_text` if any, and `integrations` (Looker `Integration`s named without a hub).
-pub(crate) const LOOKER_CATALOGUE: Fixture = Fixture {
-    name: "looker_catalogue.json",
-    json: include_str!("../fixtures/looker_catalogue.json"),
-};
+pub(crate) const LOOKER_CATALOGUE: Fixture = fixture!("looker_catalogue.json");
 
 /// The demo workspace's integrations: an array of Torq `V1alphaIntegration`s.
-pub(crate) const TORQ_DEMO: Fixture = Fixture {
-    name: "torq_demo.json",
-    json: include_str!("../fixtures/torq_demo.json"),
-};
+pub(crate) const TORQ_DEMO: Fixture = fixture!("torq_demo.json");
 
 impl Fixture {
     /// The fixture read into `T`. Panics when it does not fit, which a test of this module

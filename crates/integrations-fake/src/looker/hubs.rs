@@ -13,8 +13,6 @@
 //! is). The token is stored and never returned: not on the wire (`has_authorization_token`
 //! tells), not in `Debug`, not in an error message.
 
-use std::fmt;
-
 use looker_api::types::{Integration, IntegrationHub, IntegrationHubWrite, ValidationErrorDetail};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -40,37 +38,10 @@ pub const EXAMPLE_HUB_URL: &str = "https://actions.example.com";
 /// used: creating a hub with it gives "Partner actions", with one integration (`crm_sync`).
 pub const PARTNER_HUB_URL: &str = "https://partner-actions.example.net";
 
-/// An integration hub as the fake keeps it: the hub (its `has_authorization_token` kept in step
-/// with the token), the write-only token, and the outcome a health check gives.
-#[derive(Clone)]
-pub(crate) struct StoredHub {
-    pub(crate) hub: IntegrationHub,
-    authorization_token: Option<String>,
-    /// Set by a test; `None`: healthy unless the fetch failed.
-    health: Option<Result<(), String>>,
-}
-
-impl fmt::Debug for StoredHub {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StoredHub")
-            .field("hub", &self.hub)
-            .field(
-                "authorization_token",
-                &self.authorization_token.as_ref().map(|_| "[redacted]"),
-            )
-            .field("health", &self.health)
-            .finish()
-    }
-}
-
-impl From<HubSeed> for StoredHub {
-    fn from(seed: HubSeed) -> Self {
-        Self {
-            health: seed.health,
-            ..Self::new(seed.hub, seed.authorization_token)
-        }
-    }
-}
+/// An integration hub as the fake keeps it: a [`HubSeed`] (the token stays out of `Debug`)
+/// whose `has_authorization_token` is kept in step with its token; its `health` is what the
+/// seed or a test set (`None`: healthy unless the fetch failed).
+pub(crate) type StoredHub = HubSeed;
 
 impl StoredHub {
     /// A hub with `token` (an empty one is no token). A token slipped into the hub's unknown
@@ -87,13 +58,16 @@ impl StoredHub {
         }
     }
 
-    pub(crate) fn id(&self) -> Option<&str> {
-        self.hub.id.as_deref()
+    /// `seed` as the fake keeps it (see [`StoredHub::new`]), with the health it was seeded with.
+    pub(crate) fn stored(seed: HubSeed) -> Self {
+        Self {
+            health: seed.health,
+            ..Self::new(seed.hub, seed.authorization_token)
+        }
     }
 
-    /// The stored authorization token.
-    pub(crate) fn authorization_token(&self) -> Option<&str> {
-        self.authorization_token.as_deref()
+    pub(crate) fn id(&self) -> Option<&str> {
+        self.hub.id.as_deref()
     }
 
     fn set_token(&mut self, token: Option<String>) {
@@ -112,7 +86,7 @@ impl StoredHub {
     }
 
     /// What a health check finds: what a test set, else a failure when the fetch failed.
-    pub(crate) fn health(&self) -> Result<(), String> {
+    pub(crate) fn health_check(&self) -> Result<(), String> {
         match (&self.health, &self.hub.fetch_error_message) {
             (Some(health), _) => health.clone(),
             (None, Some(message)) => Err(message.clone()),
@@ -623,7 +597,7 @@ mod tests {
             .insert("authorization_token".into(), json!("tok-extra"));
         let hub = StoredHub::new(slipped, None);
         assert!(hub.hub.extra.is_empty());
-        assert_eq!(hub.authorization_token(), Some("tok-extra"));
+        assert_eq!(hub.authorization_token.as_deref(), Some("tok-extra"));
         assert_eq!(hub.hub.has_authorization_token, Some(true));
         assert_eq!(
             redact_token(&json!({"url": "u", "authorization_token": "tok-5ecret"})),

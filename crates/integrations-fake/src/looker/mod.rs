@@ -9,58 +9,21 @@ mod state;
 mod update;
 mod wire;
 
-use std::sync::Arc;
-
-use axum::Router;
 use looker_api::types::{Integration, IntegrationHub};
 
 pub use hubs::{ACME_HUB_URL, EXAMPLE_HUB_URL, OFFICIAL_HUB_URL, OPS_HUB_URL, PARTNER_HUB_URL};
 pub use seed::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, HubSeed, LookerSeed};
 pub use wire::DOCUMENTATION_URL;
 
-use state::LookerState;
+pub use state::Looker;
 
 #[cfg(test)]
 pub(crate) use {hubs::catalogue, seed::demo_hub_fixtures};
 
-use crate::fake::{Common, FakeServer, Serve, Vendor};
+use crate::fake::{FakeServer, Vendor};
 
 /// The lifetime Looker gives an API token: `expires_in` of a login.
 pub const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 3599;
-
-/// Looker, as a [`FakeServer`] plays it: [`LookerFake`] is `FakeServer<Looker>`.
-#[derive(Debug)]
-pub enum Looker {}
-
-impl Serve for Looker {
-    const NAME: &'static str = "Looker";
-    type State = LookerState;
-
-    fn state(seed: LookerSeed) -> LookerState {
-        LookerState::new(seed)
-    }
-
-    fn common(state: &LookerState) -> &Common {
-        &state.common
-    }
-
-    fn router(state: Arc<LookerState>) -> Router {
-        routes::router(state)
-    }
-
-    fn integration(state: &LookerState, id: &str) -> Option<Integration> {
-        state.integration(id)
-    }
-
-    fn integrations(state: &LookerState) -> Vec<Integration> {
-        state.with_integrations(<[Integration]>::to_vec)
-    }
-}
-
-impl Vendor for Looker {
-    type Seed = LookerSeed;
-    type Integration = Integration;
-}
 
 /// A running fake Looker instance: a [`FakeServer`] playing [`Looker`]. Cheap to clone; the
 /// server stops when the last clone is dropped, or on [`shutdown`](FakeServer::shutdown).
@@ -109,9 +72,7 @@ impl FakeServer<Looker> {
     /// The authorization token stored for hub `id` (the wire never shows it); `None` when the
     /// hub has none or there is no such hub.
     pub fn integration_hub_authorization_token(&self, id: &str) -> Option<String> {
-        self.state()
-            .hub(id)
-            .and_then(|h| h.authorization_token().map(str::to_owned))
+        self.state().hub(id).and_then(|h| h.authorization_token)
     }
 
     /// Sets what `get_integration_hub_health` answers for hub `id` from now on: `Ok(())` gives
@@ -129,4 +90,9 @@ impl FakeServer<Looker> {
                 None => false,
             })
     }
+}
+
+impl Vendor for Looker {
+    type Seed = LookerSeed;
+    type Integration = Integration;
 }

@@ -1,15 +1,17 @@
-//! What the Looker routes share: the common part of every fake, and the store of integration
-//! hubs and integrations.
+//! [`Looker`]: what a Looker fake keeps and its routes share (the common part of every fake,
+//! and the store of integration hubs and integrations).
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
+use axum::Router;
 use looker_api::types::Integration;
 
 use super::DEFAULT_TOKEN_LIFETIME_SECS;
 use super::hubs::StoredHub;
+use super::routes;
 use super::seed::{LookerSeed, settle_values};
-use crate::fake::Common;
+use crate::fake::{Common, Serve};
 
 /// The integration hubs and integrations of the fake, in listing order, with an index of the
 /// integrations by id.
@@ -34,19 +36,22 @@ impl Store {
     }
 }
 
-/// Everything the Looker routes share. Public in a private module: it is the state of
-/// [`Looker`](super::Looker), which users cannot reach.
+/// Looker, as a [`FakeServer`](crate::FakeServer) plays it: what the fake keeps (its API key,
+/// control, integration hubs and integrations) and serves. [`LookerFake`](super::LookerFake) is
+/// `FakeServer<Looker>`; nothing else makes one.
 #[derive(Debug)]
-pub struct LookerState {
+pub struct Looker {
     pub(crate) common: Common,
     store: RwLock<Store>,
 }
 
-impl LookerState {
-    pub(crate) fn new(seed: LookerSeed) -> Self {
+impl Serve for Looker {
+    const NAME: &'static str = "Looker";
+
+    fn new(seed: LookerSeed) -> Self {
         let mut integrations = seed.integrations;
         settle_values(&mut integrations);
-        let hubs: Vec<StoredHub> = seed.hubs.into_iter().map(StoredHub::from).collect();
+        let hubs: Vec<StoredHub> = seed.hubs.into_iter().map(StoredHub::stored).collect();
         let next_hub_id = hubs
             .iter()
             .filter_map(|h| h.id()?.parse::<u64>().ok())
@@ -70,6 +75,27 @@ impl LookerState {
         }
     }
 
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn router(self: Arc<Self>) -> Router {
+        routes::router(self)
+    }
+
+    /// The stored integration `id`, secrets included.
+    fn integration(&self, id: &str) -> Option<Integration> {
+        let store = self.store();
+        let position = *store.index.get(id)?;
+        store.integrations.get(position).cloned()
+    }
+
+    fn integrations(&self) -> Vec<Integration> {
+        self.with_integrations(<[Integration]>::to_vec)
+    }
+}
+
+impl Looker {
     fn store(&self) -> std::sync::RwLockReadGuard<'_, Store> {
         self.store.read().unwrap_or_else(|e| e.into_inner())
     }
@@ -92,13 +118,6 @@ impl LookerState {
     /// Runs `f` over every integration, in listing order.
     pub(crate) fn with_integrations<T>(&self, f: impl FnOnce(&[Integration]) -> T) -> T {
         f(&self.store().integrations)
-    }
-
-    /// The stored integration `id`, secrets included.
-    pub(crate) fn integration(&self, id: &str) -> Option<Integration> {
-        let store = self.store();
-        let position = *store.index.get(id)?;
-        store.integrations.get(position).cloned()
     }
 
     /// Replaces integration `id` by what `change` makes of it, if `change` succeeds; `None` when

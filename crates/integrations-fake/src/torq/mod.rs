@@ -7,55 +7,17 @@ mod seed;
 mod state;
 mod wire;
 
-use std::sync::Arc;
-
-use axum::Router;
-use torq_api::types::V1alphaIntegration;
-
 pub use rate_limit::TORQ_RATE_LIMIT_PER_SECOND;
 pub use seed::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, TorqSeed};
 
-use state::TorqState;
+pub use state::Torq;
 
-use crate::fake::{Common, FakeServer, Serve, Vendor};
+use torq_api::types::V1alphaIntegration;
+
+use crate::fake::{FakeServer, Vendor};
 
 /// The lifetime Torq gives a bearer token: one hour.
 pub const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 3600;
-
-/// Torq, as a [`FakeServer`] plays it: [`TorqFake`] is `FakeServer<Torq>`.
-#[derive(Debug)]
-pub enum Torq {}
-
-impl Serve for Torq {
-    const NAME: &'static str = "Torq";
-    type State = TorqState;
-
-    fn state(seed: TorqSeed) -> TorqState {
-        TorqState::new(seed)
-    }
-
-    fn common(state: &TorqState) -> &Common {
-        &state.common
-    }
-
-    fn router(state: Arc<TorqState>) -> Router {
-        routes::router(state)
-    }
-
-    fn integration(state: &TorqState, id: &str) -> Option<V1alphaIntegration> {
-        let id = uuid::Uuid::parse_str(id).ok()?;
-        state.with_integrations(|all| all.iter().find(|i| i.id == Some(id)).cloned())
-    }
-
-    fn integrations(state: &TorqState) -> Vec<V1alphaIntegration> {
-        state.with_integrations(<[V1alphaIntegration]>::to_vec)
-    }
-}
-
-impl Vendor for Torq {
-    type Seed = TorqSeed;
-    type Integration = V1alphaIntegration;
-}
 
 /// A running fake Torq workspace: a [`FakeServer`] playing [`Torq`]. Cheap to clone; the server
 /// stops when the last clone is dropped, or on [`shutdown`](FakeServer::shutdown).
@@ -87,4 +49,9 @@ impl FakeServer<Torq> {
     pub fn set_rate_limit(&self, per_second: Option<u32>) {
         self.state().rate_limit.set(per_second);
     }
+}
+
+impl Vendor for Torq {
+    type Seed = TorqSeed;
+    type Integration = V1alphaIntegration;
 }

@@ -16,7 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use torq_api::types::TokenResponse;
 
-use super::state::TorqState;
+use super::state::Torq;
 use super::wire::{OAuthCode, error, list_to_wire, oauth_error, token_error};
 use crate::gate::{Gate, RenderError};
 use crate::request::{
@@ -28,10 +28,10 @@ use crate::tokens::TokenStatus;
 /// The path of the token endpoint on the auth host.
 pub(crate) const TOKEN_PATH: &str = "/v1/auth/token";
 
-type Shared = State<Arc<TorqState>>;
+type Shared = State<Arc<Torq>>;
 
 /// The router of the Torq fake (API and auth host in one).
-pub(crate) fn router(state: Arc<TorqState>) -> Router {
+pub(crate) fn router(state: Arc<Torq>) -> Router {
     let gate = |operation: &'static str, render: RenderError| Gate {
         control: state.common.control.clone(),
         operation,
