@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use integrations_fake::{FakeServers, LookerFake, LookerSeed, TorqFake, TorqSeed};
 
-use crate::support::{Answer, client, looker_token, torq_token};
+use crate::support::*;
 
 #[tokio::test]
 async fn failures_are_served_in_order_then_the_route_answers_normally() {
@@ -62,13 +62,7 @@ async fn failures_come_before_authentication_and_use_the_vendors_shape() {
     assert_eq!(answer.status, 401);
     // A failed token request is not a login.
     torq.control().fail_next("create_token", 1, 503, None);
-    let answer = Answer::to(
-        client()
-            .post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
-            .form(&[("grant_type", "client_credentials")]),
-    )
-    .await;
+    let answer = Answer::to(torq_token_request(&torq)).await;
     assert_eq!(answer.status, 503);
     assert_eq!(torq.control().logins(), 0);
     torq_token(&torq).await;

@@ -9,7 +9,7 @@ use integrations_fake::{LookerFake, LookerSeed};
 use looker_api::types::{IntegrationHub, IntegrationHubWrite};
 use serde_json::json;
 
-use crate::support::{Answer, client, looker_token};
+use crate::support::*;
 
 async fn demo() -> LookerFake {
     LookerFake::start(LookerSeed::demo())

@@ -6,7 +6,7 @@ use integrations_fake::{LookerFake, LookerSeed};
 use looker_api::types::{IntegrationParamWrite, IntegrationWrite, LoginRequest};
 use serde_json::{Value, json};
 
-use crate::support::{Answer, client, looker_token};
+use crate::support::*;
 
 async fn demo() -> LookerFake {
     LookerFake::start(LookerSeed::demo())
@@ -37,11 +37,7 @@ async fn patch(looker: &LookerFake, id: &str, token: &str, body: Value) -> Answe
 async fn login_takes_form_or_query_credentials_and_answers_wrong_ones_with_404() {
     let looker = demo().await;
     let http = client();
-    let answer = Answer::to(http.post(format!("{}/login", looker.api_url())).form(&[
-        ("client_id", looker.client_id()),
-        ("client_secret", looker.client_secret()),
-    ]))
-    .await;
+    let answer = Answer::to(looker_login(&looker)).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json["token_type"], "Bearer");
     assert_eq!(answer.json["expires_in"], 3599);
@@ -137,11 +133,7 @@ async fn integration_routes_need_a_live_token_in_either_scheme() {
 
     // A token past its lifetime is refused too.
     looker.set_token_lifetime(0);
-    let answer = Answer::to(client().post(format!("{}/login", looker.api_url())).form(&[
-        ("client_id", looker.client_id()),
-        ("client_secret", looker.client_secret()),
-    ]))
-    .await;
+    let answer = Answer::to(looker_login(&looker)).await;
     assert_eq!(answer.json["expires_in"], 0);
     let short = answer.json["access_token"]
         .as_str()

@@ -8,7 +8,7 @@ use integrations_fake::{InvalidAnswer, LookerFake, LookerSeed, RawAnswer, TorqFa
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::{Answer, client, looker_token, torq_token};
+use crate::support::*;
 
 /// A GET of `target` without credentials, as raw bytes.
 fn get(target: &str) -> Vec<u8> {

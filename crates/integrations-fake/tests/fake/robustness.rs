@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use torq_api::types::{OAuthError, RpcStatus};
 
-use crate::support::{Answer, client, looker_token, torq_token};
+use crate::support::*;
 
 /// Sends `request` as raw bytes and returns the status and body of the answer (the connection
 /// is closed by the request's `Connection: close`).

@@ -45,13 +45,29 @@ impl Answer {
     }
 }
 
-/// Logs in to the Looker fake; returns the access token.
-pub async fn looker_token(looker: &LookerFake) -> String {
-    let answer = Answer::to(client().post(format!("{}/login", looker.api_url())).form(&[
+/// The login request of the Looker fake, with its API key as a form.
+pub fn looker_login(looker: &LookerFake) -> reqwest::RequestBuilder {
+    client().post(format!("{}/login", looker.api_url())).form(&[
         ("client_id", looker.client_id()),
         ("client_secret", looker.client_secret()),
-    ]))
-    .await;
+    ])
+}
+
+/// A request to the Torq fake's token endpoint with its API key in HTTP Basic, no body yet.
+pub fn torq_basic(torq: &TorqFake) -> reqwest::RequestBuilder {
+    client()
+        .post(torq.token_url())
+        .basic_auth(torq.client_id(), Some(torq.client_secret()))
+}
+
+/// The token request of the Torq fake: [`torq_basic`] with the client-credentials grant.
+pub fn torq_token_request(torq: &TorqFake) -> reqwest::RequestBuilder {
+    torq_basic(torq).form(&[("grant_type", "client_credentials")])
+}
+
+/// The access token the answer to `login` carries; fails unless it is a 200.
+async fn access_token(login: reqwest::RequestBuilder) -> String {
+    let answer = Answer::to(login).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
     answer.json["access_token"]
         .as_str()
@@ -59,18 +75,12 @@ pub async fn looker_token(looker: &LookerFake) -> String {
         .to_owned()
 }
 
+/// Logs in to the Looker fake; returns the access token.
+pub async fn looker_token(looker: &LookerFake) -> String {
+    access_token(looker_login(looker)).await
+}
+
 /// Gets a bearer token from the Torq fake.
 pub async fn torq_token(torq: &TorqFake) -> String {
-    let answer = Answer::to(
-        client()
-            .post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
-            .form(&[("grant_type", "client_credentials")]),
-    )
-    .await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    answer.json["access_token"]
-        .as_str()
-        .expect("a token")
-        .to_owned()
+    access_token(torq_token_request(torq)).await
 }

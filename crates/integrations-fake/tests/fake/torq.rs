@@ -6,7 +6,7 @@ use base64::Engine;
 use integrations_fake::{TorqFake, TorqSeed};
 use serde_json::json;
 
-use crate::support::{Answer, client, torq_token};
+use crate::support::*;
 
 async fn demo() -> TorqFake {
     TorqFake::start(TorqSeed::demo()).await.expect("started")
@@ -26,8 +26,7 @@ async fn the_token_endpoint_takes_basic_credentials_and_client_credentials_grant
     let torq = demo().await;
     let http = client();
     let answer = Answer::to(
-        http.post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
+        torq_basic(&torq)
             .header("accept", "application/json")
             .form(&[("grant_type", "client_credentials")]),
     )
@@ -73,19 +72,10 @@ async fn the_token_endpoint_takes_basic_credentials_and_client_credentials_grant
     .await;
     assert_eq!(anonymous.status, 401);
     assert_eq!(anonymous.json["error"], "invalid_client");
-    let no_grant = Answer::to(
-        http.post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret())),
-    )
-    .await;
+    let no_grant = Answer::to(torq_basic(&torq)).await;
     assert_eq!(no_grant.status, 400);
     assert_eq!(no_grant.json["error"], "invalid_request");
-    let password = Answer::to(
-        http.post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
-            .form(&[("grant_type", "password")]),
-    )
-    .await;
+    let password = Answer::to(torq_basic(&torq).form(&[("grant_type", "password")])).await;
     assert_eq!(password.status, 400);
     assert_eq!(password.json["error"], "unsupported_grant_type");
     assert_eq!(torq.control().logins(), 2);
