@@ -13,7 +13,6 @@ use std::path::PathBuf;
 
 use integrations_fake::Control;
 use integrations_fake::looker::{EXAMPLE_HUB_URL, OPS_HUB_URL, PARTNER_HUB_URL};
-use integrations_fake::{LookerFake, LookerSeed, TorqFake, TorqSeed};
 use reqwest::{Method, RequestBuilder};
 use serde_json::{Map, Value, json};
 
@@ -667,9 +666,7 @@ async fn assert_all_refuse(
 #[tokio::test]
 async fn looker_answers_match_the_spec() {
     let mut spec = Spec::load("looker.json", "looker", "Error");
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let control = looker.control();
     let http = client();
     let api = looker.api_url();
@@ -725,11 +722,11 @@ async fn looker_answers_match_the_spec() {
     let version_less = || http.delete(format!("{}/api/logout", looker.base_url()));
     let answer = spec.expect("logout", 401, version_less()).await;
     assert_requires_authentication("/api/logout", &answer);
-    let auth = format!("token {}", looker_token(&looker).await);
+    let auth = looker_auth(&looker).await;
     let logout = version_less().header("authorization", auth);
     spec.expect("logout", 204, logout).await;
 
-    let auth = format!("token {}", looker_token(&looker).await);
+    let auth = looker_auth(&looker).await;
     let call = |method: Method, path: &str| {
         http.request(method, format!("{api}{path}"))
             .header("authorization", &auth)
@@ -1079,7 +1076,7 @@ async fn looker_answers_match_the_spec() {
 #[tokio::test]
 async fn torq_answers_match_the_spec() {
     let mut spec = Spec::load("torq.json", "torq", "rpcStatus");
-    let torq = TorqFake::start(TorqSeed::demo()).await.expect("started");
+    let torq = torq_demo().await;
     let control = torq.control();
     let http = client();
     let list = format!("{}/v1alpha/integrations", torq.base_url());

@@ -9,10 +9,8 @@ use crate::support::*;
 
 #[tokio::test]
 async fn failures_are_served_in_order_then_the_route_answers_normally() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
-    let auth = format!("token {}", looker_token(&looker).await);
+    let looker = looker_demo().await;
+    let auth = looker_auth(&looker).await;
     let url = format!("{}/integrations", looker.api_url());
     let http = client();
     looker
@@ -49,7 +47,7 @@ async fn failures_are_served_in_order_then_the_route_answers_normally() {
 
 #[tokio::test]
 async fn failures_come_before_authentication_and_use_the_vendors_shape() {
-    let torq = TorqFake::start(TorqSeed::demo()).await.expect("started");
+    let torq = torq_demo().await;
     torq.control().fail_next("list_integrations", 1, 500, None);
     let answer =
         Answer::to(client().get(format!("{}/v1alpha/integrations", torq.base_url()))).await;
@@ -71,9 +69,7 @@ async fn failures_come_before_authentication_and_use_the_vendors_shape() {
 
 #[tokio::test]
 async fn a_delay_holds_the_answer_back_until_removed() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let url = format!("{}/integrations/1::slack", looker.api_url());
     let http = client();
     looker
@@ -138,17 +134,12 @@ async fn a_dropped_connection_is_a_transport_error_and_the_server_keeps_serving(
 
 #[tokio::test]
 async fn counters_count_requests_logins_and_connections() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let http = client();
     let token = looker_token(&looker).await; // its own client: one connection
     for _ in 0..5 {
-        let answer = Answer::to(
-            http.get(format!("{}/integrations", looker.api_url()))
-                .header("authorization", format!("token {token}")),
-        )
-        .await;
+        let request = http.get(format!("{}/integrations", looker.api_url()));
+        let answer = Answer::to(request.header("authorization", format!("token {token}"))).await;
         assert_eq!(answer.status, 200);
     }
     let control = looker.control();
@@ -178,9 +169,7 @@ async fn counters_count_requests_logins_and_connections() {
 
 #[tokio::test]
 async fn handled_counts_only_the_requests_the_handler_processed() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let token = looker_token(&looker).await;
     let url = format!("{}/integrations/1::braze", looker.api_url());
     let http = client();
@@ -211,10 +200,8 @@ async fn handled_counts_only_the_requests_the_handler_processed() {
 
 #[tokio::test]
 async fn many_concurrent_requests_are_all_answered() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
-    let auth = format!("token {}", looker_token(&looker).await);
+    let looker = looker_demo().await;
+    let auth = looker_auth(&looker).await;
     let http = client();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..64 {
@@ -245,9 +232,7 @@ async fn refused(addr: std::net::SocketAddr) -> bool {
 
 #[tokio::test]
 async fn shutdown_and_dropping_the_last_handle_stop_the_server() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let addr = looker.addr();
     let clone = looker.clone();
     drop(looker);
@@ -264,7 +249,7 @@ async fn shutdown_and_dropping_the_last_handle_stop_the_server() {
         "the server stopped with its last handle"
     );
 
-    let torq = TorqFake::start(TorqSeed::demo()).await.expect("started");
+    let torq = torq_demo().await;
     let addr = torq.addr();
     torq.shutdown().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());

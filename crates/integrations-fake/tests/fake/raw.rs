@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use integrations_fake::{InvalidAnswer, LookerFake, LookerSeed, RawAnswer, TorqFake, TorqSeed};
+use integrations_fake::{InvalidAnswer, RawAnswer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -41,9 +41,7 @@ async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
 
 #[tokio::test]
 async fn a_raw_answer_goes_on_the_wire_byte_for_byte() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let body: &[u8] = b"{\"id\": \"\xff\xfe\"}\x00";
     looker
         .control()
@@ -91,9 +89,7 @@ async fn a_raw_answer_goes_on_the_wire_byte_for_byte() {
 
 #[tokio::test]
 async fn a_client_sees_the_scripted_status_headers_and_body_without_a_content_type() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let body = vec![0xff, 0xfe, b'[', 0x80, b']'];
     looker
         .control()
@@ -130,7 +126,7 @@ async fn a_client_sees_the_scripted_status_headers_and_body_without_a_content_ty
 
 #[tokio::test]
 async fn raw_answers_come_before_authentication_count_as_requests_and_are_not_handled() {
-    let torq = TorqFake::start(TorqSeed::demo()).await.expect("started");
+    let torq = torq_demo().await;
     let control = torq.control();
     control
         .answer_once(
@@ -156,10 +152,8 @@ async fn raw_answers_come_before_authentication_count_as_requests_and_are_not_ha
 
 #[tokio::test]
 async fn raw_answers_share_the_queue_with_failures_in_order() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
-    let auth = format!("token {}", looker_token(&looker).await);
+    let looker = looker_demo().await;
+    let auth = looker_auth(&looker).await;
     let control = looker.control();
     control.fail_next("all_integrations", 1, 503, None);
     control
@@ -235,9 +229,7 @@ async fn raw_answers_share_the_queue_with_failures_in_order() {
 
 #[tokio::test]
 async fn a_truncated_body_is_cut_where_scripted_and_a_body_error_for_the_client() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let sent: &[u8] = br#"[{"id":"1::slack","na"#;
     looker
         .control()
@@ -277,9 +269,7 @@ async fn a_truncated_body_is_cut_where_scripted_and_a_body_error_for_the_client(
 
 #[tokio::test]
 async fn an_endless_body_goes_on_until_the_client_leaves_and_the_server_keeps_serving() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let control = looker.control();
     let fragment = r#"[{"id":"x"},"#;
     control
@@ -331,9 +321,7 @@ async fn an_endless_body_goes_on_until_the_client_leaves_and_the_server_keeps_se
 
 #[tokio::test]
 async fn an_endless_body_is_written_only_as_fast_as_the_client_reads() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let control = looker.control();
     control
         .answer_once(
@@ -382,9 +370,7 @@ async fn an_endless_body_is_written_only_as_fast_as_the_client_reads() {
 
 #[tokio::test]
 async fn invalid_raw_answers_are_refused_and_queue_nothing() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let control = looker.control();
     let refused = [
         (RawAnswer::new(42), InvalidAnswer::Status(42)),
@@ -422,9 +408,7 @@ async fn invalid_raw_answers_are_refused_and_queue_nothing() {
 
 #[tokio::test]
 async fn a_raw_answer_to_a_patch_leaves_the_integration_alone() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let token = looker_token(&looker).await;
     let before = looker.integration("1::braze").expect("braze");
     looker

@@ -211,12 +211,7 @@ async fn looker_answers_bad_requests_with_its_error_shape_and_keeps_serving() {
     drop(stream);
 
     // Still serving, and nothing was changed by the bad requests.
-    let answer = Answer::to(
-        client()
-            .get(format!("{}/integrations/1::slack", looker.api_url()))
-            .header("authorization", format!("token {token}")),
-    )
-    .await;
+    let answer = looker_get(looker, "/integrations/1::slack", &format!("token {token}")).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json["enabled"], Value::Bool(true));
     assert_eq!(

@@ -3,16 +3,28 @@
 
 use std::time::Duration;
 
-use integrations_fake::{LookerFake, TorqFake};
+use integrations_fake::{LookerFake, LookerSeed, TorqFake, TorqSeed};
 use serde_json::Value;
 
 /// A client that follows no redirect (Torq's 302 means "token expired") and gives up quickly.
 pub fn client() -> reqwest::Client {
+    builder().build().expect("a client")
+}
+
+/// [`client`], sending `authorization` with every request.
+pub fn client_with(authorization: &str) -> reqwest::Client {
+    let value = reqwest::header::HeaderValue::from_str(authorization).expect("a header value");
+    let headers = reqwest::header::HeaderMap::from_iter([(reqwest::header::AUTHORIZATION, value)]);
+    builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client")
+}
+
+fn builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(20))
-        .build()
-        .expect("a client")
 }
 
 /// A status and the body as JSON (`Value::Null` when empty or not JSON).
@@ -83,4 +95,43 @@ pub async fn looker_token(looker: &LookerFake) -> String {
 /// Gets a bearer token from the Torq fake.
 pub async fn torq_token(torq: &TorqFake) -> String {
     access_token(torq_token_request(torq)).await
+}
+
+/// A Looker fake with the demo data.
+pub async fn looker_demo() -> LookerFake {
+    LookerFake::start(LookerSeed::demo())
+        .await
+        .expect("started")
+}
+
+/// A Torq fake with the demo data.
+pub async fn torq_demo() -> TorqFake {
+    TorqFake::start(TorqSeed::demo()).await.expect("started")
+}
+
+/// The answer to `GET` `path` (under the API URL) of the Looker fake, with `auth`.
+pub async fn looker_get(looker: &LookerFake, path: &str, auth: &str) -> Answer {
+    Answer::to(
+        client()
+            .get(format!("{}{path}", looker.api_url()))
+            .header("authorization", auth),
+    )
+    .await
+}
+
+/// The `Authorization` of a fresh login to the Looker fake: `token …`.
+pub async fn looker_auth(looker: &LookerFake) -> String {
+    format!("token {}", looker_token(looker).await)
+}
+
+/// The `Authorization` of a fresh token of the Torq fake: `Bearer …`.
+pub async fn torq_auth(torq: &TorqFake) -> String {
+    format!("Bearer {}", torq_token(torq).await)
+}
+
+/// What a call of a generated client gives, when it must succeed.
+pub async fn ok<T, E: std::fmt::Debug>(
+    call: impl Future<Output = Result<looker_api::ResponseValue<T>, E>>,
+) -> T {
+    call.await.expect("the call succeeds").into_inner()
 }

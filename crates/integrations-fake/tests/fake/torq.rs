@@ -8,10 +8,6 @@ use serde_json::json;
 
 use crate::support::*;
 
-async fn demo() -> TorqFake {
-    TorqFake::start(TorqSeed::demo()).await.expect("started")
-}
-
 async fn list(torq: &TorqFake, query: &str, auth: &str) -> Answer {
     Answer::to(
         client()
@@ -23,7 +19,7 @@ async fn list(torq: &TorqFake, query: &str, auth: &str) -> Answer {
 
 #[tokio::test]
 async fn the_token_endpoint_takes_basic_credentials_and_client_credentials_grant() {
-    let torq = demo().await;
+    let torq = torq_demo().await;
     let http = client();
     let answer = Answer::to(
         torq_basic(&torq)
@@ -84,7 +80,7 @@ async fn the_token_endpoint_takes_basic_credentials_and_client_credentials_grant
 
 #[tokio::test]
 async fn an_unknown_token_gets_401_and_an_expired_one_302() {
-    let torq = demo().await;
+    let torq = torq_demo().await;
     let token = torq_token(&torq).await;
     let bearer = format!("Bearer {token}");
     assert_eq!(list(&torq, "", &bearer).await.status, 200);
@@ -124,8 +120,8 @@ async fn an_unknown_token_gets_401_and_an_expired_one_302() {
 
 #[tokio::test]
 async fn the_list_filters_by_type_id() {
-    let torq = demo().await;
-    let bearer = format!("Bearer {}", torq_token(&torq).await);
+    let torq = torq_demo().await;
+    let bearer = torq_auth(&torq).await;
     let all = list(&torq, "", &bearer).await.json;
     assert_eq!(
         all["integrations"].as_array().map(Vec::len),
@@ -146,8 +142,8 @@ async fn the_list_filters_by_type_id() {
 
 #[tokio::test]
 async fn the_rate_limit_refuses_requests_past_the_limit_when_set() {
-    let torq = demo().await;
-    let bearer = format!("Bearer {}", torq_token(&torq).await);
+    let torq = torq_demo().await;
+    let bearer = torq_auth(&torq).await;
     torq.set_rate_limit(Some(5));
     let mut statuses = Vec::new();
     for _ in 0..8 {
@@ -174,30 +170,19 @@ async fn the_rate_limit_refuses_requests_past_the_limit_when_set() {
 
 #[tokio::test]
 async fn the_generated_client_works_against_the_fake() {
-    let torq = demo().await;
-    let mut basic = reqwest::header::HeaderMap::new();
+    let torq = torq_demo().await;
     let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
         "{}:{}",
         torq.client_id(),
         torq.client_secret()
     ));
-    basic.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&format!("Basic {credentials}")).expect("header"),
-    );
-    let auth_http = reqwest::Client::builder()
-        .default_headers(basic)
-        .build()
-        .expect("client");
+    let auth_http = client_with(&format!("Basic {credentials}"));
     let auth =
         torq_api::Client::new_with_client(&torq.auth_url(), auth_http, torq_api::Hooks::default());
-    let token = auth
-        .create_token(&torq_api::types::TokenRequest {
-            grant_type: torq_api::types::TokenRequestGrantType::ClientCredentials,
-        })
-        .await
-        .expect("token")
-        .into_inner();
+    let token = ok(auth.create_token(&torq_api::types::TokenRequest {
+        grant_type: torq_api::types::TokenRequestGrantType::ClientCredentials,
+    }))
+    .await;
     assert_eq!(token.expires_in, Some(3600));
     // Without credentials, the refusal decodes as the OAuth 2.0 error the spec documents.
     let anonymous = torq_api::Client::new(&torq.auth_url(), torq_api::Hooks::default());
@@ -218,29 +203,11 @@ async fn the_generated_client_works_against_the_fake() {
         other => panic!("expected an OAuth error, got {other:?}"),
     }
 
-    let mut bearer = reqwest::header::HeaderMap::new();
-    bearer.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.access_token))
-            .expect("header"),
-    );
-    let http = reqwest::Client::builder()
-        .default_headers(bearer)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let http = client_with(&format!("Bearer {}", token.access_token));
     let api = torq_api::Client::new_with_client(&torq.base_url(), http, torq_api::Hooks::default());
-    let listed = api
-        .list_integrations(None)
-        .await
-        .expect("list")
-        .into_inner();
+    let listed = ok(api.list_integrations(None)).await;
     assert_eq!(listed.integrations, torq.integrations());
-    let typed = api
-        .list_integrations(Some("slack"))
-        .await
-        .expect("list")
-        .into_inner();
+    let typed = ok(api.list_integrations(Some("slack"))).await;
     assert_eq!(typed.integrations.len(), 1);
     let id = typed.integrations[0].id.expect("an id").to_string();
     assert_eq!(
@@ -263,7 +230,7 @@ async fn ten_thousand_synthetic_integrations_are_listed_in_full() {
     let torq = TorqFake::start(TorqSeed::synthetic(10_000))
         .await
         .expect("started");
-    let bearer = format!("Bearer {}", torq_token(&torq).await);
+    let bearer = torq_auth(&torq).await;
     let answer = list(&torq, "", &bearer).await;
     assert_eq!(
         answer.json["integrations"].as_array().map(Vec::len),
