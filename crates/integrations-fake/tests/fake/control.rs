@@ -9,8 +9,7 @@ use crate::support::*;
 
 #[tokio::test]
 async fn failures_are_served_in_order_then_the_route_answers_normally() {
-    let looker = looker_demo().await;
-    let auth = looker_auth(&looker).await;
+    let (looker, auth) = looker_with_auth().await;
     let url = format!("{}/integrations", looker.api_url());
     let http = client();
     looker
@@ -169,8 +168,7 @@ async fn counters_count_requests_logins_and_connections() {
 
 #[tokio::test]
 async fn handled_counts_only_the_requests_the_handler_processed() {
-    let looker = looker_demo().await;
-    let token = looker_token(&looker).await;
+    let (looker, token) = looker_with_token().await;
     let url = format!("{}/integrations/1::braze", looker.api_url());
     let http = client();
     let control = looker.control();
@@ -200,8 +198,7 @@ async fn handled_counts_only_the_requests_the_handler_processed() {
 
 #[tokio::test]
 async fn many_concurrent_requests_are_all_answered() {
-    let looker = looker_demo().await;
-    let auth = looker_auth(&looker).await;
+    let (looker, auth) = looker_with_auth().await;
     let http = client();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..64 {
@@ -288,4 +285,27 @@ async fn start_on_binds_the_given_address_and_reports_it() {
     );
     assert!(!env[0].1.ends_with("/api/4.0"));
     assert_eq!(env[0].1, fakes.looker.base_url());
+}
+
+#[tokio::test]
+async fn ten_thousand_synthetic_integrations_are_listed_in_full() {
+    let n = 10_000;
+    let seeds = (LookerSeed::synthetic(n), TorqSeed::synthetic(n));
+    let FakeServers { looker, torq } = FakeServers::start_with(seeds.0, seeds.1)
+        .await
+        .expect("started");
+    let auth = looker_auth(&looker).await;
+    let listed = looker_get(&looker, "/integrations?fields=id", &auth).await;
+    assert_eq!(listed.json.as_array().map(Vec::len), Some(n));
+    let of_hub_3 = "/integrations?integration_hub_id=3&fields=id";
+    let listed = looker_get(&looker, of_hub_3, &auth).await;
+    assert_eq!(listed.json.as_array().map(Vec::len), Some(n / 8));
+    // Clones share one server and its counters.
+    let clone = looker.clone();
+    assert_eq!(clone.base_url(), looker.base_url());
+    assert_eq!(clone.control().requests("all_integrations"), 2);
+
+    let listed = torq_list(&torq, "", &torq_auth(&torq).await).await;
+    let integrations = listed.json["integrations"].as_array().map(Vec::len);
+    assert_eq!(integrations, Some(n));
 }

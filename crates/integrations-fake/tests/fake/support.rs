@@ -104,6 +104,20 @@ pub async fn looker_demo() -> LookerFake {
         .expect("started")
 }
 
+/// A Looker fake with the demo data, and a token it granted.
+pub async fn looker_with_token() -> (LookerFake, String) {
+    let looker = looker_demo().await;
+    let token = looker_token(&looker).await;
+    (looker, token)
+}
+
+/// A Looker fake with the demo data, and the `Authorization` of a login to it.
+pub async fn looker_with_auth() -> (LookerFake, String) {
+    let looker = looker_demo().await;
+    let auth = looker_auth(&looker).await;
+    (looker, auth)
+}
+
 /// A Torq fake with the demo data.
 pub async fn torq_demo() -> TorqFake {
     TorqFake::start(TorqSeed::demo()).await.expect("started")
@@ -117,6 +131,12 @@ pub async fn looker_get(looker: &LookerFake, path: &str, auth: &str) -> Answer {
             .header("authorization", auth),
     )
     .await
+}
+
+/// The answer to `list_integrations` of the Torq fake, with `query` and `auth`.
+pub async fn torq_list(torq: &TorqFake, query: &str, auth: &str) -> Answer {
+    let url = format!("{}/v1alpha/integrations{query}", torq.base_url());
+    Answer::to(client().get(url).header("authorization", auth)).await
 }
 
 /// The `Authorization` of a fresh login to the Looker fake: `token …`.
