@@ -1077,7 +1077,6 @@ async fn looker_answers_match_the_spec() {
 async fn torq_answers_match_the_spec() {
     let mut spec = Spec::load("torq.json", "torq", "rpcStatus");
     let torq = torq_demo().await;
-    let control = torq.control();
     let http = client();
     let list = format!("{}/v1alpha/integrations", torq.base_url());
 
@@ -1129,7 +1128,7 @@ async fn torq_answers_match_the_spec() {
     }
     // Injected failures: the documented statuses in their documented shape, others as rpcStatus.
     let token = || torq_token_request(&torq);
-    spec.forced(control, "create_token", &[400, 401, 503], token)
+    spec.forced(torq.control(), "create_token", &[400, 401, 503], token)
         .await;
 
     // list_integrations
@@ -1157,13 +1156,15 @@ async fn torq_answers_match_the_spec() {
         assert_eq!(answer.json["code"], 16);
     }
     let statuses = [403, 500, 502, 503];
-    spec.forced(control, "list_integrations", &statuses, || listing(""))
-        .await;
+    spec.forced(torq.control(), "list_integrations", &statuses, || {
+        listing("")
+    })
+    .await;
     torq.set_rate_limit(Some(1));
     spec.expect("list_integrations", 200, listing("")).await;
     spec.expect("list_integrations", 429, listing("")).await;
     torq.set_rate_limit(None);
-    control.expire_all_tokens();
+    torq.control().expire_all_tokens();
     let answer = spec.expect("list_integrations", 302, listing("")).await;
     assert!(
         answer.headers.get("location").is_none(),

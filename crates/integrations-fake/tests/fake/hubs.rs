@@ -430,7 +430,38 @@ async fn hub_routes_sit_behind_the_gate_like_the_others() {
         .await
         .expect("create");
     let control = looker.control();
-    assert_eq!(control.requests("create_integration_hub"), 3);
-    assert_eq!(control.handled("create_integration_hub"), 2);
+    let create = "create_integration_hub";
+    let counts = (control.requests(create), control.handled(create));
+    assert_eq!(counts, (3, 2));
     assert_eq!(control.requests("all_integration_hubs"), 1);
+}
+
+#[tokio::test]
+async fn no_secret_of_the_demo_reaches_the_wire() {
+    let (looker, auth) = looker_with_auth().await;
+    let integrations = looker.integrations();
+    let hubs = looker.integration_hubs();
+    let params = integrations.iter().flat_map(|i| &i.params);
+    let mut secrets: Vec<String> = params
+        .filter(|p| p.sensitive != Some(false))
+        .filter_map(|p| p.value.clone())
+        .collect();
+    let tokens = hubs.iter().filter_map(|h| h.id.as_deref());
+    secrets.extend(tokens.filter_map(|id| looker.integration_hub_authorization_token(id)));
+    assert!(
+        secrets.len() >= 8,
+        "the demo has secrets to keep: {}",
+        secrets.len()
+    );
+    let mut paths = vec!["/integrations".to_owned(), "/integration_hubs".to_owned()];
+    let integration_ids = integrations.iter().filter_map(|i| i.id.as_deref());
+    paths.extend(integration_ids.map(|id| format!("/integrations/{id}")));
+    let hub_ids = hubs.iter().filter_map(|h| h.id.as_deref());
+    paths.extend(hub_ids.map(|id| format!("/integration_hubs/{id}")));
+    for path in paths {
+        let answer = looker_get(&looker, &path, &auth).await;
+        assert_eq!(answer.status, 200, "{path}");
+        let leaked = secrets.iter().find(|s| answer.text.contains(s.as_str()));
+        assert!(leaked.is_none(), "{path} shows a secret");
+    }
 }
