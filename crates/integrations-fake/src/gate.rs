@@ -19,6 +19,10 @@ use crate::server::ConnectionHandle;
 /// Renders an error of the vendor: its status and its error body carrying `message`.
 pub(crate) type RenderError = fn(StatusCode, &str) -> Response;
 
+/// Put into the extensions of every request that passes a gate: the operationId of its route.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Operation(pub(crate) &'static str);
+
 /// What the gate of one route needs.
 #[derive(Clone)]
 pub(crate) struct Gate {
@@ -40,7 +44,8 @@ impl Gate {
     }
 }
 
-async fn pass(State(gate): State<Gate>, request: Request, next: Next) -> Response {
+async fn pass(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
+    request.extensions_mut().insert(Operation(gate.operation));
     let started = Instant::now();
     let method = request.method().clone();
     let (delay, fault) = gate.control.enter(gate.operation);

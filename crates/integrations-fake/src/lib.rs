@@ -2,7 +2,10 @@
 //!
 //! [`LookerFake`] behaves like a Looker instance's API 4.0 and [`TorqFake`] like Torq's public
 //! API (v1alpha) and its auth host, as the committed specs (`spec/looker.json`,
-//! `spec/torq.json`) and the vendors' pages say, including what users see on the wire:
+//! `spec/torq.json`) and the vendors' pages say, including what users see on the wire. Both are
+//! one [`FakeServer`] type, with the vendor as its parameter (`FakeServer<Looker>`,
+//! `FakeServer<Torq>`): starting, addresses, credentials, [`Control`], the bodies received and
+//! shutdown are the same for both; what differs is the vendor's routes and data:
 //!
 //! - Looker: `POST /api/4.0/login` takes form fields `client_id` and `client_secret` and answers
 //!   `{"access_token", "token_type": "Bearer", "expires_in": 3599}` (no `refresh_token`); wrong
@@ -32,6 +35,47 @@
 //! short), to expire every token, and to count requests per route (by operationId) and how many
 //! of them its handler processed, logins and TCP connections.
 //!
+//! # The demo
+//!
+//! [`LookerSeed::demo`] and [`TorqSeed::demo`] (what [`FakeServers::start`] and the
+//! standalone binary serve) are read from JSON fixtures compiled into the crate, each record a
+//! value of the generated types, so a spec change that breaks one fails a test (they are also
+//! checked against the spec's schemas): `fixtures/looker_demo.json` (eighteen Looker
+//! `Integration`s, sensitive values included: the fake never returns them),
+//! `fixtures/looker_hubs.json` (three `IntegrationHub`s, with the write-only
+//! `authorization_token` they were registered with and the health each answers),
+//! `fixtures/looker_catalogue.json` (what creating a hub at [`looker::EXAMPLE_HUB_URL`] or
+//! [`looker::PARTNER_HUB_URL`] "fetches") and `fixtures/torq_demo.json` (thirteen Torq
+//! `V1alphaIntegration`s). [`LookerSeed::synthetic`] and [`TorqSeed::synthetic`] generate any
+//! number of integrations in code instead, for benchmarks.
+//!
+//! ## The demo's deliberate problems
+//!
+//! The demo instance is not all well, so that a health check such as `integrations doctor` has
+//! something to find (none of it shows in a listing: ids, names, kinds and enabled are those of a
+//! sound instance):
+//!
+//! - **An enabled integration missing a required parameter**: `1::marketo` (Marketo) is enabled,
+//!   and its required, sensitive `clientSecret` has no value and no user attribute to take one
+//!   from (`has_value: false`). So is the disabled `1::hubspot_contacts` (`hubspot_api_key`).
+//! - **Tests that fail**: `test_integration` of `1::marketo` answers `success: false`,
+//!   `Missing required parameter(s): Client Secret.`; of `1::hubspot_contacts`,
+//!   `Missing required parameter(s): HubSpot API Key.`; of the disabled `2::acme_teams_bot`, a
+//!   delegate-OAuth integration with no installed target, `No delegate OAuth target is
+//!   installed for this integration.`
+//! - **An unhealthy hub**: hub `2` (ACME actions) answers its health check with
+//!   `{"success": false, "message": "Couldn't connect to action service"}` until
+//!   [`LookerFake::set_hub_health`] says otherwise; its integrations
+//!   (`2::acme_pagerduty_alert`, `2::acme_data_webhook`, `2::acme_jira_ticket`,
+//!   `2::acme_teams_bot`) depend on it.
+//! - **A legal agreement not accepted**: hub `3` (Ops tools) requires one and it is not signed,
+//!   so the forms of `3::datadog_event` and `3::amazon_s3_export` are refused (422) until
+//!   `accept_integration_hub_legal_agreement`.
+//! - Torq: `6546cdc0-7e5e-480a-b8e2-a80d9545c296` (Webhook - staging test) was never used (no
+//!   `last_used_at`).
+//!
+//! # Example
+//!
 //! ```no_run
 //! use integrations_fake::FakeServers;
 //!
@@ -51,7 +95,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Standalone, `cargo run -p integrations-fake` starts both fakes on loopback and prints, one per
+//! # Standalone
+//!
+//! `cargo run -p integrations-fake` starts both fakes on loopback and prints, one per
 //! line, the shell assignments that point Looker's SDKs and a Torq client at them
 //! (`LOOKERSDK_BASE_URL`, `LOOKERSDK_CLIENT_ID`, `LOOKERSDK_CLIENT_SECRET`,
 //! `LOOKERSDK_VERIFY_SSL`, `TORQ_BASE_URL`, `TORQ_AUTH_URL`, `TORQ_CLIENT_ID`,
@@ -68,7 +114,9 @@
 
 mod answer;
 mod control;
+mod fake;
 mod fields;
+mod fixtures;
 mod gate;
 pub mod looker;
 mod request;
@@ -78,9 +126,10 @@ pub mod torq;
 
 pub use answer::{InvalidAnswer, RawAnswer};
 pub use control::Control;
-pub use looker::{HubSeed, LookerFake, LookerSeed};
+pub use fake::{FakeServer, Vendor};
+pub use looker::{HubSeed, Looker, LookerFake, LookerSeed};
 pub use request::BODY_LIMIT;
-pub use torq::{TorqFake, TorqSeed};
+pub use torq::{Torq, TorqFake, TorqSeed};
 
 /// A Looker fake and a Torq fake, both on loopback.
 #[derive(Clone, Debug)]

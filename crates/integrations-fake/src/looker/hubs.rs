@@ -13,18 +13,16 @@
 //! is). The token is stored and never returned: not on the wire (`has_authorization_token`
 //! tells), not in `Debug`, not in an error message.
 
-use std::fmt;
-
 use looker_api::types::{Integration, IntegrationHub, IntegrationHubWrite, ValidationErrorDetail};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::Store;
-use super::seed::{
-    Param, blank_hub, demo_integrations, hub_can, integration, strings, with_params,
-};
+use super::seed::{HubSeed, blank_hub, demo_hub_fixtures, demo_integrations, hub_can};
+use super::state::Store;
 use super::update::type_problem;
 use super::wire::field_error;
+use crate::fixtures::LOOKER_CATALOGUE;
 
 /// The address of Looker's official integration hub (the "Looker Action Hub", hub `1` of the
 /// seeds).
@@ -40,38 +38,10 @@ pub const EXAMPLE_HUB_URL: &str = "https://actions.example.com";
 /// used: creating a hub with it gives "Partner actions", with one integration (`crm_sync`).
 pub const PARTNER_HUB_URL: &str = "https://partner-actions.example.net";
 
-/// The legal agreement of the Ops team's hub.
-pub(crate) const OPS_LEGAL_AGREEMENT: &str = "Query results sent to the Ops tools hub are \
-     processed by services the Ops team operates and kept for 30 days. By accepting, you confirm \
-     that your organization allows this data to be shared with them.";
-
-/// The legal agreement of the partner hub.
-const PARTNER_LEGAL_AGREEMENT: &str = "Partner actions are provided by a third party under its \
-     own terms of service. Data sent through them leaves this Looker instance and is governed by \
-     the partner's privacy policy.";
-
-/// An integration hub as the fake keeps it: the hub (its `has_authorization_token` kept in step
-/// with the token), the write-only token, and the outcome a health check gives.
-#[derive(Clone)]
-pub(crate) struct StoredHub {
-    pub(crate) hub: IntegrationHub,
-    authorization_token: Option<String>,
-    /// Set by a test; `None`: healthy unless the fetch failed.
-    health: Option<Result<(), String>>,
-}
-
-impl fmt::Debug for StoredHub {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StoredHub")
-            .field("hub", &self.hub)
-            .field(
-                "authorization_token",
-                &self.authorization_token.as_ref().map(|_| "[redacted]"),
-            )
-            .field("health", &self.health)
-            .finish()
-    }
-}
+/// An integration hub as the fake keeps it: a [`HubSeed`] (the token stays out of `Debug`)
+/// whose `has_authorization_token` is kept in step with its token; its `health` is what the
+/// seed or a test set (`None`: healthy unless the fetch failed).
+pub(crate) type StoredHub = HubSeed;
 
 impl StoredHub {
     /// A hub with `token` (an empty one is no token). A token slipped into the hub's unknown
@@ -88,13 +58,16 @@ impl StoredHub {
         }
     }
 
-    pub(crate) fn id(&self) -> Option<&str> {
-        self.hub.id.as_deref()
+    /// `seed` as the fake keeps it (see [`StoredHub::new`]), with the health it was seeded with.
+    pub(crate) fn stored(seed: HubSeed) -> Self {
+        Self {
+            health: seed.health,
+            ..Self::new(seed.hub, seed.authorization_token)
+        }
     }
 
-    /// The stored authorization token.
-    pub(crate) fn authorization_token(&self) -> Option<&str> {
-        self.authorization_token.as_deref()
+    pub(crate) fn id(&self) -> Option<&str> {
+        self.hub.id.as_deref()
     }
 
     fn set_token(&mut self, token: Option<String>) {
@@ -113,7 +86,7 @@ impl StoredHub {
     }
 
     /// What a health check finds: what a test set, else a failure when the fetch failed.
-    pub(crate) fn health(&self) -> Result<(), String> {
+    pub(crate) fn health_check(&self) -> Result<(), String> {
         match (&self.health, &self.hub.fetch_error_message) {
             (Some(health), _) => health.clone(),
             (None, Some(message)) => Err(message.clone()),
@@ -245,124 +218,66 @@ fn stored_key(hub: &StoredHub) -> Option<String> {
     hub.hub.url.as_deref().and_then(|url| url_key(url).ok())
 }
 
-/// What Looker finds at a hub's address.
-struct Fetched {
+/// What Looker finds at a hub's address: an entry of `fixtures/looker_catalogue.json`, or a
+/// failed fetch.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Fetched {
+    /// The address.
+    url: String,
     label: String,
-    legal_agreement_text: Option<&'static str>,
+    #[serde(default)]
+    legal_agreement_text: Option<String>,
     /// Integrations with their names as ids (`webhook_post`), not yet of any hub.
-    integrations: Vec<Integration>,
+    pub(crate) integrations: Vec<Integration>,
+    #[serde(skip)]
     fetch_error_message: Option<String>,
+}
+
+/// What the built-in catalogue holds: the demo's hubs, with their integrations, and the
+/// addresses of `fixtures/looker_catalogue.json`.
+pub(crate) fn catalogue() -> Vec<Fetched> {
+    let demo_integrations = demo_integrations();
+    let demo = demo_hub_fixtures().into_iter().map(|fixture| {
+        let hub = fixture.hub;
+        Fetched {
+            url: hub.url.unwrap_or_default(),
+            label: hub.label.unwrap_or_default(),
+            legal_agreement_text: hub.legal_agreement_text,
+            integrations: demo_integrations
+                .iter()
+                .filter(|i| i.integration_hub_id.is_some() && i.integration_hub_id == hub.id)
+                .cloned()
+                .collect(),
+            fetch_error_message: None,
+        }
+    });
+    let others: Vec<Fetched> = LOOKER_CATALOGUE.read();
+    demo.chain(others).collect()
 }
 
 /// What the built-in catalogue holds for the address with `key`, or a failed fetch.
 fn fetch(key: &str) -> Fetched {
-    let found =
-        |label: &str, legal: Option<&'static str>, integrations: Vec<Integration>| Fetched {
-            label: label.to_owned(),
-            legal_agreement_text: legal,
-            integrations,
-            fetch_error_message: None,
-        };
-    let demo_hub = |hub: &str| -> Vec<Integration> {
-        demo_integrations()
-            .into_iter()
-            .filter(|i| i.integration_hub_id.as_deref() == Some(hub))
-            .collect()
-    };
-    if key == OFFICIAL_HUB_URL {
-        found("Looker Action Hub", None, demo_hub("1"))
-    } else if key == ACME_HUB_URL {
-        found("ACME actions", None, demo_hub("2"))
-    } else if key == OPS_HUB_URL {
-        found("Ops tools", Some(OPS_LEGAL_AGREEMENT), demo_hub("3"))
-    } else if key == EXAMPLE_HUB_URL {
-        found("Example Action Hub", None, example_integrations())
-    } else if key == PARTNER_HUB_URL {
-        found(
-            "Partner actions",
-            Some(PARTNER_LEGAL_AGREEMENT),
-            partner_integrations(),
-        )
-    } else {
-        let host = Url::parse(key)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_default();
-        Fetched {
-            label: host.clone(),
-            legal_agreement_text: None,
-            integrations: Vec::new(),
-            fetch_error_message: Some(format!(
-                "Could not fetch the integration hub's description from {host}: the connection \
-                 was refused."
-            )),
-        }
+    if let Some(found) = catalogue()
+        .into_iter()
+        .find(|entry| url_key(&entry.url).ok().as_deref() == Some(key))
+    {
+        return found;
     }
-}
-
-fn example_integrations() -> Vec<Integration> {
-    let mut webhook = with_params(
-        integration(
-            "",
-            "webhook_post",
-            "Webhook",
-            "POST query results as JSON to an address.",
-        ),
-        vec![
-            Param::new(
-                "endpoint_url",
-                "Endpoint URL",
-                "Where the results are posted.",
-            )
-            .required(),
-            Param::new(
-                "signing_secret",
-                "Signing secret",
-                "Signs each request (HMAC-SHA256).",
-            )
-            .sensitive(),
-        ],
-    );
-    webhook.supported_formats = strings(&["json", "json_detail"]);
-    let digest = with_params(
-        integration(
-            "",
-            "email_digest",
-            "Email digest",
-            "Email a summary of the results to a list of recipients.",
-        ),
-        vec![
-            Param::new(
-                "recipients",
-                "Recipients",
-                "Comma-separated email addresses.",
-            )
-            .required(),
-            Param::new(
-                "subject_prefix",
-                "Subject prefix",
-                "Put in front of every subject.",
-            ),
-        ],
-    );
-    vec![webhook, digest]
-}
-
-fn partner_integrations() -> Vec<Integration> {
-    vec![with_params(
-        integration(
-            "",
-            "crm_sync",
-            "CRM sync (Partner)",
-            "Update CRM records from query results.",
-        ),
-        vec![
-            Param::new("api_key", "API key", "An API key of the partner's CRM.")
-                .required()
-                .sensitive(),
-            Param::new("region", "Region", "The CRM's data region, us or eu."),
-        ],
-    )]
+    let host = Url::parse(key)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    Fetched {
+        url: key.to_owned(),
+        label: host.clone(),
+        legal_agreement_text: None,
+        integrations: Vec::new(),
+        fetch_error_message: Some(format!(
+            "Could not fetch the integration hub's description from {host}: the connection was \
+             refused."
+        )),
+    }
 }
 
 /// `template` as an integration of hub `hub_id`, as Looker lists one it has just fetched:
@@ -456,7 +371,7 @@ impl Store {
         hub.hub.label = Some(fetched.label);
         hub.hub.fetch_error_message = fetched.fetch_error_message;
         hub.hub.legal_agreement_required = Some(fetched.legal_agreement_text.is_some());
-        hub.hub.legal_agreement_text = fetched.legal_agreement_text.map(str::to_owned);
+        hub.hub.legal_agreement_text = fetched.legal_agreement_text;
         hub.hub.legal_agreement_signed = Some(false);
         let offered: Vec<Integration> = fetched
             .integrations
@@ -682,7 +597,7 @@ mod tests {
             .insert("authorization_token".into(), json!("tok-extra"));
         let hub = StoredHub::new(slipped, None);
         assert!(hub.hub.extra.is_empty());
-        assert_eq!(hub.authorization_token(), Some("tok-extra"));
+        assert_eq!(hub.authorization_token.as_deref(), Some("tok-extra"));
         assert_eq!(hub.hub.has_authorization_token, Some(true));
         assert_eq!(
             redact_token(&json!({"url": "u", "authorization_token": "tok-5ecret"})),
@@ -700,6 +615,14 @@ mod tests {
         assert!(partner.legal_agreement_text.is_some());
         let ops = fetch(OPS_HUB_URL);
         assert_eq!(ops.integrations.len(), 2);
+        assert!(ops.legal_agreement_text.is_some());
+        assert_eq!(fetch(ACME_HUB_URL).label, "ACME actions");
+        assert_eq!(fetch(OFFICIAL_HUB_URL).label, "Looker Action Hub");
+        // Every address of the catalogue answers, and no two share one.
+        let keys: std::collections::HashSet<_> =
+            catalogue().iter().map(|e| url_key(&e.url).ok()).collect();
+        assert_eq!(keys.len(), catalogue().len());
+        assert!(!keys.contains(&None));
         let unknown = fetch("https://nowhere.example.org");
         assert!(unknown.integrations.is_empty());
         assert!(

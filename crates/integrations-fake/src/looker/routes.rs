@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, RawQuery, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
@@ -17,17 +17,18 @@ use axum::{Json, Router};
 use looker_api::types::{AccessToken, ValidationErrorDetail};
 use serde_json::{Map, Value};
 
-use super::LookerState;
 use super::check::test_integration as run_test;
 use super::form::{form_values, integration_form};
 use super::hubs::{HubRefusal, parse_hub_body, redact_token};
+use super::state::Looker;
 use super::update::apply_update;
 use super::wire::{
     NOT_FOUND, REQUIRES_AUTHENTICATION, error, field_error, form_to_wire, health_to_wire,
     hub_to_wire, integration_to_wire, not_found, test_result_to_wire, validation_failed,
 };
+use crate::fake::Serve;
 use crate::fields::FieldSelection;
-use crate::gate::Gate;
+use crate::gate::{Gate, Operation};
 use crate::request::{
     BODY_LIMIT, BodyError, MediaType, authorization, form_as_json, form_field, media_type,
     read_body,
@@ -82,13 +83,13 @@ type Answer = Result<Response, Refusal>;
 /// Where Looker serves API 4.0 on an instance.
 pub(crate) const API_PREFIX: &str = "/api/4.0";
 
-type Shared = State<Arc<LookerState>>;
-type QueryMap = Result<Query<HashMap<String, String>>, QueryRejection>;
+/// The state every route shares.
+type Shared = Arc<Looker>;
 
 /// The router of the Looker fake.
-pub(crate) fn router(state: Arc<LookerState>) -> Router {
+pub(crate) fn router(state: Arc<Looker>) -> Router {
     let gate = |operation: &'static str| Gate {
-        control: state.control.clone(),
+        control: state.common.control.clone(),
         operation,
         render: error,
     };
@@ -154,16 +155,81 @@ pub(crate) fn router(state: Arc<LookerState>) -> Router {
         .with_state(state)
 }
 
-/// Checks the `Authorization: token …` (or `Bearer …`) header; returns the live token.
-fn authorize(state: &LookerState, headers: &HeaderMap) -> Result<String, Refusal> {
-    match authorization(headers) {
-        Some((scheme, token))
-            if (scheme == "token" || scheme == "bearer")
-                && state.control.tokens.check(&token) == TokenStatus::Live =>
-        {
-            Ok(token)
+/// An authorized call: the request has a live `Authorization: token …` (or `Bearer …`). The
+/// state and the token.
+struct Api(Arc<Looker>, String);
+
+impl FromRequestParts<Shared> for Api {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Refusal> {
+        match authorization(&parts.headers) {
+            Some((scheme, token))
+                if (scheme == "token" || scheme == "bearer")
+                    && state.common.control.tokens.check(&token) == TokenStatus::Live =>
+            {
+                Ok(Self(state.clone(), token))
+            }
+            _ => Err(Refusal::unauthorized()),
         }
-        _ => Err(Refusal::unauthorized()),
+    }
+}
+
+/// An authorized call about the object whose id is in the path (an integration, a hub): the
+/// state and the id.
+struct ApiOn(Arc<Looker>, String);
+
+impl FromRequestParts<Shared> for ApiOn {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Refusal> {
+        let Api(state, _) = Api::from_request_parts(parts, state).await?;
+        match Path::<String>::from_request_parts(parts, &state).await {
+            Ok(Path(id)) => Ok(Self(state, id)),
+            Err(e) => Err(Refusal::bad_request(format!(
+                "Invalid id in the path: {}",
+                e.body_text()
+            ))),
+        }
+    }
+}
+
+/// The query parameters, and the `fields` selection among them.
+struct Params {
+    query: HashMap<String, String>,
+    fields: Option<FieldSelection>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
+        let Query(query) = Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| {
+                Refusal::bad_request(format!("Invalid query string: {}", e.body_text()))
+            })?;
+        let fields = match query.get("fields") {
+            None => None,
+            Some(spec) => FieldSelection::parse(spec)
+                .map_err(|e| Refusal::bad_request(format!("Invalid fields parameter: {}.", e.0)))?,
+        };
+        Ok(Self { query, fields })
+    }
+}
+
+impl Params {
+    /// `value` with only the fields asked for.
+    fn project(&self, value: Value) -> Value {
+        match &self.fields {
+            Some(selection) => selection.project(&value),
+            None => value,
+        }
+    }
+
+    /// 200 with `value`, only the fields asked for.
+    fn answer(&self, value: Value) -> Answer {
+        Ok(Json(self.project(value)).into_response())
     }
 }
 
@@ -178,69 +244,52 @@ async fn body_bytes(body: Body) -> Result<Bytes, Refusal> {
     })
 }
 
-fn integration_id(path: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
-    path.map(|Path(id)| id)
-        .map_err(|e| Refusal::bad_request(format!("Invalid integration id: {}", e.body_text())))
-}
+/// The JSON body of a request (`Content-Type: application/json`, or none), at most
+/// [`BODY_LIMIT`] bytes; `None` when it is empty (or only white space). It is kept as the last
+/// body of its operation, any `authorization_token` in it redacted.
+struct JsonBody(Option<Value>);
 
-fn hub_id(path: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
-    path.map(|Path(id)| id)
-        .map_err(|e| Refusal::bad_request(format!("Invalid integration hub id: {}", e.body_text())))
-}
+impl FromRequest<Shared> for JsonBody {
+    type Rejection = Refusal;
 
-/// The JSON body `operation` takes (`Content-Type: application/json`, or none). An empty body
-/// is `{}` when `empty_is_object`, else a bad request like any body that is not JSON.
-async fn json_body(
-    operation: &str,
-    headers: &HeaderMap,
-    body: Body,
-    empty_is_object: bool,
-) -> Result<Value, Refusal> {
-    match media_type(headers) {
-        MediaType::Json | MediaType::Missing => {}
-        MediaType::Form | MediaType::Other(_) => {
+    async fn from_request(request: Request, state: &Shared) -> Result<Self, Refusal> {
+        let operation = request.extensions().get::<Operation>().map_or("", |o| o.0);
+        if let MediaType::Form | MediaType::Other(_) = media_type(request.headers()) {
             return Err(Refusal::bad_request(format!(
                 "{operation} takes a JSON body (Content-Type: application/json)."
             )));
         }
-    }
-    let bytes = body_bytes(body).await?;
-    if empty_is_object && bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Map::new()));
-    }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Refusal::bad_request(format!("Looker could not parse the JSON body: {e}.")))
-}
-
-/// The members of a body that must be a JSON object.
-fn members(body: &Value) -> Result<&Map<String, Value>, Refusal> {
-    body.as_object()
-        .ok_or_else(|| Refusal::bad_request("The request body must be a JSON object."))
-}
-
-fn query(query: QueryMap) -> Result<HashMap<String, String>, Refusal> {
-    query
-        .map(|Query(q)| q)
-        .map_err(|e| Refusal::bad_request(format!("Invalid query string: {}", e.body_text())))
-}
-
-fn selection(query: &HashMap<String, String>) -> Result<Option<FieldSelection>, Refusal> {
-    match query.get("fields") {
-        None => Ok(None),
-        Some(spec) => FieldSelection::parse(spec)
-            .map_err(|e| Refusal::bad_request(format!("Invalid fields parameter: {}.", e.0))),
+        let bytes = body_bytes(request.into_body()).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(None));
+        }
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            Refusal::bad_request(format!("Looker could not parse the JSON body: {e}."))
+        })?;
+        state.common.record_body(operation, redact_token(&value));
+        Ok(Self(Some(value)))
     }
 }
 
-fn project(value: Value, selection: Option<&FieldSelection>) -> Value {
-    match selection {
-        Some(selection) => selection.project(&value),
-        None => value,
+impl JsonBody {
+    /// The members of the body, which must be a JSON object (`{}` when `empty_is_object` and
+    /// the body is empty).
+    fn object(self, empty_is_object: bool) -> Result<Map<String, Value>, Refusal> {
+        match self.0 {
+            Some(Value::Object(members)) => Ok(members),
+            None if empty_is_object => Ok(Map::new()),
+            None => Err(Refusal::bad_request(
+                "Looker could not parse the JSON body: it is empty.",
+            )),
+            Some(_) => Err(Refusal::bad_request(
+                "The request body must be a JSON object.",
+            )),
+        }
     }
 }
 
 async fn login(
-    State(state): Shared,
+    State(state): State<Shared>,
     headers: HeaderMap,
     RawQuery(raw_query): RawQuery,
     body: Body,
@@ -257,7 +306,7 @@ async fn login(
     };
     let form: &[u8] = if form_body { &bytes } else { &[] };
     if !form.is_empty() {
-        state.record_body("login", form_as_json(form));
+        state.common.record_body("login", form_as_json(form));
     }
     let raw_query = raw_query.unwrap_or_default();
     // The form body, or the deprecated query parameters.
@@ -268,12 +317,11 @@ async fn login(
             "client_id and client_secret are required.",
         ));
     };
-    if client_id != state.client_id || client_secret != state.client_secret {
+    if !state.common.accepts(&client_id, &client_secret) {
         // Looker answers wrong credentials with 404, not 401.
         return Err(Refusal::not_found());
     }
-    let (token, lifetime) = state.control.tokens.grant("");
-    state.control.count_login();
+    let (token, lifetime) = state.common.log_in();
     let body = AccessToken {
         access_token: Some(token),
         token_type: Some("Bearer".to_owned()),
@@ -284,86 +332,46 @@ async fn login(
     Ok(Json(body).into_response())
 }
 
-async fn logout(State(state): Shared, headers: HeaderMap) -> Answer {
-    let token = authorize(&state, &headers)?;
-    state.control.tokens.revoke(&token);
+async fn logout(Api(state, token): Api) -> Answer {
+    state.common.control.tokens.revoke(&token);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn all_integrations(State(state): Shared, headers: HeaderMap, q: QueryMap) -> Answer {
-    authorize(&state, &headers)?;
-    let q = query(q)?;
-    let selection = selection(&q)?;
-    let hub = q.get("integration_hub_id");
+async fn all_integrations(Api(state, _): Api, params: Params) -> Answer {
+    let hub = params.query.get("integration_hub_id");
     let listed: Vec<Value> = state.with_integrations(|all| {
         all.iter()
             .filter(|i| hub.is_none() || i.integration_hub_id.as_ref() == hub)
-            .map(|i| project(integration_to_wire(i), selection.as_ref()))
+            .map(|i| params.project(integration_to_wire(i)))
             .collect()
     });
     Ok(Json(listed).into_response())
 }
 
-async fn integration(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    q: QueryMap,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = integration_id(path)?;
-    let selection = selection(&query(q)?)?;
+async fn integration(ApiOn(state, id): ApiOn, params: Params) -> Answer {
     let found = state.integration(&id).ok_or_else(Refusal::not_found)?;
-    Ok(Json(project(integration_to_wire(&found), selection.as_ref())).into_response())
+    params.answer(integration_to_wire(&found))
 }
 
-async fn update_integration(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    q: QueryMap,
-    body: Body,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = integration_id(path)?;
-    let selection = selection(&query(q)?)?;
-    let parsed = json_body("update_integration", &headers, body, false).await?;
-    state.record_body("update_integration", parsed.clone());
-    let changes = members(&parsed)?;
-    match state.update(&id, |stored| apply_update(stored, changes)) {
-        Some(Ok(updated)) => {
-            Ok(Json(project(integration_to_wire(&updated), selection.as_ref())).into_response())
-        }
+async fn update_integration(ApiOn(state, id): ApiOn, params: Params, body: JsonBody) -> Answer {
+    let changes = body.object(false)?;
+    match state.update(&id, |stored| apply_update(stored, &changes)) {
+        Some(Ok(updated)) => params.answer(integration_to_wire(&updated)),
         Some(Err(errors)) => Err(Refusal::Invalid(errors)),
         None => Err(Refusal::not_found()),
     }
 }
 
-async fn test_integration(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = integration_id(path)?;
+async fn test_integration(ApiOn(state, id): ApiOn) -> Answer {
     let found = state.integration(&id).ok_or_else(Refusal::not_found)?;
     Ok(Json(test_result_to_wire(&run_test(&found))).into_response())
 }
 
-async fn fetch_integration_form(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    body: Body,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = integration_id(path)?;
-    let parsed = json_body("fetch_integration_form", &headers, body, true).await?;
-    state.record_body("fetch_integration_form", parsed.clone());
-    let members = members(&parsed)?;
+async fn fetch_integration_form(ApiOn(state, id): ApiOn, body: JsonBody) -> Answer {
+    let members = body.object(true)?;
     let found = state.integration(&id).ok_or_else(Refusal::not_found)?;
     let mut errors = Vec::new();
-    let values = form_values(members).unwrap_or_else(|wrong| {
+    let values = form_values(&members).unwrap_or_else(|wrong| {
         errors.extend(
             wrong
                 .iter()
@@ -390,93 +398,43 @@ async fn fetch_integration_form(
     Ok(Json(form_to_wire(&integration_form(&found, &values))).into_response())
 }
 
-async fn all_integration_hubs(State(state): Shared, headers: HeaderMap, q: QueryMap) -> Answer {
-    authorize(&state, &headers)?;
-    let selection = selection(&query(q)?)?;
+async fn all_integration_hubs(Api(state, _): Api, params: Params) -> Answer {
     let listed: Vec<Value> = state.with_hubs(|hubs| {
         hubs.iter()
-            .map(|h| project(hub_to_wire(&h.hub), selection.as_ref()))
+            .map(|h| params.project(hub_to_wire(&h.hub)))
             .collect()
     });
     Ok(Json(listed).into_response())
 }
 
-async fn create_integration_hub(
-    State(state): Shared,
-    headers: HeaderMap,
-    q: QueryMap,
-    body: Body,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let selection = selection(&query(q)?)?;
-    let parsed = json_body("create_integration_hub", &headers, body, false).await?;
-    state.record_body("create_integration_hub", redact_token(&parsed));
-    let changes = parse_hub_body(members(&parsed)?, true).map_err(Refusal::Invalid)?;
+async fn create_integration_hub(Api(state, _): Api, params: Params, body: JsonBody) -> Answer {
+    let changes = parse_hub_body(&body.object(false)?, true).map_err(Refusal::Invalid)?;
     let hub = state.with_store_mut(|store| store.create_hub(changes))?;
-    Ok(Json(project(hub_to_wire(&hub), selection.as_ref())).into_response())
+    params.answer(hub_to_wire(&hub))
 }
 
-async fn integration_hub(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    q: QueryMap,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = hub_id(path)?;
-    let selection = selection(&query(q)?)?;
+async fn integration_hub(ApiOn(state, id): ApiOn, params: Params) -> Answer {
     let found = state.hub(&id).ok_or_else(Refusal::not_found)?;
-    Ok(Json(project(hub_to_wire(&found.hub), selection.as_ref())).into_response())
+    params.answer(hub_to_wire(&found.hub))
 }
 
-async fn update_integration_hub(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    q: QueryMap,
-    body: Body,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = hub_id(path)?;
-    let selection = selection(&query(q)?)?;
-    let parsed = json_body("update_integration_hub", &headers, body, false).await?;
-    state.record_body("update_integration_hub", redact_token(&parsed));
-    let changes = members(&parsed)?;
-    let hub = state.with_store_mut(|store| store.update_hub(&id, changes))?;
-    Ok(Json(project(hub_to_wire(&hub), selection.as_ref())).into_response())
+async fn update_integration_hub(ApiOn(state, id): ApiOn, params: Params, body: JsonBody) -> Answer {
+    let changes = body.object(false)?;
+    let hub = state.with_store_mut(|store| store.update_hub(&id, &changes))?;
+    params.answer(hub_to_wire(&hub))
 }
 
-async fn delete_integration_hub(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = hub_id(path)?;
+async fn delete_integration_hub(ApiOn(state, id): ApiOn) -> Answer {
     state.with_store_mut(|store| store.delete_hub(&id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn get_integration_hub_health(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    q: QueryMap,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = hub_id(path)?;
-    let selection = selection(&query(q)?)?;
+async fn get_integration_hub_health(ApiOn(state, id): ApiOn, params: Params) -> Answer {
     let found = state.hub(&id).ok_or_else(Refusal::not_found)?;
-    Ok(Json(project(health_to_wire(&found.health()), selection.as_ref())).into_response())
+    params.answer(health_to_wire(&found.health_check()))
 }
 
-async fn accept_integration_hub_legal_agreement(
-    State(state): Shared,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Answer {
-    authorize(&state, &headers)?;
-    let id = hub_id(path)?;
+async fn accept_integration_hub_legal_agreement(ApiOn(state, id): ApiOn) -> Answer {
     let hub = state.with_store_mut(|store| store.accept_legal_agreement(&id))?;
     Ok(Json(hub_to_wire(&hub)).into_response())
 }

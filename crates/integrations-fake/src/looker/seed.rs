@@ -1,14 +1,19 @@
 //! [`LookerSeed`]: the API key, the integration hubs and the integrations a Looker fake starts
-//! with, either a realistic instance ([`LookerSeed::demo`]) or any number of generated ones
-//! ([`LookerSeed::synthetic`]).
+//! with, either a realistic instance ([`LookerSeed::demo`], read from the JSON fixtures
+//! `fixtures/looker_demo.json` and `fixtures/looker_hubs.json`) or any number of generated ones
+//! ([`LookerSeed::synthetic`], made in code).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use looker_api::types::{Integration, IntegrationHub, IntegrationParam, IntegrationRequiredField};
+use looker_api::types::{
+    Integration, IntegrationHub, IntegrationHubHealthResult, IntegrationParam,
+};
+use serde::Deserialize;
 use serde_json::Map;
 
-use super::hubs::{ACME_HUB_URL, OFFICIAL_HUB_URL, OPS_HUB_URL, OPS_LEGAL_AGREEMENT};
+use super::hubs::OFFICIAL_HUB_URL;
+use crate::fixtures::{LOOKER_DEMO, LOOKER_HUBS};
 
 /// The client id of the demo API key.
 pub const DEMO_CLIENT_ID: &str = "fakeLookerClientId01";
@@ -42,6 +47,11 @@ pub struct HubSeed {
     pub hub: IntegrationHub,
     /// The secret Looker sends to the hub with every request, if the hub needs one.
     pub authorization_token: Option<String>,
+    /// What `get_integration_hub_health` answers until
+    /// [`LookerFake::set_hub_health`](super::LookerFake::set_hub_health) changes it:
+    /// `Some(Ok(()))` `{"success": true}`, `Some(Err(message))`
+    /// `{"success": false, "message": message}`; `None`, healthy unless fetching the hub failed.
+    pub health: Option<Result<(), String>>,
 }
 
 impl fmt::Debug for HubSeed {
@@ -52,6 +62,7 @@ impl fmt::Debug for HubSeed {
                 "authorization_token",
                 &self.authorization_token.as_ref().map(|_| "[redacted]"),
             )
+            .field("health", &self.health)
             .finish()
     }
 }
@@ -68,8 +79,10 @@ impl LookerSeed {
     /// bot, not installed), required params without a value (their test fails), and query
     /// requirements. The hubs: `1`, Looker's official action hub
     /// (`https://actions.looker.com`); `2`, ACME's private hub, registered with an
-    /// authorization token; `3`, the Ops team's hub, whose legal agreement is required and not
-    /// accepted yet.
+    /// authorization token, whose health check fails; `3`, the Ops team's hub, whose legal
+    /// agreement is required and not accepted yet. Read from `fixtures/looker_demo.json` and
+    /// `fixtures/looker_hubs.json`; see the crate's documentation for the demo's deliberate
+    /// problems.
     pub fn demo() -> Self {
         Self {
             client_id: DEMO_CLIENT_ID.to_owned(),
@@ -88,8 +101,61 @@ impl LookerSeed {
             client_id: DEMO_CLIENT_ID.to_owned(),
             client_secret: DEMO_CLIENT_SECRET.to_owned(),
             hubs: synthetic_hubs(),
-            integrations: (0..n).map(synthetic_integration).collect(),
+            integrations: synthetic_integrations(n),
         }
+    }
+}
+
+/// One hub of `fixtures/looker_hubs.json`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HubFixture {
+    pub(crate) hub: IntegrationHub,
+    #[serde(default)]
+    pub(crate) authorization_token: Option<String>,
+    #[serde(default)]
+    pub(crate) health: Option<IntegrationHubHealthResult>,
+}
+
+impl From<HubFixture> for HubSeed {
+    fn from(fixture: HubFixture) -> Self {
+        let health = fixture.health.map(|health| match health.success {
+            Some(true) => Ok(()),
+            _ => Err(health
+                .message
+                .unwrap_or_else(|| "The integration hub is unhealthy.".to_owned())),
+        });
+        Self {
+            hub: fixture.hub,
+            authorization_token: fixture.authorization_token,
+            health,
+        }
+    }
+}
+
+/// The hubs of the demo, as their fixture gives them.
+pub(crate) fn demo_hub_fixtures() -> Vec<HubFixture> {
+    LOOKER_HUBS.read()
+}
+
+fn demo_hubs() -> Vec<HubSeed> {
+    demo_hub_fixtures().into_iter().map(HubSeed::from).collect()
+}
+
+/// The integrations of the demo, as the fake stores them.
+pub(crate) fn demo_integrations() -> Vec<Integration> {
+    let mut integrations: Vec<Integration> = LOOKER_DEMO.read();
+    settle_values(&mut integrations);
+    integrations
+}
+
+/// Makes every param's `has_value` tell whether it has a value; an empty value is none.
+pub(crate) fn settle_values(integrations: &mut [Integration]) {
+    for param in integrations.iter_mut().flat_map(|i| &mut i.params) {
+        if param.value.as_deref() == Some("") {
+            param.value = None;
+        }
+        param.has_value = Some(param.value.is_some());
     }
 }
 
@@ -123,56 +189,38 @@ pub(crate) fn hub_can(official: bool) -> BTreeMap<String, bool> {
     .collect()
 }
 
-/// A usable hub (fetched, no legal agreement) with no token.
-pub(crate) fn hub(id: &str, label: &str, url: &str, official: bool) -> IntegrationHub {
-    IntegrationHub {
-        can: hub_can(official),
-        id: Some(id.to_owned()),
-        label: Some(label.to_owned()),
-        url: Some(url.to_owned()),
-        official: Some(official),
-        has_authorization_token: Some(false),
-        legal_agreement_required: Some(false),
-        legal_agreement_signed: Some(false),
-        ..blank_hub()
+/// Hub `n` of a synthetic seed: `1` is Looker's official hub, the others custom hubs at
+/// `https://hubN.example.com`, every other one with a token.
+fn synthetic_hub(n: u32) -> HubSeed {
+    let official = n == 1;
+    let (label, url) = if official {
+        ("Looker Action Hub".to_owned(), OFFICIAL_HUB_URL.to_owned())
+    } else {
+        (
+            format!("Synthetic hub {n}"),
+            format!("https://hub{n}.example.com"),
+        )
+    };
+    HubSeed {
+        hub: IntegrationHub {
+            can: hub_can(official),
+            id: Some(n.to_string()),
+            label: Some(label),
+            url: Some(url),
+            official: Some(official),
+            legal_agreement_required: Some(false),
+            legal_agreement_signed: Some(false),
+            ..blank_hub()
+        },
+        authorization_token: n
+            .is_multiple_of(2)
+            .then(|| format!("synthetic-hub-token-{n}")),
+        health: None,
     }
 }
 
-fn demo_hubs() -> Vec<HubSeed> {
-    let mut ops = hub("3", "Ops tools", OPS_HUB_URL, false);
-    ops.legal_agreement_required = Some(true);
-    ops.legal_agreement_text = Some(OPS_LEGAL_AGREEMENT.to_owned());
-    vec![
-        HubSeed {
-            hub: hub("1", "Looker Action Hub", OFFICIAL_HUB_URL, true),
-            authorization_token: None,
-        },
-        HubSeed {
-            hub: hub("2", "ACME actions", ACME_HUB_URL, false),
-            authorization_token: Some("acme-hub-7Qx2Lp9VzR4mT8sKd3Wf".to_owned()),
-        },
-        HubSeed {
-            hub: ops,
-            authorization_token: None,
-        },
-    ]
-}
-
 fn synthetic_hubs() -> Vec<HubSeed> {
-    let mut hubs = vec![HubSeed {
-        hub: hub("1", "Looker Action Hub", OFFICIAL_HUB_URL, true),
-        authorization_token: None,
-    }];
-    hubs.extend((2..=8).map(|n| HubSeed {
-        hub: hub(
-            &n.to_string(),
-            &format!("Synthetic hub {n}"),
-            &format!("https://hub{n}.example.com"),
-            false,
-        ),
-        authorization_token: (n % 2 == 0).then(|| format!("synthetic-hub-token-{n}")),
-    }));
-    hubs
+    (1..=8).map(synthetic_hub).collect()
 }
 
 /// An integration with every field empty: the one place that spells out the generated type's
@@ -218,55 +266,13 @@ pub(crate) fn blank_param() -> IntegrationParam {
     }
 }
 
-fn required_field(tag: Option<&str>, any_tag: Option<&[&str]>) -> IntegrationRequiredField {
-    IntegrationRequiredField {
-        all_tags: None,
-        any_tag: any_tag.map(strings),
-        tag: tag.map(str::to_owned),
-        extra: Map::new(),
-    }
+fn synthetic_integrations(n: usize) -> Vec<Integration> {
+    let mut integrations: Vec<Integration> = (0..n).map(synthetic_integration).collect();
+    settle_values(&mut integrations);
+    integrations
 }
 
-/// A param under construction.
-pub(crate) struct Param(IntegrationParam);
-
-impl Param {
-    pub(crate) fn new(name: &str, label: &str, description: &str) -> Self {
-        Self(IntegrationParam {
-            name: Some(name.to_owned()),
-            label: Some(label.to_owned()),
-            description: Some(description.to_owned()),
-            required: Some(false),
-            sensitive: Some(false),
-            per_user: Some(false),
-            has_value: Some(false),
-            ..blank_param()
-        })
-    }
-    pub(crate) fn required(mut self) -> Self {
-        self.0.required = Some(true);
-        self
-    }
-    pub(crate) fn sensitive(mut self) -> Self {
-        self.0.sensitive = Some(true);
-        self
-    }
-    fn per_user(mut self, attribute: &str) -> Self {
-        self.0.per_user = Some(true);
-        self.0.user_attribute_name = Some(attribute.to_owned());
-        self
-    }
-    fn value(mut self, value: &str) -> Self {
-        self.0.value = Some(value.to_owned());
-        self.0.has_value = Some(true);
-        self
-    }
-    fn delegate_oauth_url(mut self, url: &str) -> Self {
-        self.0.delegate_oauth_url = Some(url.to_owned());
-        self
-    }
-}
-
+/// The formats of an integration that takes query results in any form Looker offers.
 const QUERY_FORMATS: &[&str] = &[
     "txt",
     "csv",
@@ -283,501 +289,64 @@ const QUERY_FORMATS: &[&str] = &[
     "csv_zip",
 ];
 
-pub(crate) fn strings(items: &[&str]) -> Vec<String> {
+fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn can() -> BTreeMap<String, bool> {
-    ["show", "index", "update", "test"]
-        .into_iter()
-        .map(|op| (op.to_owned(), true))
-        .collect()
-}
-
-/// An enabled integration of `hub` with Looker's usual capabilities and no params.
-pub(crate) fn integration(hub: &str, name: &str, label: &str, description: &str) -> Integration {
-    let icon_url = (hub == "1").then(|| format!("https://actions.looker.com/actions/{name}/icon"));
-    Integration {
-        can: can(),
-        id: Some(format!("{hub}::{name}")),
-        integration_hub_id: Some(hub.to_owned()),
+/// A param of a generated integration: optional, not sensitive, not per user, no value.
+fn synthetic_param(name: &str, label: &str, description: &str) -> IntegrationParam {
+    IntegrationParam {
+        name: Some(name.to_owned()),
         label: Some(label.to_owned()),
         description: Some(description.to_owned()),
-        enabled: Some(true),
+        required: Some(false),
+        sensitive: Some(false),
+        per_user: Some(false),
+        ..blank_param()
+    }
+}
+
+/// The `i`th generated integration (its params' `has_value` left to [`settle_values`]).
+fn synthetic_integration(i: usize) -> Integration {
+    let hub = (i % 8 + 1).to_string();
+    let name = format!("synthetic_{i:06}");
+    let mut secret = synthetic_param("api_key", "API key", "A generated secret.");
+    secret.required = Some(true);
+    secret.sensitive = Some(true);
+    secret.value = (!i.is_multiple_of(5)).then(|| format!("secret-{i:06}"));
+    let mut endpoint = synthetic_param("endpoint", "Endpoint", "Where data goes.");
+    endpoint.value = Some(format!("https://hub{hub}.example.com/{i}"));
+    let mut user_token = synthetic_param("user_token", "User token", "Each user's token.");
+    user_token.sensitive = Some(true);
+    user_token.per_user = Some(true);
+    user_token.user_attribute_name = Some("synthetic_token".to_owned());
+    let delegate_oauth = i.is_multiple_of(10);
+    Integration {
+        can: ["show", "index", "update", "test"]
+            .into_iter()
+            .map(|op| (op.to_owned(), true))
+            .collect(),
+        id: Some(format!("{hub}::{name}")),
+        label: Some(format!("Synthetic integration {i}")),
+        description: Some(format!("Generated integration number {i} of hub {hub}.")),
+        enabled: Some(!i.is_multiple_of(3)),
+        params: vec![secret, endpoint, user_token],
         supported_formats: strings(QUERY_FORMATS),
         supported_action_types: strings(&["query", "dashboard"]),
         supported_formattings: strings(&["formatted", "unformatted"]),
         supported_visualization_formattings: strings(&["apply", "noapply"]),
         supported_download_settings: strings(&["push", "url"]),
-        icon_url,
         uses_oauth: Some(false),
-        delegate_oauth: Some(false),
+        delegate_oauth: Some(delegate_oauth),
+        installed_delegate_oauth_targets: if delegate_oauth {
+            vec![format!("T{i:08}")]
+        } else {
+            Vec::new()
+        },
+        icon_url: (hub == "1").then(|| format!("https://actions.looker.com/actions/{name}/icon")),
+        integration_hub_id: Some(hub),
         ..blank_integration()
     }
-}
-
-pub(crate) fn with_params(mut integration: Integration, params: Vec<Param>) -> Integration {
-    integration.params = params.into_iter().map(|p| p.0).collect();
-    integration
-}
-
-fn tag(tag: &str) -> IntegrationRequiredField {
-    required_field(Some(tag), None)
-}
-
-pub(crate) fn demo_integrations() -> Vec<Integration> {
-    let mut all = Vec::new();
-
-    let mut slack = with_params(
-        integration(
-            "1",
-            "slack",
-            "Slack",
-            "Send data to Slack channels and direct messages with the Looker app.",
-        ),
-        vec![
-            Param::new(
-                "install",
-                "Slack workspace",
-                "Install the Looker app in a Slack workspace.",
-            )
-            .delegate_oauth_url("https://actions.looker.com/actions/slack/oauth"),
-        ],
-    );
-    slack.delegate_oauth = Some(true);
-    slack.installed_delegate_oauth_targets = strings(&["T04ACME0001"]);
-    slack.privacy_link = Some("https://slack.com/trust/privacy/privacy-policy".into());
-    all.push(slack);
-
-    let mut sheets = with_params(
-        integration(
-            "1",
-            "google_sheets",
-            "Google Sheets",
-            "Write query results to a Google Sheets spreadsheet.",
-        ),
-        vec![
-            Param::new(
-                "google_oauth_state",
-                "Google account",
-                "OAuth state of the user's Google account.",
-            )
-            .sensitive()
-            .per_user("google_sheets_state"),
-        ],
-    );
-    sheets.uses_oauth = Some(true);
-    sheets.supported_action_types = strings(&["query"]);
-    sheets.supported_formats = strings(&["csv"]);
-    sheets.supported_download_settings = strings(&["url"]);
-    all.push(sheets);
-
-    all.push(with_params(
-        integration(
-            "1",
-            "segment_event",
-            "Segment",
-            "Add traits to Segment users via identify calls.",
-        ),
-        vec![
-            Param::new(
-                "segment_write_key",
-                "Segment Write Key",
-                "A write key for Segment.",
-            )
-            .required()
-            .sensitive()
-            .value("wk_live_4Hc2ZpQe9sT0vXb7"),
-        ],
-    ));
-
-    all.push(with_params(
-        integration(
-            "1",
-            "sendgrid",
-            "SendGrid",
-            "Send data files to an email address via SendGrid.",
-        ),
-        vec![
-            Param::new(
-                "sendgrid_api_key",
-                "SendGrid API Key",
-                "An API key for SendGrid with Mail Send access.",
-            )
-            .required()
-            .sensitive()
-            .value("SG.fake1234.abcdEFGHijklMNOPqrst"),
-        ],
-    ));
-
-    let mut twilio = with_params(
-        integration(
-            "1",
-            "twilio",
-            "Twilio",
-            "Send a message to phone numbers with Twilio.",
-        ),
-        vec![
-            Param::new(
-                "accountSid",
-                "Account SID",
-                "The SID of the Twilio account.",
-            )
-            .required()
-            .value("AC5f0e3f6a2b7c4d1e8f9a0b1c2d3e4f5a"),
-            Param::new(
-                "authToken",
-                "Auth Token",
-                "The auth token of the Twilio account.",
-            )
-            .required()
-            .sensitive()
-            .value("tw_auth_0f1e2d3c4b5a69788796a5b4"),
-            Param::new(
-                "from",
-                "Twilio Phone Number",
-                "The number messages are sent from.",
-            )
-            .required()
-            .value("+15005550006"),
-        ],
-    );
-    twilio.supported_action_types = strings(&["cell", "query"]);
-    twilio.required_fields = vec![tag("phone")];
-    all.push(twilio);
-
-    all.push(with_params(
-        integration(
-            "1",
-            "airtable",
-            "Airtable",
-            "Add records to an Airtable table.",
-        ),
-        vec![
-            Param::new(
-                "airtable_api_key",
-                "Airtable API Key",
-                "Each user's Airtable API key, from their user attribute.",
-            )
-            .required()
-            .sensitive()
-            .per_user("airtable_api_key"),
-        ],
-    ));
-
-    let mut dropbox = with_params(
-        integration(
-            "1",
-            "dropbox",
-            "Dropbox",
-            "Send query results and dashboards to Dropbox.",
-        ),
-        vec![
-            Param::new(
-                "state",
-                "Dropbox account",
-                "OAuth state of the user's Dropbox account.",
-            )
-            .sensitive()
-            .per_user("dropbox_state"),
-        ],
-    );
-    dropbox.uses_oauth = Some(true);
-    dropbox.enabled = Some(false);
-    all.push(dropbox);
-
-    let mut teams_webhook = integration(
-        "1",
-        "teams_incomingwebhook",
-        "Microsoft Teams - Incoming Webhook",
-        "Send a link to the data to a Microsoft Teams channel.",
-    );
-    teams_webhook.supported_formats = strings(&["txt"]);
-    teams_webhook.enabled = Some(false);
-    all.push(teams_webhook);
-
-    let mut hubspot = with_params(
-        integration(
-            "1",
-            "hubspot_contacts",
-            "HubSpot Contacts",
-            "Update properties of HubSpot contacts.",
-        ),
-        vec![
-            Param::new(
-                "hubspot_api_key",
-                "HubSpot API Key",
-                "A private app access token for HubSpot.",
-            )
-            .required()
-            .sensitive(),
-        ],
-    );
-    hubspot.enabled = Some(false);
-    hubspot.supported_action_types = strings(&["query"]);
-    hubspot.required_fields = vec![tag("hubspot_contact_id")];
-    all.push(hubspot);
-
-    let mut braze = with_params(
-        integration(
-            "1",
-            "braze",
-            "Braze",
-            "Flag Braze users from query results.",
-        ),
-        vec![
-            Param::new(
-                "braze_api_key",
-                "Braze API Key",
-                "A REST API key for Braze.",
-            )
-            .required()
-            .sensitive()
-            .value("b7c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e"),
-            Param::new(
-                "braze_api_endpoint",
-                "Braze REST Endpoint",
-                "The REST endpoint of the Braze instance.",
-            )
-            .required()
-            .value("https://rest.iad-01.braze.com"),
-        ],
-    );
-    braze.supported_action_types = strings(&["query"]);
-    braze.required_fields = vec![required_field(None, Some(&["braze_id", "external_id"]))];
-    all.push(braze);
-
-    let mut marketo = with_params(
-        integration("1", "marketo", "Marketo", "Add leads to Marketo campaigns."),
-        vec![
-            Param::new(
-                "url",
-                "Munchkin Account URL",
-                "The REST endpoint of the account.",
-            )
-            .required()
-            .value("https://123-ABC-456.mktorest.com"),
-            Param::new("clientID", "Client ID", "Client ID of a Marketo API user.")
-                .required()
-                .value("4d5e6f70-8192-4a3b-9c4d-5e6f70819203"),
-            Param::new(
-                "clientSecret",
-                "Client Secret",
-                "Client secret of that API user.",
-            )
-            .required()
-            .sensitive(),
-        ],
-    );
-    marketo.supported_action_types = strings(&["query"]);
-    marketo.required_fields = vec![tag("marketo:lead_id")];
-    all.push(marketo);
-
-    let mut google_ads = with_params(
-        integration(
-            "1",
-            "google_ads_customer_match",
-            "Google Ads Customer Match",
-            "Upload audiences to Google Ads Customer Match.",
-        ),
-        vec![
-            Param::new(
-                "doHashing",
-                "Hash data",
-                "Whether to hash personal data before upload.",
-            )
-            .value("yes"),
-            Param::new(
-                "ads_state",
-                "Google Ads account",
-                "OAuth state of the user's Google Ads account.",
-            )
-            .sensitive()
-            .per_user("google_ads_state"),
-        ],
-    );
-    google_ads.uses_oauth = Some(true);
-    google_ads.supported_action_types = strings(&["query"]);
-    all.push(google_ads);
-
-    all.push(with_params(
-        integration(
-            "2",
-            "acme_pagerduty_alert",
-            "PagerDuty alert (ACME)",
-            "Open a PagerDuty incident when a schedule's condition is met.",
-        ),
-        vec![
-            Param::new(
-                "routing_key",
-                "Routing key",
-                "Integration key of the PagerDuty service.",
-            )
-            .required()
-            .sensitive()
-            .value("R0UT1NGK3Y0123456789ABCDEFGHIJ"),
-            Param::new("severity", "Severity", "critical, error, warning or info.")
-                .value("critical"),
-        ],
-    ));
-
-    let mut webhook = with_params(
-        integration(
-            "2",
-            "acme_data_webhook",
-            "ACME data webhook",
-            "POST query results to ACME's ingestion service.",
-        ),
-        vec![
-            Param::new(
-                "endpoint_url",
-                "Endpoint URL",
-                "Where the results are posted.",
-            )
-            .required()
-            .value("https://ingest.acme.example/looker"),
-            Param::new(
-                "shared_secret",
-                "Shared secret",
-                "Signs each request (HMAC-SHA256).",
-            )
-            .sensitive(),
-        ],
-    );
-    webhook.supported_formats = strings(&["json", "json_detail", "csv"]);
-    webhook.supported_download_settings = strings(&["push"]);
-    all.push(webhook);
-
-    let mut jira = with_params(
-        integration(
-            "2",
-            "acme_jira_ticket",
-            "Create Jira ticket (ACME)",
-            "Open a Jira ticket with a link to the data.",
-        ),
-        vec![
-            Param::new(
-                "project_key",
-                "Project key",
-                "The Jira project tickets go to.",
-            )
-            .required()
-            .value("DATA"),
-            Param::new(
-                "jira_api_token",
-                "Jira API token",
-                "Each user's own Jira token.",
-            )
-            .required()
-            .sensitive()
-            .per_user("jira_api_token"),
-        ],
-    );
-    jira.supported_action_types = strings(&["query", "dashboard", "cell"]);
-    all.push(jira);
-
-    let mut teams_bot = with_params(
-        integration(
-            "2",
-            "acme_teams_bot",
-            "Teams bot (ACME)",
-            "Post dashboards to Microsoft Teams through ACME's bot.",
-        ),
-        vec![
-            Param::new(
-                "install",
-                "Teams tenant",
-                "Install the bot in a Teams tenant.",
-            )
-            .delegate_oauth_url("https://looker-actions.acme.example/teams/oauth"),
-        ],
-    );
-    teams_bot.delegate_oauth = Some(true);
-    teams_bot.enabled = Some(false);
-    all.push(teams_bot);
-
-    let mut datadog = with_params(
-        integration(
-            "3",
-            "datadog_event",
-            "Datadog event",
-            "Send an event to Datadog for each row.",
-        ),
-        vec![
-            Param::new("api_key", "API key", "A Datadog API key.")
-                .required()
-                .sensitive()
-                .value("dd0123456789abcdef0123456789abcd"),
-            Param::new("site", "Site", "The Datadog site, e.g. datadoghq.eu.")
-                .required()
-                .value("datadoghq.eu"),
-        ],
-    );
-    datadog.supported_action_types = strings(&["query"]);
-    datadog.supported_formats = strings(&["json"]);
-    all.push(datadog);
-
-    let mut s3 = with_params(
-        integration(
-            "3",
-            "amazon_s3_export",
-            "Amazon S3 export",
-            "Write results to an Amazon S3 bucket.",
-        ),
-        vec![
-            Param::new("access_key_id", "Access Key ID", "ID of an IAM access key.")
-                .required()
-                .value("AKIAIOSFODNN7EXAMPLE"),
-            Param::new(
-                "secret_access_key",
-                "Secret Access Key",
-                "Secret of that access key.",
-            )
-            .required()
-            .sensitive()
-            .value("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-            Param::new("region", "Region", "The bucket's AWS region.")
-                .required()
-                .value("eu-west-1"),
-        ],
-    );
-    s3.supported_action_types = strings(&["query", "dashboard"]);
-    all.push(s3);
-
-    all
-}
-
-fn synthetic_integration(i: usize) -> Integration {
-    let hub = (i % 8 + 1).to_string();
-    let name = format!("synthetic_{i:06}");
-    let mut secret = Param::new("api_key", "API key", "A generated secret.")
-        .required()
-        .sensitive();
-    if !i.is_multiple_of(5) {
-        secret = secret.value(&format!("secret-{i:06}"));
-    }
-    let mut generated = with_params(
-        integration(
-            &hub,
-            &name,
-            &format!("Synthetic integration {i}"),
-            &format!("Generated integration number {i} of hub {hub}."),
-        ),
-        vec![
-            secret,
-            Param::new("endpoint", "Endpoint", "Where data goes.")
-                .value(&format!("https://hub{hub}.example.com/{i}")),
-            Param::new("user_token", "User token", "Each user's token.")
-                .sensitive()
-                .per_user("synthetic_token"),
-        ],
-    );
-    generated.enabled = Some(!i.is_multiple_of(3));
-    if i.is_multiple_of(10) {
-        generated.delegate_oauth = Some(true);
-        generated.installed_delegate_oauth_targets = vec![format!("T{i:08}")];
-    }
-    generated
 }
 
 #[cfg(test)]
@@ -841,6 +410,60 @@ mod tests {
         assert!(demo.hubs[1].authorization_token.is_some());
         assert_eq!(demo.hubs[2].hub.legal_agreement_required, Some(true));
         assert_eq!(demo.hubs[2].hub.legal_agreement_signed, Some(false));
+    }
+
+    #[test]
+    fn the_demo_has_its_deliberate_problems() {
+        let seed = LookerSeed::demo();
+        let integration = |id: &str| {
+            seed.integrations
+                .iter()
+                .find(|i| i.id.as_deref() == Some(id))
+                .unwrap_or_else(|| panic!("no {id}"))
+        };
+        let marketo = integration("1::marketo");
+        assert_eq!(marketo.enabled, Some(true));
+        let unset: Vec<_> = marketo
+            .params
+            .iter()
+            .filter(|p| p.required == Some(true) && p.has_value == Some(false))
+            .filter(|p| p.user_attribute_name.is_none())
+            .filter_map(|p| p.name.as_deref())
+            .collect();
+        assert_eq!(unset, ["clientSecret"]);
+        for (id, message) in [
+            (
+                "1::marketo",
+                "Missing required parameter(s): Client Secret.",
+            ),
+            (
+                "1::hubspot_contacts",
+                "Missing required parameter(s): HubSpot API Key.",
+            ),
+            (
+                "2::acme_teams_bot",
+                "No delegate OAuth target is installed for this integration.",
+            ),
+        ] {
+            let result = crate::looker::check::test_integration(integration(id));
+            assert_eq!(result.success, Some(false), "{id}");
+            assert_eq!(result.message.as_deref(), Some(message), "{id}");
+        }
+        let health: Vec<_> = seed.hubs.iter().map(|h| h.health.clone()).collect();
+        assert_eq!(
+            health,
+            [
+                None,
+                Some(Err("Couldn't connect to action service".to_owned())),
+                None
+            ]
+        );
+        let ops = &seed.hubs[2].hub;
+        assert_eq!(ops.id.as_deref(), Some("3"));
+        assert_eq!(
+            (ops.legal_agreement_required, ops.legal_agreement_signed),
+            (Some(true), Some(false))
+        );
     }
 
     #[test]

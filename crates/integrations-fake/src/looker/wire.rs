@@ -81,33 +81,19 @@ pub(crate) fn integration_to_wire(integration: &Integration) -> Value {
             param.value = None;
         }
     }
-    let mut value = serde_json::to_value(&masked).unwrap_or(Value::Null);
-    if let Value::Object(object) = &mut value {
-        fill_absent(object, integration_absent_values());
-        if let Some(Value::Array(params)) = object.get_mut("params") {
-            for param in params {
-                if let Value::Object(param) = param {
-                    fill_absent(param, param_absent_values());
-                }
-            }
-        }
-    }
-    value
+    let value = with_absent(&masked, &absent().integration);
+    with_absent_in_items(value, "params", &absent().param)
 }
 
 /// A test result as Looker returns it, every documented field present.
 pub(crate) fn test_result_to_wire(result: &IntegrationTestResult) -> Value {
-    let mut value = serde_json::to_value(result).unwrap_or(Value::Null);
-    if let Value::Object(object) = &mut value {
-        fill_absent(object, test_result_absent_values());
-    }
-    value
+    with_absent(result, &absent().test_result)
 }
 
 /// A hub as Looker returns it, every documented field present. The generated `IntegrationHub`
 /// has no `authorization_token` (the spec marks it write-only), so none can be sent.
 pub(crate) fn hub_to_wire(hub: &IntegrationHub) -> Value {
-    with_absent(hub, hub_absent_values())
+    with_absent(hub, &absent().hub)
 }
 
 /// The outcome of a health check as Looker returns it.
@@ -117,20 +103,13 @@ pub(crate) fn health_to_wire(health: &Result<(), String>) -> Value {
         message: health.as_ref().err().cloned(),
         extra: Map::new(),
     };
-    with_absent(&result, health_absent_values())
+    with_absent(&result, &absent().health)
 }
 
 /// A form as Looker returns it, every documented field of it and of its fields present.
 pub(crate) fn form_to_wire(form: &DataActionForm) -> Value {
-    let mut value = with_absent(form, form_absent_values());
-    if let Some(Value::Array(fields)) = value.get_mut("fields") {
-        for field in fields {
-            if let Value::Object(field) = field {
-                fill_absent(field, form_field_absent_values());
-            }
-        }
-    }
-    value
+    let value = with_absent(form, &absent().form);
+    with_absent_in_items(value, "fields", &absent().form_field)
 }
 
 /// `value` as JSON with `defaults` for the members it leaves out.
@@ -138,6 +117,18 @@ fn with_absent<T: Serialize>(value: &T, defaults: &[(String, Value)]) -> Value {
     let mut value = serde_json::to_value(value).unwrap_or(Value::Null);
     if let Value::Object(object) = &mut value {
         fill_absent(object, defaults);
+    }
+    value
+}
+
+/// `value` with `defaults` for the members each object of its array `key` leaves out.
+fn with_absent_in_items(mut value: Value, key: &str, defaults: &[(String, Value)]) -> Value {
+    if let Some(Value::Array(items)) = value.get_mut(key) {
+        for item in items {
+            if let Value::Object(item) = item {
+                fill_absent(item, defaults);
+            }
+        }
     }
     value
 }
@@ -164,39 +155,29 @@ fn absent_values_of<T: JsonSchema>() -> Vec<(String, Value)> {
         .collect()
 }
 
-fn integration_absent_values() -> &'static [(String, Value)] {
-    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    CELL.get_or_init(absent_values_of::<Integration>)
+/// For each wire type, its members that can stand for "no value" and that value: worked out
+/// once from the generated types' schemas.
+struct Absent {
+    integration: Vec<(String, Value)>,
+    param: Vec<(String, Value)>,
+    test_result: Vec<(String, Value)>,
+    hub: Vec<(String, Value)>,
+    health: Vec<(String, Value)>,
+    form: Vec<(String, Value)>,
+    form_field: Vec<(String, Value)>,
 }
 
-fn param_absent_values() -> &'static [(String, Value)] {
-    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    CELL.get_or_init(absent_values_of::<IntegrationParam>)
-}
-
-fn test_result_absent_values() -> &'static [(String, Value)] {
-    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    CELL.get_or_init(absent_values_of::<IntegrationTestResult>)
-}
-
-fn hub_absent_values() -> &'static [(String, Value)] {
-    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    CELL.get_or_init(absent_values_of::<IntegrationHub>)
-}
-
-fn health_absent_values() -> &'static [(String, Value)] {
-    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    CELL.get_or_init(absent_values_of::<IntegrationHubHealthResult>)
-}
-
-fn form_absent_values() -> &'static [(String, Value)] {
-    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    CELL.get_or_init(absent_values_of::<DataActionForm>)
-}
-
-fn form_field_absent_values() -> &'static [(String, Value)] {
-    static CELL: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    CELL.get_or_init(absent_values_of::<DataActionFormField>)
+fn absent() -> &'static Absent {
+    static CELL: OnceLock<Absent> = OnceLock::new();
+    CELL.get_or_init(|| Absent {
+        integration: absent_values_of::<Integration>(),
+        param: absent_values_of::<IntegrationParam>(),
+        test_result: absent_values_of::<IntegrationTestResult>(),
+        hub: absent_values_of::<IntegrationHub>(),
+        health: absent_values_of::<IntegrationHubHealthResult>(),
+        form: absent_values_of::<DataActionForm>(),
+        form_field: absent_values_of::<DataActionFormField>(),
+    })
 }
 
 fn absent_value(schema: &Schema) -> Option<Value> {

@@ -16,7 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use torq_api::types::TokenResponse;
 
-use super::TorqState;
+use super::state::Torq;
 use super::wire::{OAuthCode, error, list_to_wire, oauth_error, token_error};
 use crate::gate::{Gate, RenderError};
 use crate::request::{
@@ -28,12 +28,12 @@ use crate::tokens::TokenStatus;
 /// The path of the token endpoint on the auth host.
 pub(crate) const TOKEN_PATH: &str = "/v1/auth/token";
 
-type Shared = State<Arc<TorqState>>;
+type Shared = State<Arc<Torq>>;
 
 /// The router of the Torq fake (API and auth host in one).
-pub(crate) fn router(state: Arc<TorqState>) -> Router {
+pub(crate) fn router(state: Arc<Torq>) -> Router {
     let gate = |operation: &'static str, render: RenderError| Gate {
-        control: state.control.clone(),
+        control: state.common.control.clone(),
         operation,
         render,
     };
@@ -99,7 +99,9 @@ async fn create_token(State(state): Shared, headers: HeaderMap, body: Body) -> R
         }
     }
     if !bytes.is_empty() {
-        state.record_body("create_token", form_as_json(&bytes));
+        state
+            .common
+            .record_body("create_token", form_as_json(&bytes));
     }
     // HTTP Basic, as Torq documents; a client_secret_post form (RFC 6749 §2.3.1) also works.
     let credentials = basic_credentials(&headers).or_else(|| {
@@ -111,7 +113,7 @@ async fn create_token(State(state): Shared, headers: HeaderMap, body: Body) -> R
     let Some((client_id, client_secret)) = credentials else {
         return oauth_error(OAuthCode::InvalidClient, "client credentials are required");
     };
-    if client_id != state.client_id || client_secret != state.client_secret {
+    if !state.common.accepts(&client_id, &client_secret) {
         return oauth_error(OAuthCode::InvalidClient, "invalid client credentials");
     }
     match form_field(&bytes, "grant_type").as_deref() {
@@ -124,8 +126,7 @@ async fn create_token(State(state): Shared, headers: HeaderMap, body: Body) -> R
         }
         None => return oauth_error(OAuthCode::InvalidRequest, "grant_type is required"),
     }
-    let (token, lifetime) = state.control.tokens.grant("");
-    state.control.count_login();
+    let (token, lifetime) = state.common.log_in();
     Json(TokenResponse {
         access_token: token,
         expires_in: Some(lifetime),
@@ -141,7 +142,7 @@ async fn list_integrations(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let status = match authorization(&headers) {
-        Some((scheme, token)) if scheme == "bearer" => state.control.tokens.check(&token),
+        Some((scheme, token)) if scheme == "bearer" => state.common.control.tokens.check(&token),
         _ => TokenStatus::Unknown,
     };
     match status {

@@ -1,5 +1,6 @@
 //! [`TorqSeed`]: the API key and the integrations a Torq fake starts with, either a realistic
-//! workspace ([`TorqSeed::demo`]) or any number of generated ones ([`TorqSeed::synthetic`]).
+//! workspace ([`TorqSeed::demo`], read from the JSON fixture `fixtures/torq_demo.json`) or any
+//! number of generated ones ([`TorqSeed::synthetic`]).
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Map;
@@ -8,17 +9,15 @@ use torq_api::types::{
 };
 use uuid::Uuid;
 
+use crate::fixtures::TORQ_DEMO;
+
 /// The client id of the demo API key.
 pub const DEMO_CLIENT_ID: &str = "fake-torq-client-id";
 /// The client secret of the demo API key.
 pub const DEMO_CLIENT_SECRET: &str = "fake-torq-client-secret";
 
-/// The workspaces that share integrations with the demo workspace.
-const PARTNER_WORKSPACES: [&str; 3] = [
-    "a4a9708a-64e8-47cc-90d0-75f71471e935",
-    "73966c4a-a89e-4889-ac80-70e9bc7e4501",
-    "8b25f54a-fe7c-4103-bb9f-538ec5318549",
-];
+/// The workspace generated integrations are shared with.
+const PARTNER_WORKSPACE: &str = "a4a9708a-64e8-47cc-90d0-75f71471e935";
 
 /// What a Torq fake starts with: the API key it accepts and the integrations of its workspace.
 #[derive(Clone, Debug, PartialEq)]
@@ -102,179 +101,8 @@ fn not_shared() -> Option<V1alphaSharingData> {
     shared("not_shared", &[])
 }
 
-/// One demo integration; `trigger` gives it a webhook URL.
-struct Demo {
-    id: &'static str,
-    display_name: &'static str,
-    type_id: &'static str,
-    created_at: &'static str,
-    created_by: &'static str,
-    last_used_at: Option<&'static str>,
-    trigger: bool,
-    sharing: Option<V1alphaSharingData>,
-}
-
-impl Demo {
-    fn build(self) -> V1alphaIntegration {
-        let id = Uuid::parse_str(self.id).ok();
-        V1alphaIntegration {
-            id,
-            name: Some(machine_name(self.display_name)),
-            display_name: Some(self.display_name.to_owned()),
-            type_id: Some(self.type_id.to_owned()),
-            created_at: timestamp(self.created_at),
-            created_by: Some(self.created_by.to_owned()),
-            last_used_at: self.last_used_at.and_then(timestamp),
-            details: if self.trigger {
-                id.and_then(webhook)
-            } else {
-                None
-            },
-            sharing_data: self.sharing,
-            extra: Map::new(),
-        }
-    }
-}
-
 fn demo_integrations() -> Vec<V1alphaIntegration> {
-    let ana = "ana.moreau@acme.example";
-    let dev = "devon.okafor@acme.example";
-    let sam = "sam.lindqvist@acme.example";
-    vec![
-        Demo {
-            id: "4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb",
-            display_name: "Splunk alerts",
-            type_id: "webhook",
-            created_at: "2023-02-14T09:21:44.120349871Z",
-            created_by: ana,
-            last_used_at: Some("2025-06-02T07:58:12.004519003Z"),
-            trigger: true,
-            sharing: not_shared(),
-        },
-        Demo {
-            id: "7f64ec71-92da-42d0-bd66-52324a7f796f",
-            display_name: "CrowdStrike Falcon detections",
-            type_id: "crowdstrike",
-            created_at: "2023-03-01T16:05:09.551202114Z",
-            created_by: ana,
-            last_used_at: Some("2025-06-02T08:01:40.918227650Z"),
-            trigger: true,
-            sharing: shared("outgoing", &PARTNER_WORKSPACES[..2]),
-        },
-        Demo {
-            id: "38656faf-a9ae-4fc2-a7d6-5b4084bd4793",
-            display_name: "Phishing mailbox",
-            type_id: "email",
-            created_at: "2023-04-19T11:47:30.000000001Z",
-            created_by: dev,
-            last_used_at: Some("2025-06-01T22:13:55.730001928Z"),
-            trigger: false,
-            sharing: not_shared(),
-        },
-        Demo {
-            id: "5a900ff5-27b0-47df-aee9-234f31ea7910",
-            display_name: "Slack - SOC workspace",
-            type_id: "slack",
-            created_at: "2023-01-09T08:40:18.490771179Z",
-            created_by: "integrations@torq.io",
-            last_used_at: Some("2025-06-02T08:03:02.117845320Z"),
-            trigger: false,
-            sharing: shared("incoming", &PARTNER_WORKSPACES[2..]),
-        },
-        Demo {
-            id: "79f01066-27b6-4265-896a-8afc38378253",
-            display_name: "Jira Cloud (SEC project)",
-            type_id: "jira",
-            created_at: "2023-05-22T13:12:00.338114902Z",
-            created_by: sam,
-            last_used_at: Some("2025-05-30T17:44:21.601774388Z"),
-            trigger: false,
-            sharing: not_shared(),
-        },
-        Demo {
-            id: "821948b0-cb96-4842-a1ec-22ee7a7638f1",
-            display_name: "AWS production account",
-            type_id: "aws",
-            created_at: "2023-06-07T10:30:47.829310445Z",
-            created_by: dev,
-            last_used_at: Some("2025-06-02T06:15:09.998103227Z"),
-            trigger: false,
-            sharing: not_shared(),
-        },
-        Demo {
-            id: "6037a878-e43d-41d4-9e17-35ecf711075f",
-            display_name: "Okta",
-            type_id: "okta",
-            created_at: "2023-06-30T15:02:11.004417786Z",
-            created_by: ana,
-            last_used_at: Some("2025-06-01T12:00:00.5Z"),
-            trigger: false,
-            sharing: shared("outgoing", &PARTNER_WORKSPACES),
-        },
-        Demo {
-            id: "fe8c425b-2668-488d-af11-8fa841c53a42",
-            display_name: "PagerDuty on-call",
-            type_id: "pagerduty",
-            created_at: "2023-08-16T07:25:39.270941561Z",
-            created_by: sam,
-            last_used_at: Some("2025-05-28T03:19:47.482630019Z"),
-            trigger: true,
-            sharing: not_shared(),
-        },
-        Demo {
-            id: "8c4d9b94-aa5e-421b-b810-1cc007a25c62",
-            display_name: "Microsoft Teams SOC channel",
-            type_id: "microsoft_teams",
-            created_at: "2023-09-04T18:54:26.913352008Z",
-            created_by: dev,
-            last_used_at: Some("2025-06-02T07:30:31.067721444Z"),
-            trigger: false,
-            sharing: not_shared(),
-        },
-        Demo {
-            id: "63b2ecbd-d3bc-4451-9395-35bec2cca835",
-            display_name: "SentinelOne threats",
-            type_id: "sentinelone",
-            created_at: "2024-01-11T09:09:09.090909090Z",
-            created_by: ana,
-            last_used_at: Some("2025-06-02T05:41:16.355049817Z"),
-            trigger: true,
-            sharing: not_shared(),
-        },
-        Demo {
-            id: "4d35d991-2276-4683-ae3b-d84f9af0f7fd",
-            display_name: "Google Workspace admin",
-            type_id: "google_workspace",
-            created_at: "2024-03-27T14:36:52.640288913Z",
-            created_by: "integrations@torq.io",
-            last_used_at: Some("2025-05-31T09:27:38.144902136Z"),
-            trigger: false,
-            sharing: shared("incoming", &PARTNER_WORKSPACES[..1]),
-        },
-        Demo {
-            id: "6dadc5b4-74de-49d9-b844-56549c65fe4f",
-            display_name: "GitHub security alerts",
-            type_id: "github",
-            created_at: "2024-07-02T11:18:23.781450697Z",
-            created_by: sam,
-            last_used_at: Some("2025-06-02T08:05:59.001223348Z"),
-            trigger: true,
-            sharing: not_shared(),
-        },
-        Demo {
-            id: "6546cdc0-7e5e-480a-b8e2-a80d9545c296",
-            display_name: "Webhook - staging test",
-            type_id: "webhook",
-            created_at: "2025-05-20T16:44:03.215508624Z",
-            created_by: dev,
-            last_used_at: None,
-            trigger: true,
-            sharing: None,
-        },
-    ]
-    .into_iter()
-    .map(Demo::build)
-    .collect()
+    TORQ_DEMO.read()
 }
 
 /// A deterministic version-4 UUID for the `i`th generated integration (SplitMix64 of `i`).
@@ -305,7 +133,7 @@ fn synthetic_integration(i: usize) -> V1alphaIntegration {
     let minutes = i64::try_from(i).unwrap_or(i64::MAX);
     let created_at = base.and_then(|b| b.checked_add_signed(Duration::try_minutes(minutes)?));
     let sharing = match i % 4 {
-        0 => shared("outgoing", &PARTNER_WORKSPACES[..1]),
+        0 => shared("outgoing", &[PARTNER_WORKSPACE]),
         _ => not_shared(),
     };
     V1alphaIntegration {

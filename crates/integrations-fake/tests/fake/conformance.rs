@@ -11,11 +11,12 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use integrations_fake::Control;
 use integrations_fake::looker::{EXAMPLE_HUB_URL, OPS_HUB_URL, PARTNER_HUB_URL};
-use integrations_fake::{LookerFake, LookerSeed, TorqFake, TorqSeed};
+use reqwest::{Method, RequestBuilder};
 use serde_json::{Map, Value, json};
 
-use crate::support::{Answer, client, looker_token, torq_token};
+use crate::support::*;
 
 /// One vendor's committed spec and what the tests saw of it.
 struct Spec {
@@ -76,6 +77,45 @@ fn to_json_schema(node: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
         other => other.clone(),
     }
+}
+
+/// `schema` with `additionalProperties: false` wherever it lists `properties` and says nothing
+/// of other members.
+fn closed(schema: &Value) -> Value {
+    match schema {
+        Value::Object(object) => {
+            let mut closed: Map<String, Value> =
+                object.iter().map(|(k, v)| (k.clone(), closed(v))).collect();
+            if closed.contains_key("properties") && !closed.contains_key("additionalProperties") {
+                closed.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            Value::Object(closed)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(closed).collect()),
+        other => other.clone(),
+    }
+}
+
+/// What is wrong with `instance` with respect to `schema` (a fragment of a spec, whose refs
+/// point into `components`); nothing when it matches.
+fn instance_problems(schema: &Value, components: &Value, instance: &Value) -> Vec<String> {
+    let mut root = to_json_schema(schema);
+    let Value::Object(object) = &mut root else {
+        return vec![format!("the schema is not an object: {schema}")];
+    };
+    object.insert("components".into(), components.clone());
+    let validator = match jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&root)
+    {
+        Ok(validator) => validator,
+        Err(e) => return vec![format!("the schema does not build: {e}")],
+    };
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} (at {})", e.instance_path()))
+        .collect()
 }
 
 impl Spec {
@@ -154,27 +194,17 @@ impl Spec {
     /// What is wrong with the answer's body with respect to `schema` (a fragment of the spec,
     /// whose refs point into its components); nothing when it matches.
     fn problems(&self, schema: &Value, answer: &Answer) -> Vec<String> {
-        let mut root = to_json_schema(schema);
-        let Value::Object(object) = &mut root else {
-            return vec![format!("the schema is not an object: {schema}")];
-        };
-        object.insert("components".into(), self.components.clone());
-        let validator = match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .should_validate_formats(true)
-            .build(&root)
-        {
-            Ok(validator) => validator,
-            Err(e) => return vec![format!("the schema does not build: {e}")],
-        };
-        let body: Value = match serde_json::from_str(&answer.text) {
-            Ok(body) => body,
-            Err(e) => return vec![format!("the body is not JSON: {e}")],
-        };
-        validator
-            .iter_errors(&body)
-            .map(|e| format!("{e} (at {})", e.instance_path()))
-            .collect()
+        match serde_json::from_str(&answer.text) {
+            Ok(body) => instance_problems(schema, &self.components, &body),
+            Err(e) => vec![format!("the body is not JSON: {e}")],
+        }
+    }
+
+    /// What is wrong with `value` as an instance of the component schema `name`, every object
+    /// of the spec closed to members it does not document: what seed data must be.
+    fn strict_problems(&self, name: &str, value: &Value) -> Vec<String> {
+        let schema = json!({"$ref": format!("#/components/schemas/{name}")});
+        instance_problems(&schema, &closed(&self.components), value)
     }
 
     /// What is wrong with the answer as the documented `response`: every header the response
@@ -227,18 +257,46 @@ impl Spec {
         );
     }
 
-    /// Checks one answer the fake gave on its own: the expected status, and a content type and a
-    /// body that the spec documents for that status. A status the operation does not document
-    /// is recorded (see [`Spec::assert_undocumented`]) and its body checked against the vendor's
-    /// error schema.
-    fn check(&mut self, operation_id: &str, expected_status: u16, answer: &Answer) {
-        self.check_answer(operation_id, expected_status, answer, true);
+    /// Sends `request` and checks the answer the fake gives on its own: the expected status,
+    /// and a content type and a body that the spec documents for that status. A status the
+    /// operation does not document is recorded (see [`Spec::finish`]) and its body
+    /// checked against the vendor's error schema. Returns the answer.
+    async fn expect(&mut self, operation_id: &str, status: u16, request: RequestBuilder) -> Answer {
+        let answer = Answer::to(request).await;
+        self.check_answer(operation_id, status, &answer, true);
+        answer
     }
 
-    /// Checks an answer a test forced with `fail_next`: like [`Spec::check`], but a status the
-    /// operation does not document is the test's doing, not the fake's, and is not recorded.
-    fn check_forced(&mut self, operation_id: &str, expected_status: u16, answer: &Answer) {
-        self.check_answer(operation_id, expected_status, answer, false);
+    /// Queues each of `statuses` in turn on `operation_id` (`fail_next`) and checks what
+    /// `request` then gets like [`Spec::expect`] does, but a status the operation does not
+    /// document is the test's doing, not the fake's, and is not recorded.
+    async fn forced(
+        &mut self,
+        control: &Control,
+        operation_id: &str,
+        statuses: &[u16],
+        request: impl Fn() -> RequestBuilder,
+    ) {
+        for &status in statuses {
+            control.fail_next(operation_id, 1, status, None);
+            let answer = Answer::to(request()).await;
+            self.check_answer(operation_id, status, &answer, false);
+        }
+    }
+
+    /// Checks that the next answer to `request`, forced with a `Retry-After` of `retry_after`,
+    /// matches the spec and carries that header.
+    async fn forced_retry_after(
+        &mut self,
+        control: &Control,
+        operation_id: &str,
+        retry_after: u64,
+        request: RequestBuilder,
+    ) {
+        control.fail_next(operation_id, 1, 429, Some(retry_after));
+        let answer = Answer::to(request).await;
+        self.check_answer(operation_id, 429, &answer, false);
+        assert_eq!(answer.headers["retry-after"], retry_after.to_string());
     }
 
     fn check_answer(
@@ -266,15 +324,17 @@ impl Spec {
         self.validate(&context, &response, answer);
     }
 
-    /// Checks an answer outside any operation (an unknown route): the vendor's error schema.
-    fn check_error(&self, what: &str, expected_status: u16, answer: &Answer) {
-        assert_eq!(answer.status, expected_status, "{what}: {}", answer.text);
-        let context = format!("{} {what}", self.name);
-        self.validate(&context, &self.vendor_error_response(), answer);
-    }
-
-    /// Fails unless every documented (operation, status) was exercised.
-    fn assert_all_exercised(&self) {
+    /// Checks the answers to `outside`, requests outside any operation (what each is, the
+    /// status it must get), against the vendor's error schema; then fails unless every
+    /// documented (operation, status) was exercised, and unless no natural answer had a status
+    /// its operation does not document.
+    async fn finish(self, outside: Vec<(&str, u16, RequestBuilder)>) {
+        for (what, status, request) in outside {
+            let answer = Answer::to(request).await;
+            assert_eq!(answer.status, status, "{what}: {}", answer.text);
+            let context = format!("{} {what}", self.name);
+            self.validate(&context, &self.vendor_error_response(), &answer);
+        }
         let missing: Vec<_> = self
             .documented()
             .difference(&self.exercised)
@@ -285,18 +345,11 @@ impl Spec {
             "{}: documented but never exercised: {missing:?}",
             self.name
         );
-    }
-
-    /// Fails unless the natural answers the spec does not document are exactly `expected`.
-    fn assert_undocumented(&self, expected: &[(&str, u16)]) {
-        let expected: BTreeSet<(String, u16)> = expected
-            .iter()
-            .map(|(operation, status)| ((*operation).to_owned(), *status))
-            .collect();
-        assert_eq!(
-            self.undocumented, expected,
-            "{}: natural answers whose status the spec does not document",
-            self.name
+        assert!(
+            self.undocumented.is_empty(),
+            "{}: natural answers whose status the spec does not document: {:?}",
+            self.name,
+            self.undocumented
         );
     }
 }
@@ -353,6 +406,69 @@ fn the_spec_validator_rejects_bodies_that_break_the_schema() {
         1
     );
     assert_eq!(spec.problems(&error, &answer("not json")).len(), 1);
+}
+
+/// The records of the fixture `name` (an array).
+fn fixture(name: &str) -> Vec<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("fixtures/{name}: {e}"))
+}
+
+/// Every record of the fixtures the demo is read from, with the schema of the spec it must fit.
+fn fixture_records() -> Vec<(&'static str, &'static str, Value)> {
+    let mut records = Vec::new();
+    let each = |name, schema| fixture(name).into_iter().map(move |r| (name, schema, r));
+    records.extend(each("looker_demo.json", "Integration"));
+    records.extend(each("torq_demo.json", "v1alphaIntegration"));
+    for mut seeded in fixture("looker_hubs.json") {
+        let hub = seeded["hub"].take();
+        records.push(("looker_hubs.json", "IntegrationHub", hub));
+        if let Some(health) = seeded.get("health") {
+            let health = health.clone();
+            records.push(("looker_hubs.json", "IntegrationHubHealthResult", health));
+        }
+    }
+    for mut offered in fixture("looker_catalogue.json") {
+        let integrations = offered["integrations"].take();
+        for integration in integrations.as_array().into_iter().flatten() {
+            records.push(("looker_catalogue.json", "Integration", integration.clone()));
+        }
+        // What is left (url, label, legal_agreement_text) describes a hub.
+        if let Some(entry) = offered.as_object_mut() {
+            entry.remove("integrations");
+        }
+        records.push(("looker_catalogue.json", "IntegrationHub", offered));
+    }
+    records
+}
+
+#[test]
+fn the_fixtures_fit_the_spec_with_no_member_it_does_not_document() {
+    let looker = Spec::load("looker.json", "looker", "Error");
+    let torq = Spec::load("torq.json", "torq", "rpcStatus");
+    let records = fixture_records();
+    assert!(records.len() > 30, "{} records", records.len());
+    for (file, schema, record) in records {
+        let spec = if file.starts_with("torq") {
+            &torq
+        } else {
+            &looker
+        };
+        let problems = spec.strict_problems(schema, &record);
+        assert!(
+            problems.is_empty(),
+            "fixtures/{file}: a record is no {schema}: {problems:#?}\n{record:#}"
+        );
+    }
+    // Guard against a check that accepts everything.
+    let renamed = json!({"id": "1::x", "enabeld": true});
+    assert_eq!(looker.strict_problems("Integration", &renamed).len(), 1);
+    let mistyped = json!({"id": "1", "url": 5});
+    assert_eq!(looker.strict_problems("IntegrationHub", &mistyped).len(), 1);
 }
 
 #[test]
@@ -533,214 +649,134 @@ fn assert_requires_authentication(context: &str, answer: &Answer) {
     );
 }
 
+/// Every Looker operation but login answers 401 to a request with `authorization`.
+async fn assert_all_refuse(
+    spec: &mut Spec,
+    http: &reqwest::Client,
+    api: &str,
+    authorization: Option<&str>,
+) {
+    for operation in LOOKER_AUTHORIZED {
+        let request = looker_request(http, api, operation, authorization);
+        let answer = spec.expect(operation, 401, request).await;
+        assert_requires_authentication(operation, &answer);
+    }
+}
+
 #[tokio::test]
 async fn looker_answers_match_the_spec() {
     let mut spec = Spec::load("looker.json", "looker", "Error");
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let control = looker.control();
     let http = client();
     let api = looker.api_url();
-    let login_form = [
-        ("client_id", looker.client_id().to_owned()),
-        ("client_secret", looker.client_secret().to_owned()),
-    ];
 
     // login: the form, the deprecated query parameters, refusals.
-    let answer = Answer::to(http.post(format!("{api}/login")).form(&login_form)).await;
-    spec.check("login", 200, &answer);
+    let login = || http.post(format!("{api}/login"));
+    let answer = spec.expect("login", 200, looker_login(&looker)).await;
     assert!(
         answer.json.get("refresh_token").is_none(),
         "no refresh_token key"
     );
-    let answer = Answer::to(http.post(format!(
-        "{api}/login?client_id={}&client_secret={}",
-        looker.client_id(),
-        looker.client_secret()
-    )))
-    .await;
-    spec.check("login", 200, &answer);
-    let answer = Answer::to(
-        http.post(format!("{api}/login"))
-            .form(&[("client_id", "nobody"), ("client_secret", "wrong")]),
-    )
-    .await;
-    spec.check("login", 404, &answer);
+    let (id, secret) = (looker.client_id(), looker.client_secret());
+    let query = format!("{api}/login?client_id={id}&client_secret={secret}");
+    spec.expect("login", 200, http.post(query)).await;
+    let wrong = [("client_id", "nobody"), ("client_secret", "wrong")];
+    spec.expect("login", 404, login().form(&wrong)).await;
     for form in [&[("client_id", "x")][..], &[]] {
-        let answer = Answer::to(http.post(format!("{api}/login")).form(form)).await;
-        spec.check("login", 400, &answer);
+        spec.expect("login", 400, login().form(form)).await;
     }
-    let answer =
-        Answer::to(http.post(format!("{api}/login")).json(
-            &json!({"client_id": looker.client_id(), "client_secret": looker.client_secret()}),
-        ))
-        .await;
-    spec.check("login", 400, &answer);
-    let answer = Answer::to(
-        http.post(format!("{api}/login"))
-            .header("content-type", "text/plain")
-            .body("client_id=x&client_secret=y"),
-    )
-    .await;
-    spec.check("login", 400, &answer);
-    let answer = Answer::to(
-        http.post(format!("{api}/login"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("client_id=x&pad={}", "x".repeat(2 * 1024 * 1024))),
-    )
-    .await;
-    spec.check("login", 400, &answer);
+    let as_json = json!({"client_id": id, "client_secret": secret});
+    let as_text = login().header("content-type", "text/plain");
+    for request in [
+        login().json(&as_json),
+        as_text.body("client_id=x&client_secret=y"),
+    ] {
+        spec.expect("login", 400, request).await;
+    }
+    let huge = format!("client_id=x&pad={}", "x".repeat(2 * 1024 * 1024));
+    let as_form = login().header("content-type", "application/x-www-form-urlencoded");
+    let answer = spec.expect("login", 400, as_form.body(huge)).await;
     assert_too_large(&answer.json["message"]);
-    control.fail_next("login", 1, 429, Some(3));
-    let answer = Answer::to(http.post(format!("{api}/login")).form(&login_form)).await;
-    spec.check_forced("login", 429, &answer);
-    assert_eq!(answer.headers["retry-after"], "3");
+    let request = looker_login(&looker);
+    spec.forced_retry_after(control, "login", 3, request).await;
 
     // Every operation but login: no token, a token Looker never gave, the wrong scheme, an
     // expired token, a logged-out token.
     let token = looker_token(&looker).await;
-    for operation in LOOKER_AUTHORIZED {
-        for authorization in [
-            None,
-            Some("token not-a-token".to_owned()),
-            Some("token".to_owned()),
-            Some(format!("Basic {token}")),
-        ] {
-            let answer = Answer::to(looker_request(
-                &http,
-                &api,
-                operation,
-                authorization.as_deref(),
-            ))
-            .await;
-            spec.check(operation, 401, &answer);
-            assert_requires_authentication(operation, &answer);
-        }
+    for authorization in [
+        None,
+        Some("token not-a-token".to_owned()),
+        Some("token".to_owned()),
+        Some(format!("Basic {token}")),
+    ] {
+        assert_all_refuse(&mut spec, &http, &api, authorization.as_deref()).await;
     }
     control.expire_all_tokens();
-    for operation in LOOKER_AUTHORIZED {
-        let auth = format!("token {token}");
-        let answer = Answer::to(looker_request(&http, &api, operation, Some(&auth))).await;
-        spec.check(operation, 401, &answer);
-        assert_requires_authentication(operation, &answer);
-    }
-    let token = looker_token(&looker).await;
-    let answer = Answer::to(looker_request(
-        &http,
-        &api,
-        "logout",
-        Some(&format!("Bearer {token}")),
-    ))
-    .await;
-    spec.check("logout", 204, &answer);
-    for operation in LOOKER_AUTHORIZED {
-        let auth = format!("Bearer {token}");
-        let answer = Answer::to(looker_request(&http, &api, operation, Some(&auth))).await;
-        spec.check(operation, 401, &answer);
-        assert_requires_authentication(operation, &answer);
-    }
+    assert_all_refuse(&mut spec, &http, &api, Some(&format!("token {token}"))).await;
+    let bearer = format!("Bearer {}", looker_token(&looker).await);
+    let logout = looker_request(&http, &api, "logout", Some(&bearer));
+    spec.expect("logout", 204, logout).await;
+    assert_all_refuse(&mut spec, &http, &api, Some(&bearer)).await;
     // The version-less logout of Looker's SDKs answers as `logout` does.
-    let version_less = format!("{}/api/logout", looker.base_url());
-    let answer = Answer::to(http.delete(&version_less)).await;
-    spec.check("logout", 401, &answer);
+    let version_less = || http.delete(format!("{}/api/logout", looker.base_url()));
+    let answer = spec.expect("logout", 401, version_less()).await;
     assert_requires_authentication("/api/logout", &answer);
-    let token = looker_token(&looker).await;
-    let answer = Answer::to(
-        http.delete(&version_less)
-            .header("authorization", format!("token {token}")),
-    )
-    .await;
-    spec.check("logout", 204, &answer);
+    let auth = looker_auth(&looker).await;
+    let logout = version_less().header("authorization", auth);
+    spec.expect("logout", 204, logout).await;
 
-    let token = looker_token(&looker).await;
-    let auth = format!("token {token}");
-
-    // all_integrations
-    for query in [
-        "",
-        "?integration_hub_id=2",
-        "?fields=id,label,params(name,has_value)",
-        "?integration_hub_id=nope",
-    ] {
-        let answer = Answer::to(
-            http.get(format!("{api}/integrations{query}"))
-                .header("authorization", &auth),
-        )
-        .await;
-        spec.check("all_integrations", 200, &answer);
-        if query.is_empty() {
-            assert!(answer.json.as_array().is_some_and(|a| a.len() >= 12));
-        }
-    }
-    for query in ["fields=params(name", "fields=a)"] {
-        let answer = Answer::to(
-            http.get(format!("{api}/integrations?{query}"))
-                .header("authorization", &auth),
-        )
-        .await;
-        spec.check("all_integrations", 400, &answer);
-    }
-    for status in [404, 429, 500, 503] {
-        control.fail_next("all_integrations", 1, status, None);
-        let answer = Answer::to(
-            http.get(format!("{api}/integrations"))
-                .header("authorization", &auth),
-        )
-        .await;
-        spec.check_forced("all_integrations", status, &answer);
-    }
-
-    // integration
-    for path in [
-        "1::twilio",
-        "1::slack?fields=id,installed_delegate_oauth_targets",
-    ] {
-        let answer = Answer::to(
-            http.get(format!("{api}/integrations/{path}"))
-                .header("authorization", &auth),
-        )
-        .await;
-        spec.check("integration", 200, &answer);
-    }
-    for id in ["1::nope", "a%2Fb", "50%25%20off%20%C3%A9", "what%3Fx=1"] {
-        let answer = Answer::to(
-            http.get(format!("{api}/integrations/{id}"))
-                .header("authorization", &auth),
-        )
-        .await;
-        spec.check("integration", 404, &answer);
-    }
-    // A query that selects nothing sensible, and an id that is not UTF-8 once decoded.
-    for path in ["1::slack?fields=a)", "%FF%FE"] {
-        let answer = Answer::to(
-            http.get(format!("{api}/integrations/{path}"))
-                .header("authorization", &auth),
-        )
-        .await;
-        spec.check("integration", 400, &answer);
-    }
-    control.fail_next("integration", 1, 429, Some(1));
-    control.fail_next("integration", 1, 400, None);
-    control.fail_next("integration", 1, 404, None);
-    for status in [429, 400, 404] {
-        let answer = Answer::to(
-            http.get(format!("{api}/integrations/1::slack"))
-                .header("authorization", &auth),
-        )
-        .await;
-        spec.check_forced("integration", status, &answer);
-    }
-
-    // update_integration
-    let patch = |path: &str| {
-        http.patch(format!("{api}/integrations/{path}"))
+    let auth = looker_auth(&looker).await;
+    let call = |method: Method, path: &str| {
+        http.request(method, format!("{api}{path}"))
             .header("authorization", &auth)
     };
+
+    // all_integrations
+    let list = |query: &str| call(Method::GET, &format!("/integrations{query}"));
+    let answer = spec.expect("all_integrations", 200, list("")).await;
+    assert!(answer.json.as_array().is_some_and(|a| a.len() >= 12));
+    for (query, status) in [
+        ("?integration_hub_id=2", 200),
+        ("?fields=id,label,params(name,has_value)", 200),
+        ("?integration_hub_id=nope", 200),
+        ("?fields=params(name", 400),
+        ("?fields=a)", 400),
+    ] {
+        spec.expect("all_integrations", status, list(query)).await;
+    }
+    let statuses = [404, 429, 500, 503];
+    spec.forced(control, "all_integrations", &statuses, || list(""))
+        .await;
+
+    // integration
+    let integration = |path: &str| call(Method::GET, &format!("/integrations/{path}"));
+    for (path, status) in [
+        ("1::twilio", 200),
+        ("1::slack?fields=id,installed_delegate_oauth_targets", 200),
+        ("1::nope", 404),
+        ("a%2Fb", 404),
+        ("50%25%20off%20%C3%A9", 404),
+        ("what%3Fx=1", 404),
+        // A query that selects nothing sensible, and an id that is not UTF-8 once decoded.
+        ("1::slack?fields=a)", 400),
+        ("%FF%FE", 400),
+    ] {
+        spec.expect("integration", status, integration(path)).await;
+    }
+    let slack = || integration("1::slack");
+    spec.forced_retry_after(control, "integration", 1, slack())
+        .await;
+    spec.forced(control, "integration", &[400, 404], slack)
+        .await;
+
+    // update_integration
+    let patch = |path: &str| call(Method::PATCH, &format!("/integrations/{path}"));
+    let key = json!([{"name": "hubspot_api_key", "value": "pat-na1-123"}]);
     for (path, body) in [
         (
             "1::hubspot_contacts",
-            json!({"enabled": true, "params": [{"name": "hubspot_api_key", "value": "pat-na1-123"}]}),
+            json!({"enabled": true, "params": key}),
         ),
         ("1::braze?fields=id,enabled", json!({"enabled": false})),
         ("1::braze", json!({})),
@@ -750,11 +786,11 @@ async fn looker_answers_match_the_spec() {
             json!({"label": "read-only fields are ignored", "unknown": 1}),
         ),
     ] {
-        let answer = Answer::to(patch(path).json(&body)).await;
-        spec.check("update_integration", 200, &answer);
+        spec.expect("update_integration", 200, patch(path).json(&body))
+            .await;
     }
-    let answer = Answer::to(patch("1::nope").json(&json!({"enabled": true}))).await;
-    spec.check("update_integration", 404, &answer);
+    let unknown = patch("1::nope").json(&json!({"enabled": true}));
+    spec.expect("update_integration", 404, unknown).await;
     for (content_type, body) in [
         ("application/json", "{\"enabled\": tru"),
         ("application/json", ""),
@@ -763,16 +799,12 @@ async fn looker_answers_match_the_spec() {
         ("application/json", "[1, 2]"),
         ("application/json", "null"),
     ] {
-        let answer = Answer::to(
-            patch("1::braze")
-                .header("content-type", content_type)
-                .body(body),
-        )
-        .await;
-        spec.check("update_integration", 400, &answer);
+        let request = patch("1::braze").header("content-type", content_type);
+        spec.expect("update_integration", 400, request.body(body))
+            .await;
     }
-    let answer = Answer::to(patch("1::braze?fields=(").json(&json!({}))).await;
-    spec.check("update_integration", 400, &answer);
+    let bad_fields = patch("1::braze?fields=(").json(&json!({}));
+    spec.expect("update_integration", 400, bad_fields).await;
     for body in [
         json!({
             "enabled": "yes",
@@ -782,165 +814,111 @@ async fn looker_answers_match_the_spec() {
         json!({"params": "not a list"}),
         json!({"installed_delegate_oauth_targets": ["T1"]}),
     ] {
-        let answer = Answer::to(patch("1::braze").json(&body)).await;
-        spec.check("update_integration", 422, &answer);
-        assert!(
-            answer.json["errors"]
-                .as_array()
-                .is_some_and(|e| !e.is_empty()),
-            "{}",
-            answer.text
-        );
+        let request = patch("1::braze").json(&body);
+        let answer = spec.expect("update_integration", 422, request).await;
+        let errors = answer.json["errors"].as_array();
+        assert!(errors.is_some_and(|e| !e.is_empty()), "{}", answer.text);
     }
     let huge = format!(
         "{{\"enabled\": true, \"pad\": \"{}\"}}",
         "x".repeat(2 * 1024 * 1024)
     );
-    let answer = Answer::to(
-        patch("1::braze")
-            .header("content-type", "application/json")
-            .body(huge),
-    )
-    .await;
-    spec.check("update_integration", 400, &answer);
+    let request = patch("1::braze").header("content-type", "application/json");
+    let answer = spec
+        .expect("update_integration", 400, request.body(huge))
+        .await;
     assert_too_large(&answer.json["message"]);
-    for status in [429, 400, 404] {
-        control.fail_next("update_integration", 1, status, None);
-        let answer = Answer::to(patch("1::braze").json(&json!({}))).await;
-        spec.check_forced("update_integration", status, &answer);
-    }
+    let braze = || patch("1::braze").json(&json!({}));
+    spec.forced(control, "update_integration", &[429, 400, 404], braze)
+        .await;
 
     // test_integration
-    let test = |id: &str| {
-        http.post(format!("{api}/integrations/{id}/test"))
-            .header("authorization", &auth)
-    };
-    for id in [
-        "1::slack",
-        "1::marketo",
-        "2::acme_teams_bot",
-        "1::segment_event",
+    let test = |id: &str| call(Method::POST, &format!("/integrations/{id}/test"));
+    for (id, status) in [
+        ("1::slack", 200),
+        ("1::marketo", 200),
+        ("2::acme_teams_bot", 200),
+        ("1::segment_event", 200),
+        ("1::nope", 404),
+        ("%FF", 400),
     ] {
-        let answer = Answer::to(test(id)).await;
-        spec.check("test_integration", 200, &answer);
+        spec.expect("test_integration", status, test(id)).await;
     }
-    let answer = Answer::to(test("1::nope")).await;
-    spec.check("test_integration", 404, &answer);
-    let answer = Answer::to(test("%FF")).await;
-    spec.check("test_integration", 400, &answer);
-    for status in [422, 429] {
-        control.fail_next("test_integration", 1, status, None);
-        let answer = Answer::to(test("1::slack")).await;
-        spec.check_forced("test_integration", status, &answer);
-    }
+    spec.forced(control, "test_integration", &[422, 429], || {
+        test("1::slack")
+    })
+    .await;
 
     // fetch_integration_form
-    let form = |id: &str| {
-        http.post(format!("{api}/integrations/{id}/form"))
-            .header("authorization", &auth)
-    };
-    for (id, body) in [
-        ("1::twilio", Some(json!({"from": "+15005550006"}))),
-        ("2::acme_data_webhook", Some(json!({}))),
-        ("1::slack", None),
+    let form = |id: &str| call(Method::POST, &format!("/integrations/{id}/form"));
+    for request in [
+        form("1::twilio").json(&json!({"from": "+15005550006"})),
+        form("2::acme_data_webhook").json(&json!({})),
+        form("1::slack"),
     ] {
-        let request = match body {
-            Some(body) => form(id).json(&body),
-            None => form(id),
-        };
-        let answer = Answer::to(request).await;
-        spec.check("fetch_integration_form", 200, &answer);
-        assert!(
-            answer.json["fields"]
-                .as_array()
-                .is_some_and(|f| !f.is_empty()),
-            "{}",
-            answer.text
-        );
+        let answer = spec.expect("fetch_integration_form", 200, request).await;
+        let fields = answer.json["fields"].as_array();
+        assert!(fields.is_some_and(|f| !f.is_empty()), "{}", answer.text);
         assert!(!answer.text.contains("tw_auth_"), "no secret in a form");
     }
-    let answer = Answer::to(form("1::nope").json(&json!({}))).await;
-    spec.check("fetch_integration_form", 404, &answer);
-    for (content_type, body) in [
-        ("application/json", "{\"a\": "),
-        ("application/json", "[\"a\"]"),
-        ("text/plain", "{}"),
+    let unknown = form("1::nope").json(&json!({}));
+    spec.expect("fetch_integration_form", 404, unknown).await;
+    let twilio = |content_type: &str| form("1::twilio").header("content-type", content_type);
+    for request in [
+        twilio("application/json").body("{\"a\": "),
+        twilio("application/json").body("[\"a\"]"),
+        twilio("text/plain").body("{}"),
+        form("%FF").json(&json!({})),
     ] {
-        let answer = Answer::to(
-            form("1::twilio")
-                .header("content-type", content_type)
-                .body(body),
-        )
-        .await;
-        spec.check("fetch_integration_form", 400, &answer);
+        spec.expect("fetch_integration_form", 400, request).await;
     }
-    let answer = Answer::to(form("%FF").json(&json!({}))).await;
-    spec.check("fetch_integration_form", 400, &answer);
     // A value that is not a string, and an integration whose hub awaits its legal agreement.
     for (id, body) in [
         ("1::twilio", json!({"from": 15005550006_u64})),
         ("3::datadog_event", json!({})),
     ] {
-        let answer = Answer::to(form(id).json(&body)).await;
-        spec.check("fetch_integration_form", 422, &answer);
+        spec.expect("fetch_integration_form", 422, form(id).json(&body))
+            .await;
     }
-    control.fail_next("fetch_integration_form", 1, 429, Some(1));
-    let answer = Answer::to(form("1::twilio").json(&json!({}))).await;
-    spec.check_forced("fetch_integration_form", 429, &answer);
+    let twilio = form("1::twilio").json(&json!({}));
+    spec.forced_retry_after(control, "fetch_integration_form", 1, twilio)
+        .await;
 
     // all_integration_hubs
-    let hubs = |query: &str| {
-        http.get(format!("{api}/integration_hubs{query}"))
-            .header("authorization", &auth)
-    };
+    let hubs = |query: &str| call(Method::GET, &format!("/integration_hubs{query}"));
     for query in ["", "?fields=id,label,has_authorization_token"] {
-        let answer = Answer::to(hubs(query)).await;
-        spec.check("all_integration_hubs", 200, &answer);
+        let answer = spec.expect("all_integration_hubs", 200, hubs(query)).await;
         let listed = answer.json.as_array().cloned().unwrap_or_default();
         assert_eq!(listed.len(), 3, "{}", answer.text);
-        assert!(
-            listed
-                .iter()
-                .all(|h| h.get("authorization_token").is_none())
-        );
+        let tokens = listed
+            .iter()
+            .filter(|h| h.get("authorization_token").is_some());
+        assert_eq!(tokens.count(), 0);
         assert_eq!(listed[1]["has_authorization_token"], true);
     }
-    let answer = Answer::to(hubs("?fields=a)")).await;
-    spec.check("all_integration_hubs", 400, &answer);
-    for status in [404, 429] {
-        control.fail_next("all_integration_hubs", 1, status, None);
-        let answer = Answer::to(hubs("")).await;
-        spec.check_forced("all_integration_hubs", status, &answer);
-    }
+    spec.expect("all_integration_hubs", 400, hubs("?fields=a)"))
+        .await;
+    spec.forced(control, "all_integration_hubs", &[404, 429], || hubs(""))
+        .await;
 
     // create_integration_hub
-    let create = |query: &str| {
-        http.post(format!("{api}/integration_hubs{query}"))
-            .header("authorization", &auth)
-    };
-    let answer = Answer::to(
-        create("").json(&json!({"url": EXAMPLE_HUB_URL, "authorization_token": "hub-s3cret"})),
-    )
-    .await;
-    spec.check("create_integration_hub", 200, &answer);
+    let create = |query: &str| call(Method::POST, &format!("/integration_hubs{query}"));
+    let body = json!({"url": EXAMPLE_HUB_URL, "authorization_token": "hub-s3cret"});
+    let answer = spec
+        .expect("create_integration_hub", 200, create("").json(&body))
+        .await;
     assert_eq!(answer.json["has_authorization_token"], true);
     assert!(!answer.text.contains("hub-s3cret"), "{}", answer.text);
     let example = answer.json["id"].as_str().expect("an id").to_owned();
-    let answer = Answer::to(
-        create("?fields=id,fetch_error_message")
-            .json(&json!({"url": "https://nowhere.example.org"})),
-    )
-    .await;
-    spec.check("create_integration_hub", 200, &answer);
-    assert!(
-        answer.json["fetch_error_message"].is_string(),
-        "{}",
-        answer.text
-    );
+    let request = create("?fields=id,fetch_error_message");
+    let request = request.json(&json!({"url": "https://nowhere.example.org"}));
+    let answer = spec.expect("create_integration_hub", 200, request).await;
+    let message = &answer.json["fetch_error_message"];
+    assert!(message.is_string(), "{}", answer.text);
     let unreachable = answer.json["id"].as_str().expect("an id").to_owned();
     for url in [EXAMPLE_HUB_URL, "https://ACTIONS.example.com/"] {
-        let answer = Answer::to(create("").json(&json!({"url": url}))).await;
-        spec.check("create_integration_hub", 409, &answer);
+        let request = create("").json(&json!({"url": url}));
+        spec.expect("create_integration_hub", 409, request).await;
     }
     for body in [
         json!({}),
@@ -948,56 +926,44 @@ async fn looker_answers_match_the_spec() {
         json!({"url": 5, "authorization_token": 7}),
         json!({"url": "https://user:pw@hub.example.com"}),
     ] {
-        let answer = Answer::to(create("").json(&body)).await;
-        spec.check("create_integration_hub", 422, &answer);
+        let request = create("").json(&body);
+        let answer = spec.expect("create_integration_hub", 422, request).await;
         assert!(!answer.text.contains(":pw@"), "{}", answer.text);
     }
-    for (content_type, body) in [
-        ("application/json", "{\"url\""),
-        ("application/json", ""),
-        ("application/json", "[]"),
-        (
-            "application/x-www-form-urlencoded",
-            "url=https://x.example.com",
-        ),
+    let partner = json!({"url": PARTNER_HUB_URL});
+    let as_json = || create("").header("content-type", "application/json");
+    for request in [
+        as_json().body("{\"url\""),
+        as_json().body(""),
+        as_json().body("[]"),
+        create("").form(&[("url", "https://x.example.com")]),
+        create("?fields=(").json(&partner),
     ] {
-        let answer = Answer::to(create("").header("content-type", content_type).body(body)).await;
-        spec.check("create_integration_hub", 400, &answer);
+        spec.expect("create_integration_hub", 400, request).await;
     }
-    let answer = Answer::to(create("?fields=(").json(&json!({"url": PARTNER_HUB_URL}))).await;
-    spec.check("create_integration_hub", 400, &answer);
-    for status in [404, 429] {
-        control.fail_next("create_integration_hub", 1, status, None);
-        let answer = Answer::to(create("").json(&json!({"url": PARTNER_HUB_URL}))).await;
-        spec.check_forced("create_integration_hub", status, &answer);
-    }
+    let partner = || create("").json(&partner);
+    spec.forced(control, "create_integration_hub", &[404, 429], partner)
+        .await;
 
     // integration_hub
-    let hub = |path: &str| {
-        http.get(format!("{api}/integration_hubs/{path}"))
-            .header("authorization", &auth)
-    };
-    for path in ["1", "2?fields=id,has_authorization_token", example.as_str()] {
-        let answer = Answer::to(hub(path)).await;
-        spec.check("integration_hub", 200, &answer);
+    let hub = |path: &str| call(Method::GET, &format!("/integration_hubs/{path}"));
+    for (path, status) in [
+        ("1", 200),
+        ("2?fields=id,has_authorization_token", 200),
+        (example.as_str(), 200),
+        ("99", 404),
+        ("nope", 404),
+        ("1%2F2", 404),
+        ("%FF", 400),
+        ("1?fields=a)", 400),
+    ] {
+        spec.expect("integration_hub", status, hub(path)).await;
     }
-    for path in ["99", "nope", "1%2F2"] {
-        let answer = Answer::to(hub(path)).await;
-        spec.check("integration_hub", 404, &answer);
-    }
-    for path in ["%FF", "1?fields=a)"] {
-        let answer = Answer::to(hub(path)).await;
-        spec.check("integration_hub", 400, &answer);
-    }
-    control.fail_next("integration_hub", 1, 429, Some(2));
-    let answer = Answer::to(hub("1")).await;
-    spec.check_forced("integration_hub", 429, &answer);
+    spec.forced_retry_after(control, "integration_hub", 2, hub("1"))
+        .await;
 
     // update_integration_hub
-    let update = |path: &str| {
-        http.patch(format!("{api}/integration_hubs/{path}"))
-            .header("authorization", &auth)
-    };
+    let update = |path: &str| call(Method::PATCH, &format!("/integration_hubs/{path}"));
     for (path, body) in [
         ("2", json!({"authorization_token": "rotated-s3cret"})),
         ("2?fields=id,url", json!({})),
@@ -1007,168 +973,145 @@ async fn looker_answers_match_the_spec() {
             json!({"url": "https://actions.looker.com/", "label": "ignored"}),
         ),
     ] {
-        let answer = Answer::to(update(path).json(&body)).await;
-        spec.check("update_integration_hub", 200, &answer);
+        let request = update(path).json(&body);
+        let answer = spec.expect("update_integration_hub", 200, request).await;
         assert!(!answer.text.contains("s3cret"), "{}", answer.text);
     }
-    let answer = Answer::to(update("99").json(&json!({}))).await;
-    spec.check("update_integration_hub", 404, &answer);
+    let unknown = update("99").json(&json!({}));
+    spec.expect("update_integration_hub", 404, unknown).await;
     for (path, body) in [
         ("1", json!({"url": "https://elsewhere.example.com"})),
         ("2", json!({"url": OPS_HUB_URL})),
         ("2", json!({"url": null})),
         ("2", json!({"authorization_token": ["rotated"]})),
     ] {
-        let answer = Answer::to(update(path).json(&body)).await;
-        spec.check("update_integration_hub", 422, &answer);
+        spec.expect("update_integration_hub", 422, update(path).json(&body))
+            .await;
     }
     for (path, body) in [("2", "{"), ("2", "null"), ("%FF", "{}")] {
-        let answer = Answer::to(
-            update(path)
-                .header("content-type", "application/json")
-                .body(body),
-        )
-        .await;
-        spec.check("update_integration_hub", 400, &answer);
+        let request = update(path).header("content-type", "application/json");
+        spec.expect("update_integration_hub", 400, request.body(body))
+            .await;
     }
-    control.fail_next("update_integration_hub", 1, 429, None);
-    let answer = Answer::to(update("2").json(&json!({}))).await;
-    spec.check_forced("update_integration_hub", 429, &answer);
+    let acme = || update("2").json(&json!({}));
+    spec.forced(control, "update_integration_hub", &[429], acme)
+        .await;
 
     // get_integration_hub_health
-    let health = |path: &str| {
-        http.get(format!("{api}/integration_hubs/{path}"))
-            .header("authorization", &auth)
-    };
-    let answer = Answer::to(health("1/health")).await;
-    spec.check("get_integration_hub_health", 200, &answer);
+    let answer = spec
+        .expect("get_integration_hub_health", 200, hub("1/health"))
+        .await;
     assert_eq!(answer.json["success"], true);
     looker.set_hub_health("2", Err("The hub answered 503.".to_owned()));
-    let answer = Answer::to(health("2/health?fields=success,message")).await;
-    spec.check("get_integration_hub_health", 200, &answer);
+    let request = hub("2/health?fields=success,message");
+    let answer = spec
+        .expect("get_integration_hub_health", 200, request)
+        .await;
     assert_eq!(answer.json["success"], false);
     assert_eq!(answer.json["message"], "The hub answered 503.");
-    let answer = Answer::to(health("99/health")).await;
-    spec.check("get_integration_hub_health", 404, &answer);
-    for path in ["%FF/health", "1/health?fields=("] {
-        let answer = Answer::to(health(path)).await;
-        spec.check("get_integration_hub_health", 400, &answer);
+    for (path, status) in [
+        ("99/health", 404),
+        ("%FF/health", 400),
+        ("1/health?fields=(", 400),
+    ] {
+        spec.expect("get_integration_hub_health", status, hub(path))
+            .await;
     }
-    for status in [422, 429] {
-        control.fail_next("get_integration_hub_health", 1, status, None);
-        let answer = Answer::to(health("1/health")).await;
-        spec.check_forced("get_integration_hub_health", status, &answer);
-    }
+    let official = || hub("1/health");
+    spec.forced(control, "get_integration_hub_health", &[422, 429], official)
+        .await;
 
     // accept_integration_hub_legal_agreement
     let accept = |id: &str| {
-        http.post(format!(
-            "{api}/integration_hubs/{id}/accept_legal_agreement"
-        ))
-        .header("authorization", &auth)
+        call(
+            Method::POST,
+            &format!("/integration_hubs/{id}/accept_legal_agreement"),
+        )
     };
-    let answer = Answer::to(accept("3")).await;
-    spec.check("accept_integration_hub_legal_agreement", 200, &answer);
+    let operation = "accept_integration_hub_legal_agreement";
+    let answer = spec.expect(operation, 200, accept("3")).await;
     assert_eq!(answer.json["legal_agreement_signed"], true);
-    // Accepted already, and a hub without an agreement.
-    for id in ["3", "1"] {
-        let answer = Answer::to(accept(id)).await;
-        spec.check("accept_integration_hub_legal_agreement", 422, &answer);
+    // Accepted already, a hub without an agreement, no such hub, an id that is not UTF-8.
+    for (id, status) in [("3", 422), ("1", 422), ("99", 404), ("%FF", 400)] {
+        spec.expect(operation, status, accept(id)).await;
     }
-    let answer = Answer::to(accept("99")).await;
-    spec.check("accept_integration_hub_legal_agreement", 404, &answer);
-    let answer = Answer::to(accept("%FF")).await;
-    spec.check("accept_integration_hub_legal_agreement", 400, &answer);
-    control.fail_next("accept_integration_hub_legal_agreement", 1, 429, None);
-    let answer = Answer::to(accept("3")).await;
-    spec.check_forced("accept_integration_hub_legal_agreement", 429, &answer);
+    spec.forced(control, operation, &[429], || accept("3"))
+        .await;
 
     // delete_integration_hub
-    let delete = |id: &str| {
-        http.delete(format!("{api}/integration_hubs/{id}"))
-            .header("authorization", &auth)
-    };
-    let answer = Answer::to(delete(&example)).await;
-    spec.check("delete_integration_hub", 204, &answer);
-    for id in [example.as_str(), "99"] {
-        let answer = Answer::to(delete(id)).await;
-        spec.check("delete_integration_hub", 404, &answer);
+    let delete = |id: &str| call(Method::DELETE, &format!("/integration_hubs/{id}"));
+    // Gone once deleted; no such hub; the official hub cannot be deleted; an id that is not
+    // UTF-8.
+    for (id, status) in [
+        (example.as_str(), 204),
+        (example.as_str(), 404),
+        ("99", 404),
+        ("1", 400),
+        ("%FF", 400),
+    ] {
+        spec.expect("delete_integration_hub", status, delete(id))
+            .await;
     }
-    // The official hub cannot be deleted; an id that is not UTF-8.
-    for id in ["1", "%FF"] {
-        let answer = Answer::to(delete(id)).await;
-        spec.check("delete_integration_hub", 400, &answer);
-    }
-    control.fail_next("delete_integration_hub", 1, 429, Some(5));
-    let answer = Answer::to(delete("2")).await;
-    spec.check_forced("delete_integration_hub", 429, &answer);
+    spec.forced_retry_after(control, "delete_integration_hub", 5, delete("2"))
+        .await;
 
     // logout: what the fake never answers on its own.
-    for status in [400, 404, 429] {
-        control.fail_next("logout", 1, status, None);
-        let answer = Answer::to(looker_request(&http, &api, "logout", Some(&auth))).await;
-        spec.check_forced("logout", status, &answer);
-    }
+    let logout = || looker_request(&http, &api, "logout", Some(&auth));
+    spec.forced(control, "logout", &[400, 404, 429], logout)
+        .await;
 
-    // Outside any operation.
-    let answer = Answer::to(http.get(format!("{api}/nope"))).await;
-    spec.check_error("unknown route", 404, &answer);
-    let answer = Answer::to(http.get(format!("{}/", looker.base_url()))).await;
-    spec.check_error("root", 404, &answer);
-    let answer = Answer::to(http.put(format!("{api}/integrations"))).await;
-    spec.check_error("wrong method", 405, &answer);
-    let answer = Answer::to(http.put(format!("{api}/integration_hubs/1"))).await;
-    spec.check_error("wrong method on a hub", 405, &answer);
-
-    spec.assert_all_exercised();
-    spec.assert_undocumented(&[]);
+    spec.finish(vec![
+        ("unknown route", 404, http.get(format!("{api}/nope"))),
+        ("root", 404, http.get(format!("{}/", looker.base_url()))),
+        ("wrong method", 405, http.put(format!("{api}/integrations"))),
+        (
+            "wrong method on a hub",
+            405,
+            http.put(format!("{api}/integration_hubs/1")),
+        ),
+    ])
+    .await;
 }
 
 #[tokio::test]
 async fn torq_answers_match_the_spec() {
     let mut spec = Spec::load("torq.json", "torq", "rpcStatus");
-    let torq = TorqFake::start(TorqSeed::demo()).await.expect("started");
-    let control = torq.control();
+    let torq = torq_demo().await;
     let http = client();
     let list = format!("{}/v1alpha/integrations", torq.base_url());
 
     // create_token: HTTP Basic as Torq documents, the client_secret_post form, refusals.
-    let answer = Answer::to(
-        http.post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
-            .form(&[("grant_type", "client_credentials")]),
-    )
-    .await;
-    spec.check("create_token", 200, &answer);
+    let endpoint = || http.post(torq.token_url());
+    let answer = spec
+        .expect("create_token", 200, torq_token_request(&torq))
+        .await;
     assert_eq!(answer.json["expires_in"], 3600);
-    let answer = Answer::to(http.post(torq.token_url()).form(&[
-        ("grant_type", "client_credentials"),
-        ("client_id", torq.client_id()),
-        ("client_secret", torq.client_secret()),
-    ]))
-    .await;
-    spec.check("create_token", 200, &answer);
+    let grant = ("grant_type", "client_credentials");
+    let id = ("client_id", torq.client_id());
+    let secret_post = [grant, id, ("client_secret", torq.client_secret())];
+    spec.expect("create_token", 200, endpoint().form(&secret_post))
+        .await;
     // Refusals are OAuth 2.0 errors (RFC 6749 §5.2) with the code the standard gives each case.
+    let wrong_secret = [grant, id, ("client_secret", "wrong")];
     for request in [
-        http.post(torq.token_url())
+        endpoint()
             .basic_auth(torq.client_id(), Some("wrong"))
-            .form(&[("grant_type", "client_credentials")]),
-        http.post(torq.token_url())
-            .form(&[("grant_type", "client_credentials")]),
-        http.post(torq.token_url()).form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", torq.client_id()),
-            ("client_secret", "wrong"),
-        ]),
+            .form(&[grant]),
+        endpoint().form(&[grant]),
+        endpoint().form(&wrong_secret),
     ] {
-        let answer = Answer::to(request).await;
-        spec.check("create_token", 401, &answer);
+        let answer = spec.expect("create_token", 401, request).await;
         assert_eq!(answer.json["error"], "invalid_client", "{}", answer.text);
     }
-    let basic = || {
-        http.post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
-    };
+    let basic = || torq_basic(&torq);
+    let huge = format!(
+        "grant_type=client_credentials&pad={}",
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let as_form = basic().header("content-type", "application/x-www-form-urlencoded");
+    let answer = spec.expect("create_token", 400, as_form.body(huge)).await;
+    assert_eq!(answer.json["error"], "invalid_request");
+    assert_too_large(&answer.json["error_description"]);
     for (request, code) in [
         (
             basic().form(&[("grant_type", "password")]),
@@ -1180,44 +1123,28 @@ async fn torq_answers_match_the_spec() {
             "invalid_request",
         ),
     ] {
-        let answer = Answer::to(request).await;
-        spec.check("create_token", 400, &answer);
+        let answer = spec.expect("create_token", 400, request).await;
         assert_eq!(answer.json["error"], code, "{}", answer.text);
     }
-    let answer = Answer::to(
-        basic()
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!(
-                "grant_type=client_credentials&pad={}",
-                "x".repeat(2 * 1024 * 1024)
-            )),
-    )
-    .await;
-    spec.check("create_token", 400, &answer);
-    assert_eq!(answer.json["error"], "invalid_request");
-    assert_too_large(&answer.json["error_description"]);
     // Injected failures: the documented statuses in their documented shape, others as rpcStatus.
-    for status in [400, 401, 503] {
-        control.fail_next("create_token", 1, status, None);
-        let answer = Answer::to(basic().form(&[("grant_type", "client_credentials")])).await;
-        spec.check_forced("create_token", status, &answer);
-    }
+    let token = || torq_token_request(&torq);
+    spec.forced(torq.control(), "create_token", &[400, 401, 503], token)
+        .await;
 
     // list_integrations
     let token = torq_token(&torq).await;
     let bearer = format!("Bearer {token}");
+    let listing = |query: &str| {
+        http.get(format!("{list}{query}"))
+            .header("authorization", &bearer)
+    };
     for query in [
         "",
         "?type_id=webhook",
         "?type_id=nothing-of-this-type",
         "?type_id=",
     ] {
-        let answer = Answer::to(
-            http.get(format!("{list}{query}"))
-                .header("authorization", &bearer),
-        )
-        .await;
-        spec.check("list_integrations", 200, &answer);
+        spec.expect("list_integrations", 200, listing(query)).await;
     }
     for request in [
         http.get(&list),
@@ -1225,37 +1152,32 @@ async fn torq_answers_match_the_spec() {
         http.get(&list)
             .header("authorization", format!("token {token}")),
     ] {
-        let answer = Answer::to(request).await;
-        spec.check("list_integrations", 401, &answer);
+        let answer = spec.expect("list_integrations", 401, request).await;
         assert_eq!(answer.json["code"], 16);
     }
-    control.fail_next("list_integrations", 1, 403, None);
-    let answer = Answer::to(http.get(&list).header("authorization", &bearer)).await;
-    spec.check_forced("list_integrations", 403, &answer);
-    for status in [500, 502, 503] {
-        control.fail_next("list_integrations", 1, status, None);
-        let answer = Answer::to(http.get(&list).header("authorization", &bearer)).await;
-        spec.check_forced("list_integrations", status, &answer);
-    }
+    let statuses = [403, 500, 502, 503];
+    spec.forced(torq.control(), "list_integrations", &statuses, || {
+        listing("")
+    })
+    .await;
     torq.set_rate_limit(Some(1));
-    let answer = Answer::to(http.get(&list).header("authorization", &bearer)).await;
-    spec.check("list_integrations", 200, &answer);
-    let answer = Answer::to(http.get(&list).header("authorization", &bearer)).await;
-    spec.check("list_integrations", 429, &answer);
+    spec.expect("list_integrations", 200, listing("")).await;
+    spec.expect("list_integrations", 429, listing("")).await;
     torq.set_rate_limit(None);
-    control.expire_all_tokens();
-    let answer = Answer::to(http.get(&list).header("authorization", &bearer)).await;
-    spec.check("list_integrations", 302, &answer);
+    torq.control().expire_all_tokens();
+    let answer = spec.expect("list_integrations", 302, listing("")).await;
     assert!(
         answer.headers.get("location").is_none(),
         "Torq's 302 is no redirect"
     );
 
-    let answer = Answer::to(http.get(format!("{}/v1alpha/nope", torq.base_url()))).await;
-    spec.check_error("unknown route", 404, &answer);
-    let answer = Answer::to(http.delete(&list)).await;
-    spec.check_error("wrong method", 405, &answer);
-
-    spec.assert_all_exercised();
-    spec.assert_undocumented(&[]);
+    spec.finish(vec![
+        (
+            "unknown route",
+            404,
+            http.get(format!("{}/v1alpha/nope", torq.base_url())),
+        ),
+        ("wrong method", 405, http.delete(&list)),
+    ])
+    .await;
 }

@@ -5,14 +5,11 @@ use std::time::{Duration, Instant};
 
 use integrations_fake::{FakeServers, LookerFake, LookerSeed, TorqFake, TorqSeed};
 
-use crate::support::{Answer, client, looker_token, torq_token};
+use crate::support::*;
 
 #[tokio::test]
 async fn failures_are_served_in_order_then_the_route_answers_normally() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
-    let auth = format!("token {}", looker_token(&looker).await);
+    let (looker, auth) = looker_with_auth().await;
     let url = format!("{}/integrations", looker.api_url());
     let http = client();
     looker
@@ -49,7 +46,7 @@ async fn failures_are_served_in_order_then_the_route_answers_normally() {
 
 #[tokio::test]
 async fn failures_come_before_authentication_and_use_the_vendors_shape() {
-    let torq = TorqFake::start(TorqSeed::demo()).await.expect("started");
+    let torq = torq_demo().await;
     torq.control().fail_next("list_integrations", 1, 500, None);
     let answer =
         Answer::to(client().get(format!("{}/v1alpha/integrations", torq.base_url()))).await;
@@ -62,13 +59,7 @@ async fn failures_come_before_authentication_and_use_the_vendors_shape() {
     assert_eq!(answer.status, 401);
     // A failed token request is not a login.
     torq.control().fail_next("create_token", 1, 503, None);
-    let answer = Answer::to(
-        client()
-            .post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
-            .form(&[("grant_type", "client_credentials")]),
-    )
-    .await;
+    let answer = Answer::to(torq_token_request(&torq)).await;
     assert_eq!(answer.status, 503);
     assert_eq!(torq.control().logins(), 0);
     torq_token(&torq).await;
@@ -77,9 +68,7 @@ async fn failures_come_before_authentication_and_use_the_vendors_shape() {
 
 #[tokio::test]
 async fn a_delay_holds_the_answer_back_until_removed() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let url = format!("{}/integrations/1::slack", looker.api_url());
     let http = client();
     looker
@@ -144,17 +133,12 @@ async fn a_dropped_connection_is_a_transport_error_and_the_server_keeps_serving(
 
 #[tokio::test]
 async fn counters_count_requests_logins_and_connections() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let http = client();
     let token = looker_token(&looker).await; // its own client: one connection
     for _ in 0..5 {
-        let answer = Answer::to(
-            http.get(format!("{}/integrations", looker.api_url()))
-                .header("authorization", format!("token {token}")),
-        )
-        .await;
+        let request = http.get(format!("{}/integrations", looker.api_url()));
+        let answer = Answer::to(request.header("authorization", format!("token {token}"))).await;
         assert_eq!(answer.status, 200);
     }
     let control = looker.control();
@@ -184,10 +168,7 @@ async fn counters_count_requests_logins_and_connections() {
 
 #[tokio::test]
 async fn handled_counts_only_the_requests_the_handler_processed() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
-    let token = looker_token(&looker).await;
+    let (looker, token) = looker_with_token().await;
     let url = format!("{}/integrations/1::braze", looker.api_url());
     let http = client();
     let control = looker.control();
@@ -210,17 +191,13 @@ async fn handled_counts_only_the_requests_the_handler_processed() {
     assert_eq!(control.handled("update_integration"), 1, "processed once");
     // A refusal of the handler (no token: 401) is still handled.
     assert_eq!(Answer::to(http.get(&url)).await.status, 401);
-    assert_eq!(control.handled("integration"), 1);
-    assert_eq!(control.handled("login"), 1);
-    assert_eq!(control.handled("all_integrations"), 0);
+    let handled = ["integration", "login", "all_integrations"].map(|o| control.handled(o));
+    assert_eq!(handled, [1, 1, 0]);
 }
 
 #[tokio::test]
 async fn many_concurrent_requests_are_all_answered() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
-    let auth = format!("token {}", looker_token(&looker).await);
+    let (looker, auth) = looker_with_auth().await;
     let http = client();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..64 {
@@ -251,9 +228,7 @@ async fn refused(addr: std::net::SocketAddr) -> bool {
 
 #[tokio::test]
 async fn shutdown_and_dropping_the_last_handle_stop_the_server() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let addr = looker.addr();
     let clone = looker.clone();
     drop(looker);
@@ -270,7 +245,7 @@ async fn shutdown_and_dropping_the_last_handle_stop_the_server() {
         "the server stopped with its last handle"
     );
 
-    let torq = TorqFake::start(TorqSeed::demo()).await.expect("started");
+    let torq = torq_demo().await;
     let addr = torq.addr();
     torq.shutdown().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
@@ -309,4 +284,27 @@ async fn start_on_binds_the_given_address_and_reports_it() {
     );
     assert!(!env[0].1.ends_with("/api/4.0"));
     assert_eq!(env[0].1, fakes.looker.base_url());
+}
+
+#[tokio::test]
+async fn ten_thousand_synthetic_integrations_are_listed_in_full() {
+    let n = 10_000;
+    let seeds = (LookerSeed::synthetic(n), TorqSeed::synthetic(n));
+    let FakeServers { looker, torq } = FakeServers::start_with(seeds.0, seeds.1)
+        .await
+        .expect("started");
+    let auth = looker_auth(&looker).await;
+    let listed = looker_get(&looker, "/integrations?fields=id", &auth).await;
+    assert_eq!(listed.json.as_array().map(Vec::len), Some(n));
+    let of_hub_3 = "/integrations?integration_hub_id=3&fields=id";
+    let listed = looker_get(&looker, of_hub_3, &auth).await;
+    assert_eq!(listed.json.as_array().map(Vec::len), Some(n / 8));
+    // Clones share one server and its counters.
+    let clone = looker.clone();
+    assert_eq!(clone.base_url(), looker.base_url());
+    assert_eq!(clone.control().requests("all_integrations"), 2);
+
+    let listed = torq_list(&torq, "", &torq_auth(&torq).await).await;
+    let integrations = listed.json["integrations"].as_array().map(Vec::len);
+    assert_eq!(integrations, Some(n));
 }

@@ -4,31 +4,16 @@
 
 use std::collections::BTreeMap;
 
+use integrations_fake::LookerFake;
 use integrations_fake::looker::{ACME_HUB_URL, EXAMPLE_HUB_URL, OFFICIAL_HUB_URL, PARTNER_HUB_URL};
-use integrations_fake::{LookerFake, LookerSeed};
 use looker_api::types::{IntegrationHub, IntegrationHubWrite};
 use serde_json::json;
 
-use crate::support::{Answer, client, looker_token};
-
-async fn demo() -> LookerFake {
-    LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started")
-}
+use crate::support::*;
 
 /// The generated client, logged in to `looker`.
 async fn api(looker: &LookerFake) -> looker_api::Client {
-    let token = looker_token(looker).await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&format!("token {token}")).expect("header"),
-    );
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .expect("client");
+    let http = client_with(&looker_auth(looker).await);
     looker_api::Client::new_with_client(&looker.api_url(), http, looker_api::Hooks::default())
 }
 
@@ -39,6 +24,26 @@ fn status_of<T: std::fmt::Debug, E: std::fmt::Debug>(
     match result {
         Err(looker_api::Error::ErrorResponse(e)) => e.status().as_u16(),
         other => panic!("expected an error status, got {other:?}"),
+    }
+}
+
+/// The (field, code) of each error of a 422 refusal; fails on anything else.
+fn unprocessable<T: std::fmt::Debug>(
+    result: Result<T, looker_api::Error<looker_api::types::ErrorOrValidationError>>,
+) -> Vec<(String, String)> {
+    match result {
+        Err(looker_api::Error::ErrorResponse(e)) if e.status().as_u16() == 422 => e
+            .errors
+            .iter()
+            .flatten()
+            .map(|e| {
+                (
+                    e.field.clone().unwrap_or_default(),
+                    e.code.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        other => panic!("expected a 422, got {other:?}"),
     }
 }
 
@@ -55,13 +60,9 @@ fn ids(hubs: &[IntegrationHub]) -> Vec<String> {
 
 #[tokio::test]
 async fn the_demo_has_the_official_hub_and_two_custom_ones() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
-    let hubs = api
-        .all_integration_hubs(None)
-        .await
-        .expect("list")
-        .into_inner();
+    let hubs = ok(api.all_integration_hubs(None)).await;
     assert_eq!(ids(&hubs), ["1", "2", "3"]);
     assert_eq!(hubs[0].official, Some(true));
     assert_eq!(hubs[0].url.as_deref(), Some(OFFICIAL_HUB_URL));
@@ -72,21 +73,13 @@ async fn the_demo_has_the_official_hub_and_two_custom_ones() {
     assert_eq!(hubs[2].legal_agreement_signed, Some(false));
     assert!(hubs[2].legal_agreement_text.is_some());
     // Every hub the demo's integrations name is listed.
-    let integrations = api
-        .all_integrations(Some("integration_hub_id"), None)
-        .await
-        .expect("list")
-        .into_inner();
+    let integrations = ok(api.all_integrations(Some("integration_hub_id"), None)).await;
     assert!(integrations.iter().all(|i| {
         i.integration_hub_id
             .as_ref()
             .is_some_and(|hub| ids(&hubs).contains(hub))
     }));
-    let selected = api
-        .integration_hub("2", Some("id,has_authorization_token"))
-        .await
-        .expect("get")
-        .into_inner();
+    let selected = ok(api.integration_hub("2", Some("id,has_authorization_token"))).await;
     assert_eq!(selected.has_authorization_token, Some(true));
     assert_eq!(selected.url, None, "fields= leaves the url out");
     assert_eq!(status_of(api.integration_hub("42", None).await), 404);
@@ -94,13 +87,11 @@ async fn the_demo_has_the_official_hub_and_two_custom_ones() {
 
 #[tokio::test]
 async fn a_created_hub_keeps_its_token_secret_and_lists_what_its_address_offers() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
-    let created = api
-        .create_integration_hub(None, &write(Some(EXAMPLE_HUB_URL), Some("hub-t0ken-1")))
-        .await
-        .expect("create")
-        .into_inner();
+    let created =
+        ok(api.create_integration_hub(None, &write(Some(EXAMPLE_HUB_URL), Some("hub-t0ken-1"))))
+            .await;
     let id = created.id.clone().expect("an id");
     assert_eq!(id, "4", "ids follow the seeded ones");
     assert_eq!(created.label.as_deref(), Some("Example Action Hub"));
@@ -111,12 +102,7 @@ async fn a_created_hub_keeps_its_token_secret_and_lists_what_its_address_offers(
 
     // The list shows it, with has_authorization_token and no token anywhere on the wire.
     let token = looker_token(&looker).await;
-    let listed = Answer::to(
-        client()
-            .get(format!("{}/integration_hubs", looker.api_url()))
-            .header("authorization", format!("token {token}")),
-    )
-    .await;
+    let listed = looker_get(&looker, "/integration_hubs", &format!("token {token}")).await;
     assert_eq!(listed.status, 200);
     assert!(!listed.text.contains("hub-t0ken-1"), "{}", listed.text);
     assert!(
@@ -139,11 +125,7 @@ async fn a_created_hub_keeps_its_token_secret_and_lists_what_its_address_offers(
     assert!(!format!("{:?}", looker.integration_hubs()).contains("hub-t0ken-1"));
 
     // Its integrations were "fetched": disabled, without values.
-    let offered = api
-        .all_integrations(None, Some(&id))
-        .await
-        .expect("list")
-        .into_inner();
+    let offered = ok(api.all_integrations(None, Some(&id))).await;
     let names: Vec<_> = offered.iter().filter_map(|i| i.id.as_deref()).collect();
     assert_eq!(names, ["4::webhook_post", "4::email_digest"]);
     assert!(offered.iter().all(|i| i.enabled == Some(false)));
@@ -153,11 +135,9 @@ async fn a_created_hub_keeps_its_token_secret_and_lists_what_its_address_offers(
         .create_integration_hub(None, &write(Some("https://Actions.Example.com/"), None))
         .await;
     assert_eq!(status_of(again), 409);
-    let unreachable = api
-        .create_integration_hub(None, &write(Some("https://hub.nowhere.example"), None))
-        .await
-        .expect("create")
-        .into_inner();
+    let unreachable =
+        ok(api.create_integration_hub(None, &write(Some("https://hub.nowhere.example"), None)))
+            .await;
     assert_eq!(unreachable.has_authorization_token, Some(false));
     assert!(
         unreachable
@@ -165,18 +145,16 @@ async fn a_created_hub_keeps_its_token_secret_and_lists_what_its_address_offers(
             .as_deref()
             .is_some_and(|m| m.contains("hub.nowhere.example"))
     );
-    let health = api
-        .get_integration_hub_health(unreachable.id.as_deref().unwrap_or_default(), None)
-        .await
-        .expect("health")
-        .into_inner();
+    let health =
+        ok(api.get_integration_hub_health(unreachable.id.as_deref().unwrap_or_default(), None))
+            .await;
     assert_eq!(health.success, Some(false));
     assert_eq!(health.message, unreachable.fetch_error_message);
 }
 
 #[tokio::test]
 async fn a_create_without_a_proper_url_lists_each_wrong_field() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
     for (body, field) in [
         (write(None, None), "url"),
@@ -184,19 +162,9 @@ async fn a_create_without_a_proper_url_lists_each_wrong_field() {
         (write(Some("mailto:hub@example.com"), None), "url"),
         (write(Some("https://me:pw@example.com"), Some("t")), "url"),
     ] {
-        match api.create_integration_hub(None, &body).await {
-            Err(looker_api::Error::ErrorResponse(e)) => {
-                assert_eq!(e.status().as_u16(), 422);
-                let fields: Vec<_> = e
-                    .errors
-                    .iter()
-                    .flatten()
-                    .filter_map(|e| e.field.as_deref())
-                    .collect();
-                assert_eq!(fields, [field], "{:?}", body.url);
-            }
-            other => panic!("expected a 422, got {other:?}"),
-        }
+        let refused = unprocessable(api.create_integration_hub(None, &body).await);
+        let fields: Vec<_> = refused.iter().map(|(field, _)| field.as_str()).collect();
+        assert_eq!(fields, [field], "{:?}", body.url);
     }
     // Both wrong fields at once, the token never quoted.
     let token = looker_token(&looker).await;
@@ -215,24 +183,17 @@ async fn a_create_without_a_proper_url_lists_each_wrong_field() {
 
 #[tokio::test]
 async fn an_update_rotates_or_removes_the_token_and_a_new_url_is_fetched_again() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
-    let updated = api
-        .update_integration_hub("2", None, &write(None, Some("rotated-t0ken")))
-        .await
-        .expect("update")
-        .into_inner();
+    let updated =
+        ok(api.update_integration_hub("2", None, &write(None, Some("rotated-t0ken")))).await;
     assert_eq!(updated.has_authorization_token, Some(true));
     assert_eq!(updated.url.as_deref(), Some(ACME_HUB_URL), "left as it was");
     assert_eq!(
         looker.integration_hub_authorization_token("2").as_deref(),
         Some("rotated-t0ken")
     );
-    let cleared = api
-        .update_integration_hub("2", None, &write(None, Some("")))
-        .await
-        .expect("update")
-        .into_inner();
+    let cleared = ok(api.update_integration_hub("2", None, &write(None, Some("")))).await;
     assert_eq!(cleared.has_authorization_token, Some(false));
     assert_eq!(looker.integration_hub_authorization_token("2"), None);
     // ACME's integrations were not touched by token changes.
@@ -244,22 +205,16 @@ async fn an_update_rotates_or_removes_the_token_and_a_new_url_is_fetched_again()
     );
 
     // A new address: the hub becomes what that address offers, agreement and all.
-    let moved = api
-        .update_integration_hub(
-            "2",
-            Some("id,label,legal_agreement_required"),
-            &write(Some(PARTNER_HUB_URL), None),
-        )
-        .await
-        .expect("update")
-        .into_inner();
+    let moved = ok(api.update_integration_hub(
+        "2",
+        Some("id,label,legal_agreement_required"),
+        &write(Some(PARTNER_HUB_URL), None),
+    ))
+    .await;
     assert_eq!(moved.label.as_deref(), Some("Partner actions"));
     assert_eq!(moved.legal_agreement_required, Some(true));
-    let offered: Vec<_> = api
-        .all_integrations(Some("id"), Some("2"))
+    let offered: Vec<_> = ok(api.all_integrations(Some("id"), Some("2")))
         .await
-        .expect("list")
-        .into_inner()
         .into_iter()
         .filter_map(|i| i.id)
         .collect();
@@ -287,17 +242,19 @@ async fn an_update_rotates_or_removes_the_token_and_a_new_url_is_fetched_again()
 
 #[tokio::test]
 async fn health_is_what_a_test_sets() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
     let health = |id: &'static str| {
         let api = api.clone();
-        async move {
-            api.get_integration_hub_health(id, None)
-                .await
-                .expect("health")
-                .into_inner()
-        }
+        async move { ok(api.get_integration_hub_health(id, None)).await }
     };
+    // The demo's hub 2 starts unhealthy (one of the demo's deliberate problems).
+    let seeded = health("2").await;
+    assert_eq!(
+        (seeded.success, seeded.message.as_deref()),
+        (Some(false), Some("Couldn't connect to action service"))
+    );
+    assert!(looker.set_hub_health("2", Ok(())));
     let healthy = health("2").await;
     assert_eq!((healthy.success, healthy.message), (Some(true), None));
     assert!(looker.set_hub_health("2", Err("TLS handshake failed".to_owned())));
@@ -320,30 +277,14 @@ async fn health_is_what_a_test_sets() {
 
 #[tokio::test]
 async fn a_hub_awaiting_its_legal_agreement_gives_no_form_until_accepted() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
     let no_values = BTreeMap::new();
-    match api
-        .fetch_integration_form("3::datadog_event", &no_values)
-        .await
-    {
-        Err(looker_api::Error::ErrorResponse(e)) => {
-            assert_eq!(e.status().as_u16(), 422);
-            let codes: Vec<_> = e
-                .errors
-                .iter()
-                .flatten()
-                .filter_map(|e| e.code.as_deref())
-                .collect();
-            assert_eq!(codes, ["legal_agreement_required"]);
-        }
-        other => panic!("expected a 422, got {other:?}"),
-    }
-    let signed = api
-        .accept_integration_hub_legal_agreement("3")
-        .await
-        .expect("accept")
-        .into_inner();
+    let refused = api.fetch_integration_form("3::datadog_event", &no_values);
+    let refused = unprocessable(refused.await);
+    let codes: Vec<_> = refused.iter().map(|(_, code)| code.as_str()).collect();
+    assert_eq!(codes, ["legal_agreement_required"]);
+    let signed = ok(api.accept_integration_hub_legal_agreement("3")).await;
     assert_eq!(signed.legal_agreement_signed, Some(true));
     assert_eq!(
         looker
@@ -351,11 +292,7 @@ async fn a_hub_awaiting_its_legal_agreement_gives_no_form_until_accepted() {
             .and_then(|h| h.legal_agreement_signed),
         Some(true)
     );
-    let form = api
-        .fetch_integration_form("3::datadog_event", &no_values)
-        .await
-        .expect("form")
-        .into_inner();
+    let form = ok(api.fetch_integration_form("3::datadog_event", &no_values)).await;
     assert_eq!(form.fields.map(|f| f.len()), Some(2));
     // Nothing left to accept, here or on a hub without an agreement.
     for id in ["3", "1"] {
@@ -373,7 +310,7 @@ async fn a_hub_awaiting_its_legal_agreement_gives_no_form_until_accepted() {
 
 #[tokio::test]
 async fn deleting_a_hub_removes_its_integrations_but_the_official_hub_stays() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
     let before = looker.integrations().len();
     let acme = looker
@@ -385,22 +322,14 @@ async fn deleting_a_hub_removes_its_integrations_but_the_official_hub_stays() {
     api.delete_integration_hub("2").await.expect("delete");
     assert_eq!(ids(&looker.integration_hubs()), ["1", "3"]);
     assert_eq!(looker.integrations().len(), before - acme);
-    let listed = api
-        .all_integrations(None, Some("2"))
-        .await
-        .expect("list")
-        .into_inner();
+    let listed = ok(api.all_integrations(None, Some("2"))).await;
     assert!(listed.is_empty());
     assert_eq!(
         status_of(api.integration("2::acme_jira_ticket", None).await),
         404
     );
     // The remaining integrations are still found by id.
-    let datadog = api
-        .integration("3::datadog_event", None)
-        .await
-        .expect("get")
-        .into_inner();
+    let datadog = ok(api.integration("3::datadog_event", None)).await;
     assert_eq!(datadog.integration_hub_id.as_deref(), Some("3"));
     assert_eq!(status_of(api.delete_integration_hub("2").await), 404);
     assert_eq!(status_of(api.delete_integration_hub("1").await), 400);
@@ -411,14 +340,10 @@ async fn deleting_a_hub_removes_its_integrations_but_the_official_hub_stays() {
 
 #[tokio::test]
 async fn a_form_has_a_field_per_param_and_no_secret() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
     let values = BTreeMap::from([("from".to_owned(), "+15551234567".to_owned())]);
-    let form = api
-        .fetch_integration_form("1::twilio", &values)
-        .await
-        .expect("form")
-        .into_inner();
+    let form = ok(api.fetch_integration_form("1::twilio", &values)).await;
     let fields = form.fields.unwrap_or_default();
     let summary: Vec<_> = fields
         .iter()
@@ -452,11 +377,7 @@ async fn a_form_has_a_field_per_param_and_no_secret() {
     );
 
     // Slack's workspace is an OAuth link.
-    let slack = api
-        .fetch_integration_form("1::slack", &BTreeMap::new())
-        .await
-        .expect("form")
-        .into_inner();
+    let slack = ok(api.fetch_integration_form("1::slack", &BTreeMap::new())).await;
     let install = &slack.fields.unwrap_or_default()[0];
     assert_eq!(install.type_.as_deref(), Some("oauth_link"));
     assert!(install.oauth_url.is_some());
@@ -472,7 +393,7 @@ async fn a_form_has_a_field_per_param_and_no_secret() {
 
 #[tokio::test]
 async fn hub_routes_sit_behind_the_gate_like_the_others() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let api = api(&looker).await;
     let anonymous = looker_api::Client::new(&looker.api_url(), looker_api::Hooks::default());
     assert_eq!(status_of(anonymous.all_integration_hubs(None).await), 401);
@@ -509,7 +430,38 @@ async fn hub_routes_sit_behind_the_gate_like_the_others() {
         .await
         .expect("create");
     let control = looker.control();
-    assert_eq!(control.requests("create_integration_hub"), 3);
-    assert_eq!(control.handled("create_integration_hub"), 2);
+    let create = "create_integration_hub";
+    let counts = (control.requests(create), control.handled(create));
+    assert_eq!(counts, (3, 2));
     assert_eq!(control.requests("all_integration_hubs"), 1);
+}
+
+#[tokio::test]
+async fn no_secret_of_the_demo_reaches_the_wire() {
+    let (looker, auth) = looker_with_auth().await;
+    let integrations = looker.integrations();
+    let hubs = looker.integration_hubs();
+    let params = integrations.iter().flat_map(|i| &i.params);
+    let mut secrets: Vec<String> = params
+        .filter(|p| p.sensitive != Some(false))
+        .filter_map(|p| p.value.clone())
+        .collect();
+    let tokens = hubs.iter().filter_map(|h| h.id.as_deref());
+    secrets.extend(tokens.filter_map(|id| looker.integration_hub_authorization_token(id)));
+    assert!(
+        secrets.len() >= 8,
+        "the demo has secrets to keep: {}",
+        secrets.len()
+    );
+    let mut paths = vec!["/integrations".to_owned(), "/integration_hubs".to_owned()];
+    let integration_ids = integrations.iter().filter_map(|i| i.id.as_deref());
+    paths.extend(integration_ids.map(|id| format!("/integrations/{id}")));
+    let hub_ids = hubs.iter().filter_map(|h| h.id.as_deref());
+    paths.extend(hub_ids.map(|id| format!("/integration_hubs/{id}")));
+    for path in paths {
+        let answer = looker_get(&looker, &path, &auth).await;
+        assert_eq!(answer.status, 200, "{path}");
+        let leaked = secrets.iter().find(|s| answer.text.contains(s.as_str()));
+        assert!(leaked.is_none(), "{path} shows a secret");
+    }
 }

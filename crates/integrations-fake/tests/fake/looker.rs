@@ -6,21 +6,13 @@ use integrations_fake::{LookerFake, LookerSeed};
 use looker_api::types::{IntegrationParamWrite, IntegrationWrite, LoginRequest};
 use serde_json::{Value, json};
 
-use crate::support::{Answer, client, looker_token};
+use crate::support::*;
 
-async fn demo() -> LookerFake {
-    LookerFake::start(LookerSeed::demo())
+/// The status `all_integrations` answers with `token`.
+async fn list_status(looker: &LookerFake, token: &str) -> u16 {
+    looker_get(looker, "/integrations", &format!("token {token}"))
         .await
-        .expect("started")
-}
-
-async fn get(looker: &LookerFake, path: &str, auth: &str) -> Answer {
-    Answer::to(
-        client()
-            .get(format!("{}{path}", looker.api_url()))
-            .header("authorization", auth),
-    )
-    .await
+        .status
 }
 
 async fn patch(looker: &LookerFake, id: &str, token: &str, body: Value) -> Answer {
@@ -35,13 +27,9 @@ async fn patch(looker: &LookerFake, id: &str, token: &str, body: Value) -> Answe
 
 #[tokio::test]
 async fn login_takes_form_or_query_credentials_and_answers_wrong_ones_with_404() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let http = client();
-    let answer = Answer::to(http.post(format!("{}/login", looker.api_url())).form(&[
-        ("client_id", looker.client_id()),
-        ("client_secret", looker.client_secret()),
-    ]))
-    .await;
+    let answer = Answer::to(looker_login(&looker)).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json["token_type"], "Bearer");
     assert_eq!(answer.json["expires_in"], 3599);
@@ -71,24 +59,17 @@ async fn login_takes_form_or_query_credentials_and_answers_wrong_ones_with_404()
         answer.json,
         json!({"message": "Not found", "documentation_url": DOCUMENTATION_URL})
     );
-    assert_eq!(looker.control().logins(), 2);
-    assert_eq!(looker.control().requests("login"), 3);
+    let control = looker.control();
+    assert_eq!((control.logins(), control.requests("login")), (2, 3));
 }
 
 #[tokio::test]
 async fn integration_routes_need_a_live_token_in_either_scheme() {
-    let looker = demo().await;
-    let token = looker_token(&looker).await;
-    for auth in [
-        format!("token {token}"),
-        format!("Bearer {token}"),
-        format!("bearer {token}"),
-    ] {
-        assert_eq!(
-            get(&looker, "/integrations", &auth).await.status,
-            200,
-            "{auth}"
-        );
+    let (looker, token) = looker_with_token().await;
+    for scheme in ["token", "Bearer", "bearer"] {
+        let auth = format!("{scheme} {token}");
+        let answer = looker_get(&looker, "/integrations", &auth).await;
+        assert_eq!(answer.status, 200, "{auth}");
     }
     let requires =
         json!({"message": "Requires authentication.", "documentation_url": DOCUMENTATION_URL});
@@ -98,96 +79,55 @@ async fn integration_routes_need_a_live_token_in_either_scheme() {
         format!("Basic {token}"),
         format!("token {token}x"),
     ] {
-        let answer = get(&looker, "/integrations/1::slack", &auth).await;
+        let answer = looker_get(&looker, "/integrations/1::slack", &auth).await;
         assert_eq!(answer.status, 401, "{auth}");
         assert_eq!(answer.json, requires);
     }
 
-    // Logout ends the token.
-    let answer = Answer::to(
-        client()
-            .delete(format!("{}/logout", looker.api_url()))
-            .header("authorization", format!("token {token}")),
-    )
-    .await;
-    assert_eq!(answer.status, 204);
-    assert_eq!(
-        get(&looker, "/integrations", &format!("token {token}"))
-            .await
-            .status,
-        401
-    );
-
-    // Looker's SDKs log out at `/api/logout`, without the version.
-    let other = looker_token(&looker).await;
-    let answer = Answer::to(
-        client()
-            .delete(format!("{}/api/logout", looker.base_url()))
-            .header("authorization", format!("Bearer {other}")),
-    )
-    .await;
-    assert_eq!(answer.status, 204);
-    assert_eq!(
-        get(&looker, "/integrations", &format!("token {other}"))
-            .await
-            .status,
-        401
-    );
+    // Logout ends the token, at `/api/4.0/logout` and at `/api/logout`, where Looker's SDKs log
+    // out (without the version).
+    for (logout, scheme) in [
+        (format!("{}/logout", looker.api_url()), "token"),
+        (format!("{}/api/logout", looker.base_url()), "Bearer"),
+    ] {
+        let token = looker_token(&looker).await;
+        let auth = format!("{scheme} {token}");
+        let answer = Answer::to(client().delete(logout).header("authorization", auth)).await;
+        assert_eq!(answer.status, 204);
+        assert_eq!(list_status(&looker, &token).await, 401);
+    }
     assert_eq!(looker.control().requests("logout"), 2);
 
     // A token past its lifetime is refused too.
     looker.set_token_lifetime(0);
-    let answer = Answer::to(client().post(format!("{}/login", looker.api_url())).form(&[
-        ("client_id", looker.client_id()),
-        ("client_secret", looker.client_secret()),
-    ]))
-    .await;
+    let answer = Answer::to(looker_login(&looker)).await;
     assert_eq!(answer.json["expires_in"], 0);
-    let short = answer.json["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    assert_eq!(
-        get(&looker, "/integrations", &format!("token {short}"))
-            .await
-            .status,
-        401
-    );
+    let short = answer.json["access_token"].as_str().expect("token");
+    assert_eq!(list_status(&looker, short).await, 401);
 
     // And so is every token after expire_all_tokens.
     looker.set_token_lifetime(3599);
     let fresh = looker_token(&looker).await;
-    assert_eq!(
-        get(&looker, "/integrations", &format!("token {fresh}"))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(list_status(&looker, &fresh).await, 200);
     looker.control().expire_all_tokens();
-    assert_eq!(
-        get(&looker, "/integrations", &format!("token {fresh}"))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(list_status(&looker, &fresh).await, 401);
 }
 
 #[tokio::test]
 async fn lists_filter_by_hub_and_honour_fields() {
-    let looker = demo().await;
-    let auth = format!("token {}", looker_token(&looker).await);
-    let all = get(&looker, "/integrations", &auth).await.json;
+    let (looker, auth) = looker_with_auth().await;
+    let all = looker_get(&looker, "/integrations", &auth).await.json;
     let all = all.as_array().expect("a list");
     assert_eq!(all.len(), LookerSeed::demo().integrations.len());
 
-    let hub = get(&looker, "/integrations?integration_hub_id=2", &auth)
+    let hub = looker_get(&looker, "/integrations?integration_hub_id=2", &auth)
         .await
         .json;
     let hub = hub.as_array().expect("a list");
     assert!(!hub.is_empty() && hub.len() < all.len());
     assert!(hub.iter().all(|i| i["integration_hub_id"] == "2"));
 
-    let slim = get(&looker, "/integrations?fields=id,label", &auth)
+    let slim = looker_get(&looker, "/integrations?fields=id,label", &auth)
         .await
         .json;
     for item in slim.as_array().expect("a list") {
@@ -195,7 +135,7 @@ async fn lists_filter_by_hub_and_honour_fields() {
         assert_eq!(keys.len(), 2, "{item}");
         assert!(item["id"].is_string() && item["label"].is_string());
     }
-    let nested = get(
+    let nested = looker_get(
         &looker,
         "/integrations/1::twilio?fields=id,params(name)",
         &auth,
@@ -210,9 +150,8 @@ async fn lists_filter_by_hub_and_honour_fields() {
 
 #[tokio::test]
 async fn sensitive_values_never_leave_the_server_but_has_value_tells() {
-    let looker = demo().await;
-    let auth = format!("token {}", looker_token(&looker).await);
-    let answer = get(&looker, "/integrations", &auth).await;
+    let (looker, auth) = looker_with_auth().await;
+    let answer = looker_get(&looker, "/integrations", &auth).await;
     let mut secrets = 0;
     for stored in looker.integrations() {
         for param in &stored.params {
@@ -245,8 +184,7 @@ async fn sensitive_values_never_leave_the_server_but_has_value_tells() {
 
 #[tokio::test]
 async fn patch_changes_writable_fields_leaves_on_null_and_clears_on_empty() {
-    let looker = demo().await;
-    let token = looker_token(&looker).await;
+    let (looker, token) = looker_with_token().await;
     let before = looker.integration("1::braze").expect("braze");
     let body = json!({
         "enabled": false,
@@ -277,13 +215,8 @@ async fn patch_changes_writable_fields_leaves_on_null_and_clears_on_empty() {
     assert_eq!(answer.json["label"], "Braze");
 
     // Setting a secret stores it but never shows it.
-    let answer = patch(
-        &looker,
-        "1::braze",
-        &token,
-        json!({"params": [{"name": "braze_api_key", "value": "new-secret-value"}]}),
-    )
-    .await;
+    let body = json!({"params": [{"name": "braze_api_key", "value": "new-secret-value"}]});
+    let answer = patch(&looker, "1::braze", &token, body).await;
     assert_eq!(answer.status, 200);
     assert!(!answer.text.contains("new-secret-value"));
     assert_eq!(
@@ -294,13 +227,8 @@ async fn patch_changes_writable_fields_leaves_on_null_and_clears_on_empty() {
     );
 
     // Delegate OAuth targets are writable where delegate OAuth is used.
-    let answer = patch(
-        &looker,
-        "1::slack",
-        &token,
-        json!({"installed_delegate_oauth_targets": ["T1", "T2"]}),
-    )
-    .await;
+    let body = json!({"installed_delegate_oauth_targets": ["T1", "T2"]});
+    let answer = patch(&looker, "1::slack", &token, body).await;
     assert_eq!(
         answer.json["installed_delegate_oauth_targets"],
         json!(["T1", "T2"])
@@ -309,23 +237,17 @@ async fn patch_changes_writable_fields_leaves_on_null_and_clears_on_empty() {
 
 #[tokio::test]
 async fn patch_refuses_unknown_params_and_wrong_types_listing_each_and_changes_nothing() {
-    let looker = demo().await;
-    let token = looker_token(&looker).await;
+    let (looker, token) = looker_with_token().await;
     let before = looker.integration("1::twilio").expect("twilio");
-    let answer = patch(
-        &looker,
-        "1::twilio",
-        &token,
-        json!({
-            "enabled": 1,
-            "params": [
-                {"name": "accountSid", "value": "changed"},
-                {"name": "no_such_param", "value": "x"},
-                {"name": "from", "value": false}
-            ]
-        }),
-    )
-    .await;
+    let body = json!({
+        "enabled": 1,
+        "params": [
+            {"name": "accountSid", "value": "changed"},
+            {"name": "no_such_param", "value": "x"},
+            {"name": "from", "value": false}
+        ]
+    });
+    let answer = patch(&looker, "1::twilio", &token, body).await;
     assert_eq!(answer.status, 422);
     assert_eq!(answer.json["message"], "Validation Failed");
     let mut fields: Vec<&str> = answer.json["errors"]
@@ -341,8 +263,7 @@ async fn patch_refuses_unknown_params_and_wrong_types_listing_each_and_changes_n
 
 #[tokio::test]
 async fn test_answers_from_the_integrations_state() {
-    let looker = demo().await;
-    let token = looker_token(&looker).await;
+    let (looker, token) = looker_with_token().await;
     let test = || async {
         Answer::to(
             client()
@@ -358,13 +279,8 @@ async fn test_answers_from_the_integrations_state() {
         failed["message"],
         "Missing required parameter(s): Client Secret."
     );
-    let answer = patch(
-        &looker,
-        "1::marketo",
-        &token,
-        json!({"params": [{"name": "clientSecret", "value": "s"}]}),
-    )
-    .await;
+    let body = json!({"params": [{"name": "clientSecret", "value": "s"}]});
+    let answer = patch(&looker, "1::marketo", &token, body).await;
     assert_eq!(answer.status, 200);
     assert_eq!(test().await["success"], true);
     // Clearing a required value makes it fail again.
@@ -380,16 +296,13 @@ async fn test_answers_from_the_integrations_state() {
 
 #[tokio::test]
 async fn the_generated_client_works_against_the_fake() {
-    let looker = demo().await;
+    let looker = looker_demo().await;
     let anonymous = looker_api::Client::new(&looker.api_url(), looker_api::Hooks::default());
-    let token = anonymous
-        .login(&LoginRequest {
-            client_id: looker.client_id().to_owned(),
-            client_secret: looker.client_secret().to_owned(),
-        })
-        .await
-        .expect("login")
-        .into_inner();
+    let token = ok(anonymous.login(&LoginRequest {
+        client_id: looker.client_id().to_owned(),
+        client_secret: looker.client_secret().to_owned(),
+    }))
+    .await;
     assert_eq!(token.expires_in, Some(3599));
     let wrong = anonymous
         .login(&LoginRequest {
@@ -405,34 +318,18 @@ async fn the_generated_client_works_against_the_fake() {
         other => panic!("expected a 404, got {other:?}"),
     }
 
-    let mut headers = reqwest::header::HeaderMap::new();
-    let value = format!("token {}", token.access_token.unwrap_or_default());
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&value).expect("header"),
-    );
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .expect("client");
+    let auth = format!("token {}", token.access_token.unwrap_or_default());
+    let http = client_with(&auth);
     let api =
         looker_api::Client::new_with_client(&looker.api_url(), http, looker_api::Hooks::default());
 
-    let all = api
-        .all_integrations(None, Some("1"))
-        .await
-        .expect("list")
-        .into_inner();
+    let all = ok(api.all_integrations(None, Some("1"))).await;
     assert!(all.len() >= 10);
     assert!(
         all.iter()
             .all(|i| i.integration_hub_id.as_deref() == Some("1"))
     );
-    let slack = api
-        .integration("1::slack", None)
-        .await
-        .expect("get")
-        .into_inner();
+    let slack = ok(api.integration("1::slack", None)).await;
     assert_eq!(slack.delegate_oauth, Some(true));
 
     let update = IntegrationWrite {
@@ -444,17 +341,9 @@ async fn the_generated_client_works_against_the_fake() {
         }],
         ..IntegrationWrite::default()
     };
-    let updated = api
-        .update_integration("1::slack", None, &update)
-        .await
-        .expect("update")
-        .into_inner();
+    let updated = ok(api.update_integration("1::slack", None, &update)).await;
     assert_eq!(updated.enabled, Some(false));
-    let result = api
-        .test_integration("1::slack")
-        .await
-        .expect("test")
-        .into_inner();
+    let result = ok(api.test_integration("1::slack")).await;
     assert_eq!(result.success, Some(true));
     assert_eq!(
         result.delegate_oauth_result.unwrap_or_default()[0]
@@ -484,25 +373,4 @@ async fn the_generated_client_works_against_the_fake() {
     }
     api.logout().await.expect("logout");
     assert!(api.all_integrations(None, None).await.is_err());
-}
-
-#[tokio::test]
-async fn ten_thousand_synthetic_integrations_are_listed_in_full() {
-    let looker = LookerFake::start(LookerSeed::synthetic(10_000))
-        .await
-        .expect("started");
-    let auth = format!("token {}", looker_token(&looker).await);
-    let answer = get(&looker, "/integrations?fields=id", &auth).await;
-    assert_eq!(answer.json.as_array().map(Vec::len), Some(10_000));
-    let hub = get(
-        &looker,
-        "/integrations?integration_hub_id=3&fields=id",
-        &auth,
-    )
-    .await;
-    assert_eq!(hub.json.as_array().map(Vec::len), Some(1250));
-    // Clones share one server and its counters.
-    let clone = looker.clone();
-    assert_eq!(clone.base_url(), looker.base_url());
-    assert_eq!(clone.control().requests("all_integrations"), 2);
 }

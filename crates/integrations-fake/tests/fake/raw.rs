@@ -4,11 +4,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use integrations_fake::{InvalidAnswer, LookerFake, LookerSeed, RawAnswer, TorqFake, TorqSeed};
+use integrations_fake::{Control, InvalidAnswer, LookerFake, RawAnswer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::{Answer, client, looker_token, torq_token};
+use crate::support::*;
 
 /// A GET of `target` without credentials, as raw bytes.
 fn get(target: &str) -> Vec<u8> {
@@ -39,11 +39,22 @@ async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
     panic!("{what}: not within 10 s");
 }
 
+/// Queues `answer` as the next answer of `operation_id`.
+fn script(control: &Control, operation_id: &str, answer: RawAnswer) {
+    control
+        .answer_once(operation_id, answer)
+        .expect("a valid answer");
+}
+
+/// The head of the answer to `GET` `path` under the Looker fake's API URL, without a token.
+async fn looker_head(looker: &LookerFake, path: &str) -> reqwest::Response {
+    let url = format!("{}{path}", looker.api_url());
+    client().get(url).send().await.expect("the head arrives")
+}
+
 #[tokio::test]
 async fn a_raw_answer_goes_on_the_wire_byte_for_byte() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let body: &[u8] = b"{\"id\": \"\xff\xfe\"}\x00";
     looker
         .control()
@@ -79,10 +90,7 @@ async fn a_raw_answer_goes_on_the_wire_byte_for_byte() {
         (103, "HTTP/1.1 103 Early Hints\r\n"),
         (999, "HTTP/1.1 999 \r\n"),
     ] {
-        looker
-            .control()
-            .answer_once("all_integrations", RawAnswer::new(status))
-            .expect("a valid status");
+        script(looker.control(), "all_integrations", RawAnswer::new(status));
         let got = wire(looker.addr(), &get("/api/4.0/integrations")).await;
         let text = String::from_utf8_lossy(&got);
         assert!(text.starts_with(line), "{text}");
@@ -91,35 +99,25 @@ async fn a_raw_answer_goes_on_the_wire_byte_for_byte() {
 
 #[tokio::test]
 async fn a_client_sees_the_scripted_status_headers_and_body_without_a_content_type() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let body = vec![0xff, 0xfe, b'[', 0x80, b']'];
-    looker
-        .control()
-        .answer_once(
-            "integration",
-            RawAnswer::new(200).header("X-Odd", "1").body(body.clone()),
-        )
-        .expect("valid");
-    let response = client()
-        .get(format!("{}/integrations/1::slack", looker.api_url()))
-        .send()
-        .await
-        .expect("an answer");
+    script(
+        looker.control(),
+        "integration",
+        RawAnswer::new(200).header("X-Odd", "1").body(body.clone()),
+    );
+    let response = looker_head(&looker, "/integrations/1::slack").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers().get("content-type"), None);
     assert_eq!(response.headers()["x-odd"], "1");
     assert_eq!(response.bytes().await.expect("a body").as_ref(), body);
 
     // An empty body and a wrong content type on an error status.
-    looker
-        .control()
-        .answer_once(
-            "integration",
-            RawAnswer::new(500).header("Content-Type", "text/html"),
-        )
-        .expect("valid");
+    script(
+        looker.control(),
+        "integration",
+        RawAnswer::new(500).header("Content-Type", "text/html"),
+    );
     let answer =
         Answer::to(client().get(format!("{}/integrations/1::slack", looker.api_url()))).await;
     assert_eq!(answer.status, 500);
@@ -130,16 +128,15 @@ async fn a_client_sees_the_scripted_status_headers_and_body_without_a_content_ty
 
 #[tokio::test]
 async fn raw_answers_come_before_authentication_count_as_requests_and_are_not_handled() {
-    let torq = TorqFake::start(TorqSeed::demo()).await.expect("started");
+    let torq = torq_demo().await;
     let control = torq.control();
-    control
-        .answer_once(
-            "create_token",
-            RawAnswer::new(200)
-                .header("Content-Type", "application/json")
-                .body(r#"{"access_token":"not-from-the-fake","expires_in":3600}"#),
-        )
-        .expect("valid");
+    script(
+        control,
+        "create_token",
+        RawAnswer::new(200)
+            .header("Content-Type", "application/json")
+            .body(r#"{"access_token":"not-from-the-fake","expires_in":3600}"#),
+    );
     // No credentials at all, yet the scripted token comes back.
     let answer = Answer::to(client().post(torq.token_url())).await;
     assert_eq!(answer.status, 200);
@@ -149,33 +146,26 @@ async fn raw_answers_come_before_authentication_count_as_requests_and_are_not_ha
     assert_eq!(control.handled("create_token"), 0);
     // Then the route answers normally.
     torq_token(&torq).await;
-    assert_eq!(control.logins(), 1);
-    assert_eq!(control.requests("create_token"), 2);
-    assert_eq!(control.handled("create_token"), 1);
+    let counts = (
+        control.requests("create_token"),
+        control.handled("create_token"),
+    );
+    assert_eq!((control.logins(), counts), (1, (2, 1)));
 }
 
 #[tokio::test]
 async fn raw_answers_share_the_queue_with_failures_in_order() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
-    let auth = format!("token {}", looker_token(&looker).await);
+    let (looker, auth) = looker_with_auth().await;
     let control = looker.control();
     control.fail_next("all_integrations", 1, 503, None);
-    control
-        .answer_once("all_integrations", RawAnswer::new(200).body("one"))
-        .expect("valid");
+    script(control, "all_integrations", RawAnswer::new(200).body("one"));
     control.drop_next("all_integrations", 1);
     control
         .answer_next("all_integrations", 2, RawAnswer::new(202).body("two"))
         .expect("valid");
-    control
-        .answer_once("all_integrations", RawAnswer::hang_up())
-        .expect("valid");
+    script(control, "all_integrations", RawAnswer::hang_up());
     // A route's queue leaves the others alone.
-    control
-        .answer_once("integration", RawAnswer::new(500))
-        .expect("valid");
+    script(control, "integration", RawAnswer::new(500));
 
     let http = client();
     let url = format!("{}/integrations", looker.api_url());
@@ -235,17 +225,13 @@ async fn raw_answers_share_the_queue_with_failures_in_order() {
 
 #[tokio::test]
 async fn a_truncated_body_is_cut_where_scripted_and_a_body_error_for_the_client() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let sent: &[u8] = br#"[{"id":"1::slack","na"#;
-    looker
-        .control()
-        .answer_once(
-            "all_integrations",
-            RawAnswer::truncated(200, sent, 10_000).header("Content-Type", "application/json"),
-        )
-        .expect("valid");
+    script(
+        looker.control(),
+        "all_integrations",
+        RawAnswer::truncated(200, sent, 10_000).header("Content-Type", "application/json"),
+    );
     let got = wire(looker.addr(), &get("/api/4.0/integrations")).await;
     let expected = [
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 10000\r\nconnection: close\r\n\r\n"
@@ -255,15 +241,12 @@ async fn a_truncated_body_is_cut_where_scripted_and_a_body_error_for_the_client(
     .concat();
     assert_eq!(got, expected, "the promise, then fewer bytes, then the end");
 
-    looker
-        .control()
-        .answer_once("all_integrations", RawAnswer::truncated(200, sent, 10_000))
-        .expect("valid");
-    let response = client()
-        .get(format!("{}/integrations", looker.api_url()))
-        .send()
-        .await
-        .expect("the head arrives");
+    script(
+        looker.control(),
+        "all_integrations",
+        RawAnswer::truncated(200, sent, 10_000),
+    );
+    let response = looker_head(&looker, "/integrations").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.content_length(), Some(10_000));
     let error = response.bytes().await.expect_err("the body is cut short");
@@ -277,22 +260,15 @@ async fn a_truncated_body_is_cut_where_scripted_and_a_body_error_for_the_client(
 
 #[tokio::test]
 async fn an_endless_body_goes_on_until_the_client_leaves_and_the_server_keeps_serving() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let control = looker.control();
     let fragment = r#"[{"id":"x"},"#;
-    control
-        .answer_once(
-            "all_integrations",
-            RawAnswer::endless(200, fragment).header("Content-Type", "application/json"),
-        )
-        .expect("valid");
-    let mut response = client()
-        .get(format!("{}/integrations", looker.api_url()))
-        .send()
-        .await
-        .expect("the head arrives");
+    script(
+        control,
+        "all_integrations",
+        RawAnswer::endless(200, fragment).header("Content-Type", "application/json"),
+    );
+    let mut response = looker_head(&looker, "/integrations").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/json");
     assert_eq!(response.headers()["transfer-encoding"], "chunked");
@@ -331,9 +307,7 @@ async fn an_endless_body_goes_on_until_the_client_leaves_and_the_server_keeps_se
 
 #[tokio::test]
 async fn an_endless_body_is_written_only_as_fast_as_the_client_reads() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let control = looker.control();
     control
         .answer_once(
@@ -382,9 +356,7 @@ async fn an_endless_body_is_written_only_as_fast_as_the_client_reads() {
 
 #[tokio::test]
 async fn invalid_raw_answers_are_refused_and_queue_nothing() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
+    let looker = looker_demo().await;
     let control = looker.control();
     let refused = [
         (RawAnswer::new(42), InvalidAnswer::Status(42)),
@@ -422,20 +394,15 @@ async fn invalid_raw_answers_are_refused_and_queue_nothing() {
 
 #[tokio::test]
 async fn a_raw_answer_to_a_patch_leaves_the_integration_alone() {
-    let looker = LookerFake::start(LookerSeed::demo())
-        .await
-        .expect("started");
-    let token = looker_token(&looker).await;
+    let (looker, token) = looker_with_token().await;
     let before = looker.integration("1::braze").expect("braze");
-    looker
-        .control()
-        .answer_once(
-            "update_integration",
-            RawAnswer::new(200)
-                .header("Content-Type", "application/json")
-                .body(r#"{"id":"1::braze","enabled":false}"#),
-        )
-        .expect("valid");
+    script(
+        looker.control(),
+        "update_integration",
+        RawAnswer::new(200)
+            .header("Content-Type", "application/json")
+            .body(r#"{"id":"1::braze","enabled":false}"#),
+    );
     let answer = Answer::to(
         client()
             .patch(format!("{}/integrations/1::braze", looker.api_url()))

@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use torq_api::types::{OAuthError, RpcStatus};
 
-use crate::support::{Answer, client, looker_token, torq_token};
+use crate::support::*;
 
 /// Sends `request` as raw bytes and returns the status and body of the answer (the connection
 /// is closed by the request's `Connection: close`).
@@ -211,12 +211,7 @@ async fn looker_answers_bad_requests_with_its_error_shape_and_keeps_serving() {
     drop(stream);
 
     // Still serving, and nothing was changed by the bad requests.
-    let answer = Answer::to(
-        client()
-            .get(format!("{}/integrations/1::slack", looker.api_url()))
-            .header("authorization", format!("token {token}")),
-    )
-    .await;
+    let answer = looker_get(looker, "/integrations/1::slack", &format!("token {token}")).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json["enabled"], Value::Bool(true));
     assert_eq!(

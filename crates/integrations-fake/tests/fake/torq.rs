@@ -3,31 +3,17 @@
 //! against it.
 
 use base64::Engine;
-use integrations_fake::{TorqFake, TorqSeed};
+use integrations_fake::TorqSeed;
 use serde_json::json;
 
-use crate::support::{Answer, client, torq_token};
-
-async fn demo() -> TorqFake {
-    TorqFake::start(TorqSeed::demo()).await.expect("started")
-}
-
-async fn list(torq: &TorqFake, query: &str, auth: &str) -> Answer {
-    Answer::to(
-        client()
-            .get(format!("{}/v1alpha/integrations{query}", torq.base_url()))
-            .header("authorization", auth),
-    )
-    .await
-}
+use crate::support::*;
 
 #[tokio::test]
 async fn the_token_endpoint_takes_basic_credentials_and_client_credentials_grant() {
-    let torq = demo().await;
+    let torq = torq_demo().await;
     let http = client();
     let answer = Answer::to(
-        http.post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
+        torq_basic(&torq)
             .header("accept", "application/json")
             .form(&[("grant_type", "client_credentials")]),
     )
@@ -66,51 +52,51 @@ async fn the_token_endpoint_takes_basic_credentials_and_client_credentials_grant
         json!({"error": "invalid_client", "error_description": "invalid client credentials"})
     );
     assert_eq!(wrong.headers["www-authenticate"], "Basic realm=\"torq\"");
-    let anonymous = Answer::to(
-        http.post(torq.token_url())
-            .form(&[("grant_type", "client_credentials")]),
-    )
-    .await;
-    assert_eq!(anonymous.status, 401);
-    assert_eq!(anonymous.json["error"], "invalid_client");
-    let no_grant = Answer::to(
-        http.post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret())),
-    )
-    .await;
-    assert_eq!(no_grant.status, 400);
-    assert_eq!(no_grant.json["error"], "invalid_request");
-    let password = Answer::to(
-        http.post(torq.token_url())
-            .basic_auth(torq.client_id(), Some(torq.client_secret()))
-            .form(&[("grant_type", "password")]),
-    )
-    .await;
-    assert_eq!(password.status, 400);
-    assert_eq!(password.json["error"], "unsupported_grant_type");
-    assert_eq!(torq.control().logins(), 2);
-    assert_eq!(torq.control().requests("create_token"), 6);
+    // No credentials, no grant type, another grant.
+    let grant = [("grant_type", "client_credentials")];
+    let password = [("grant_type", "password")];
+    for (request, status, error) in [
+        (
+            http.post(torq.token_url()).form(&grant),
+            401,
+            "invalid_client",
+        ),
+        (torq_basic(&torq), 400, "invalid_request"),
+        (
+            torq_basic(&torq).form(&password),
+            400,
+            "unsupported_grant_type",
+        ),
+    ] {
+        let answer = Answer::to(request).await;
+        assert_eq!(
+            (answer.status, answer.json["error"].as_str()),
+            (status, Some(error))
+        );
+    }
+    let control = torq.control();
+    assert_eq!((control.logins(), control.requests("create_token")), (2, 6));
 }
 
 #[tokio::test]
 async fn an_unknown_token_gets_401_and_an_expired_one_302() {
-    let torq = demo().await;
+    let torq = torq_demo().await;
     let token = torq_token(&torq).await;
     let bearer = format!("Bearer {token}");
-    assert_eq!(list(&torq, "", &bearer).await.status, 200);
+    assert_eq!(torq_list(&torq, "", &bearer).await.status, 200);
     for auth in [
         "",
         "Bearer nope",
         &format!("token {token}"),
         &format!("Basic {token}"),
     ] {
-        let answer = list(&torq, "", auth).await;
+        let answer = torq_list(&torq, "", auth).await;
         assert_eq!(answer.status, 401, "{auth}");
         assert_eq!(answer.json["code"], 16);
     }
 
     torq.control().expire_all_tokens();
-    let answer = list(&torq, "", &bearer).await;
+    let answer = torq_list(&torq, "", &bearer).await;
     assert_eq!(answer.status, 302);
     assert!(
         answer.headers.get("location").is_none(),
@@ -119,29 +105,23 @@ async fn an_unknown_token_gets_401_and_an_expired_one_302() {
     assert_eq!(answer.json["message"], "token expired");
 
     // A new token works; one born expired gets 302 at once.
-    let fresh = torq_token(&torq).await;
-    assert_eq!(
-        list(&torq, "", &format!("Bearer {fresh}")).await.status,
-        200
-    );
-    torq.set_token_lifetime(0);
-    let short = torq_token(&torq).await;
-    assert_eq!(
-        list(&torq, "", &format!("Bearer {short}")).await.status,
-        302
-    );
+    for (lifetime, status) in [(3600, 200), (0, 302)] {
+        torq.set_token_lifetime(lifetime);
+        let auth = torq_auth(&torq).await;
+        assert_eq!(torq_list(&torq, "", &auth).await.status, status);
+    }
 }
 
 #[tokio::test]
 async fn the_list_filters_by_type_id() {
-    let torq = demo().await;
-    let bearer = format!("Bearer {}", torq_token(&torq).await);
-    let all = list(&torq, "", &bearer).await.json;
+    let torq = torq_demo().await;
+    let bearer = torq_auth(&torq).await;
+    let all = torq_list(&torq, "", &bearer).await.json;
     assert_eq!(
         all["integrations"].as_array().map(Vec::len),
         Some(TorqSeed::demo().integrations.len())
     );
-    let webhooks = list(&torq, "?type_id=webhook", &bearer).await.json;
+    let webhooks = torq_list(&torq, "?type_id=webhook", &bearer).await.json;
     let webhooks = webhooks["integrations"].as_array().expect("a list");
     assert_eq!(webhooks.len(), 2);
     assert!(webhooks.iter().all(|i| i["type_id"] == "webhook"));
@@ -150,18 +130,18 @@ async fn the_list_filters_by_type_id() {
             .iter()
             .all(|i| i["details"]["trigger"]["webhook_url"].as_str().is_some())
     );
-    let none = list(&torq, "?type_id=unheard_of", &bearer).await.json;
+    let none = torq_list(&torq, "?type_id=unheard_of", &bearer).await.json;
     assert_eq!(none, json!({"integrations": []}));
 }
 
 #[tokio::test]
 async fn the_rate_limit_refuses_requests_past_the_limit_when_set() {
-    let torq = demo().await;
-    let bearer = format!("Bearer {}", torq_token(&torq).await);
+    let torq = torq_demo().await;
+    let bearer = torq_auth(&torq).await;
     torq.set_rate_limit(Some(5));
     let mut statuses = Vec::new();
     for _ in 0..8 {
-        let answer = list(&torq, "", &bearer).await;
+        let answer = torq_list(&torq, "", &bearer).await;
         if answer.status == 429 {
             assert_eq!(answer.json["code"], 8);
             assert!(answer.headers.get("retry-after").is_none());
@@ -179,35 +159,24 @@ async fn the_rate_limit_refuses_requests_past_the_limit_when_set() {
         "{statuses:?}"
     );
     torq.set_rate_limit(None);
-    assert_eq!(list(&torq, "", &bearer).await.status, 200);
+    assert_eq!(torq_list(&torq, "", &bearer).await.status, 200);
 }
 
 #[tokio::test]
 async fn the_generated_client_works_against_the_fake() {
-    let torq = demo().await;
-    let mut basic = reqwest::header::HeaderMap::new();
+    let torq = torq_demo().await;
     let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
         "{}:{}",
         torq.client_id(),
         torq.client_secret()
     ));
-    basic.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&format!("Basic {credentials}")).expect("header"),
-    );
-    let auth_http = reqwest::Client::builder()
-        .default_headers(basic)
-        .build()
-        .expect("client");
+    let auth_http = client_with(&format!("Basic {credentials}"));
     let auth =
         torq_api::Client::new_with_client(&torq.auth_url(), auth_http, torq_api::Hooks::default());
-    let token = auth
-        .create_token(&torq_api::types::TokenRequest {
-            grant_type: torq_api::types::TokenRequestGrantType::ClientCredentials,
-        })
-        .await
-        .expect("token")
-        .into_inner();
+    let token = ok(auth.create_token(&torq_api::types::TokenRequest {
+        grant_type: torq_api::types::TokenRequestGrantType::ClientCredentials,
+    }))
+    .await;
     assert_eq!(token.expires_in, Some(3600));
     // Without credentials, the refusal decodes as the OAuth 2.0 error the spec documents.
     let anonymous = torq_api::Client::new(&torq.auth_url(), torq_api::Hooks::default());
@@ -228,29 +197,11 @@ async fn the_generated_client_works_against_the_fake() {
         other => panic!("expected an OAuth error, got {other:?}"),
     }
 
-    let mut bearer = reqwest::header::HeaderMap::new();
-    bearer.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.access_token))
-            .expect("header"),
-    );
-    let http = reqwest::Client::builder()
-        .default_headers(bearer)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let http = client_with(&format!("Bearer {}", token.access_token));
     let api = torq_api::Client::new_with_client(&torq.base_url(), http, torq_api::Hooks::default());
-    let listed = api
-        .list_integrations(None)
-        .await
-        .expect("list")
-        .into_inner();
+    let listed = ok(api.list_integrations(None)).await;
     assert_eq!(listed.integrations, torq.integrations());
-    let typed = api
-        .list_integrations(Some("slack"))
-        .await
-        .expect("list")
-        .into_inner();
+    let typed = ok(api.list_integrations(Some("slack"))).await;
     assert_eq!(typed.integrations.len(), 1);
     let id = typed.integrations[0].id.expect("an id").to_string();
     assert_eq!(
@@ -266,17 +217,4 @@ async fn the_generated_client_works_against_the_fake() {
         }
         other => panic!("expected a 503, got {other:?}"),
     }
-}
-
-#[tokio::test]
-async fn ten_thousand_synthetic_integrations_are_listed_in_full() {
-    let torq = TorqFake::start(TorqSeed::synthetic(10_000))
-        .await
-        .expect("started");
-    let bearer = format!("Bearer {}", torq_token(&torq).await);
-    let answer = list(&torq, "", &bearer).await;
-    assert_eq!(
-        answer.json["integrations"].as_array().map(Vec::len),
-        Some(10_000)
-    );
 }
