@@ -47,6 +47,7 @@ pub fn hub(id: &str, label: &str, url: &str, agreement_pending: bool) -> HubSeed
     HubSeed {
         hub,
         authorization_token: None,
+        health: None,
     }
 }
 
