@@ -128,3 +128,30 @@ async fn hubs_are_offered_only_by_vendors_that_have_them() {
     assert!(!torq.capabilities().hubs);
     assert!(!torq.capabilities().supports(Operation::ListHubs));
 }
+
+#[tokio::test]
+async fn a_hub_fetch_error_never_quotes_a_secret() {
+    let fake = FakeServers::start().await.unwrap();
+    let looker = common::looker(&fake.looker);
+    let secret = fake.looker.client_secret().to_owned();
+    let body = serde_json::json!([{
+        "id": "9", "label": "Leaky",
+        "fetch_error_message": format!("refused with client_secret={secret} and token=PLANTED-HUB-TOKEN")
+    }]);
+    fake.looker
+        .control()
+        .answer_once(
+            "all_integration_hubs",
+            integrations_fake::RawAnswer::new(200)
+                .header("content-type", "application/json")
+                .body(body.to_string()),
+        )
+        .unwrap();
+    let hubs = looker.hubs().unwrap().list_hubs().await.unwrap();
+    let message = hubs[0].fetch_error_message.clone().unwrap();
+    assert!(message.starts_with("refused with"), "{message}");
+    assert!(
+        !message.contains(&secret) && !message.contains("PLANTED"),
+        "{message}"
+    );
+}

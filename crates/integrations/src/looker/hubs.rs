@@ -7,6 +7,7 @@ use looker_api::types;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::LookerProvider;
+use crate::client::call::Call;
 use crate::error::{Operation, Result};
 use crate::hubs::{
     FormField, HubHealth, HubPatch, IntegrationForm, IntegrationHub, IntegrationHubs, NewHub,
@@ -20,12 +21,14 @@ impl IntegrationHubs for LookerProvider {
     async fn list_hubs(&self) -> Result<Vec<IntegrationHub>> {
         let call = self.calls.call(Operation::ListHubs, None);
         let hubs = call.send(self.api.all_integration_hubs(None)).await?;
-        Ok(hubs.into_iter().map(hub).collect())
+        Ok(hubs.into_iter().map(|h| hub(&call, h)).collect())
     }
 
     async fn hub(&self, id: &str) -> Result<IntegrationHub> {
         let call = self.calls.call(Operation::GetHub, Some(id));
-        call.send(self.api.integration_hub(id, None)).await.map(hub)
+        call.send(self.api.integration_hub(id, None))
+            .await
+            .map(|h| hub(&call, h))
     }
 
     async fn create_hub(&self, new: &NewHub) -> Result<IntegrationHub> {
@@ -42,7 +45,7 @@ impl IntegrationHubs for LookerProvider {
             .sending(new.authorization_token.clone());
         call.send(self.api.create_integration_hub(None, &body))
             .await
-            .map(hub)
+            .map(|h| hub(&call, h))
     }
 
     async fn update_hub(&self, id: &str, patch: &HubPatch) -> Result<IntegrationHub> {
@@ -64,7 +67,7 @@ impl IntegrationHubs for LookerProvider {
             .sending(secret);
         call.send(self.api.update_integration_hub(id, None, &body))
             .await
-            .map(hub)
+            .map(|h| hub(&call, h))
     }
 
     async fn delete_hub(&self, id: &str) -> Result<()> {
@@ -87,7 +90,7 @@ impl IntegrationHubs for LookerProvider {
         let call = self.calls.call(Operation::AcceptHubAgreement, Some(id));
         call.send(self.api.accept_integration_hub_legal_agreement(id))
             .await
-            .map(hub)
+            .map(|h| hub(&call, h))
     }
 
     async fn integration_form(
@@ -114,8 +117,9 @@ impl IntegrationHubs for LookerProvider {
     }
 }
 
-/// A hub in the facade's model (the generated read model has no token to drop).
-fn hub(record: types::IntegrationHub) -> IntegrationHub {
+/// A hub in the facade's model (the generated read model has no token to drop). The text a
+/// server writes freely about a failed fetch is scrubbed like any message.
+fn hub(call: &Call<'_>, record: types::IntegrationHub) -> IntegrationHub {
     let mut hub = IntegrationHub::new(record.id.unwrap_or_default());
     hub.label = record.label;
     hub.url = record.url;
@@ -124,7 +128,7 @@ fn hub(record: types::IntegrationHub) -> IntegrationHub {
     hub.legal_agreement_required = record.legal_agreement_required.unwrap_or(false);
     hub.legal_agreement_signed = record.legal_agreement_signed.unwrap_or(false);
     hub.legal_agreement_text = record.legal_agreement_text;
-    hub.fetch_error_message = record.fetch_error_message;
+    hub.fetch_error_message = record.fetch_error_message.map(|m| call.scrub_message(&m));
     hub
 }
 
