@@ -5,6 +5,7 @@
 //! of your own the same way. Each check panics with a message naming the provider when it fails.
 
 use crate::error::{Error, Operation};
+use crate::listing::Listing;
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter};
 use crate::provider::IntegrationProvider;
 
@@ -12,6 +13,7 @@ use crate::provider::IntegrationProvider;
 pub async fn run_all(provider: &dyn IntegrationProvider) {
     list_returns_integrations_of_this_vendor(provider).await;
     list_filters_by_kind(provider).await;
+    list_stream_yields_the_listing(provider).await;
     get_returns_what_list_returned(provider).await;
     unknown_ids_are_not_found(provider).await;
     foreign_ids_are_refused(provider).await;
@@ -32,6 +34,24 @@ async fn listed(provider: &dyn IntegrationProvider, filter: &ListFilter) -> Vec<
         listing.skipped
     );
     listing.integrations
+}
+
+/// `list_stream` yields what `list` returns, in the same order, and ends.
+pub async fn list_stream_yields_the_listing(provider: &dyn IntegrationProvider) {
+    let name = provider.name();
+    for filter in [ListFilter::all(), ListFilter::kind("no-such-kind")] {
+        let listed = provider
+            .list(&filter)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: list failed: {e}"));
+        let streamed = Listing::from_stream(provider.list_stream(&filter))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: list_stream failed: {e}"));
+        assert_eq!(
+            streamed, listed,
+            "{name}: list_stream and list differ ({filter:?})"
+        );
+    }
 }
 
 /// `list` returns integrations with ids of the provider's vendor, each with its raw record.

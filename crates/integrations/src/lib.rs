@@ -59,7 +59,7 @@ pub use client::options::{ClientConfigKey, ClientOptions};
 pub use client::retry::RetryConfig;
 pub use error::{Error, FieldError, Operation, Result};
 pub use fanout::{ProviderListing, list_all};
-pub use listing::{Listing, SkippedRecord};
+pub use listing::{ListItem, ListStream, Listing, SkippedRecord};
 pub use looker::{LookerConfig, LookerConfigKey, LookerProvider};
 pub use model::{
     BindingChange, Integration, IntegrationId, IntegrationPatch, ListFilter, ParamChange,

@@ -4,11 +4,12 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Operation, Result};
 use crate::hubs::IntegrationHubs;
-use crate::listing::Listing;
+use crate::listing::{ListItem, ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
 
 /// Which operations a provider offers, and how.
@@ -150,6 +151,41 @@ pub trait IntegrationProvider: Send + Sync + Debug + 'static {
     /// model cannot read does not fail the listing: it is reported in [`Listing::skipped`].
     async fn list(&self, filter: &ListFilter) -> Result<Listing>;
 
+    /// Lists as [`list`](Self::list) does, each record yielded as soon as it is read: a caller
+    /// that handles records one by one never holds the whole listing (nor, with Looker and
+    /// Torq, the whole answer). An `Err` item ends the stream; the records before it stay good.
+    ///
+    /// The default lists with [`list`](Self::list) and yields its integrations, then its
+    /// skipped records.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use integrations::{IntegrationProvider, ListFilter, ListItem};
+    ///
+    /// # async fn demo(provider: &dyn IntegrationProvider) -> integrations::Result<()> {
+    /// let filter = ListFilter::all();
+    /// let mut items = provider.list_stream(&filter);
+    /// while let Some(item) = items.next().await {
+    ///     match item? {
+    ///         ListItem::Integration(integration) => println!("{}", integration.id),
+    ///         ListItem::Skipped(record) => eprintln!("{record}"),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
+        Box::pin(
+            futures::stream::once(self.list(filter)).flat_map(|listing| {
+                let items: Vec<Result<ListItem>> = match listing {
+                    Ok(listing) => listing.into_items().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                };
+                futures::stream::iter(items)
+            }),
+        )
+    }
+
     /// Reads one integration.
     async fn get(&self, id: &IntegrationId) -> Result<Integration>;
 
@@ -182,6 +218,9 @@ macro_rules! forward_provider {
             }
             async fn list(&self, filter: &ListFilter) -> Result<Listing> {
                 (**self).list(filter).await
+            }
+            fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
+                (**self).list_stream(filter)
             }
             async fn get(&self, id: &IntegrationId) -> Result<Integration> {
                 (**self).get(id).await

@@ -1191,8 +1191,10 @@ async fn rule5_reads_are_bounded() {
     let control = fake.looker.control();
     looker.list(&ListFilter::all()).await.unwrap();
 
-    let endless_list =
-        || RawAnswer::endless(200, r#"{"id":"x","label":"endless"},"#).header("Content-Type", JSON);
+    // `[{…},[{…},[{…},…`: an array whose second record never ends.
+    let endless_list = || {
+        RawAnswer::endless(200, r#"[{"id":"x","label":"endless"},"#).header("Content-Type", JSON)
+    };
     control.reset_counters();
     control
         .answer_once(

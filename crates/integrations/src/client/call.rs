@@ -2,18 +2,23 @@
 //! record of its own, its answer checked, its error in the facade's terms with every excerpt
 //! scrubbed.
 
+use std::collections::VecDeque;
 use std::future::Future;
+
+use futures::StreamExt;
 
 use progenitor_client::{Error as ApiError, ResponseValue};
 use secrecy::SecretString;
 
+use super::elements::Elements;
 use super::errors::{ErrorBody, map_error};
 use super::limit::InFlight;
-use super::records::{self, Unusable};
-use super::scope::{self, CallRecord};
+use super::limit::Slot;
+use super::records::{self, Convert};
+use super::scope::{self, CallRecord, ResponseFacts};
 use super::scrub::Secrets;
 use crate::error::{Error, Operation, Result};
-use crate::listing::Listing;
+use crate::listing::{ListItem, ListStream, SkippedRecord};
 use crate::model::Vendor;
 
 /// Default cap on a response body: 512 MiB, about five times a listing of 100,000 Looker
@@ -79,7 +84,7 @@ pub(crate) struct Call<'a> {
     also: Vec<SecretString>,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
     /// The same call, with `secrets` (values its request sends) scrubbed from its errors too.
     pub(crate) fn sending(mut self, secrets: impl IntoIterator<Item = SecretString>) -> Self {
         self.also.extend(secrets);
@@ -123,45 +128,74 @@ impl Call<'_> {
         self.calls.in_flight.run(scope::run(request)).await
     }
 
-    /// Runs a listing `request` and returns its records in the facade's model: decoded whole
-    /// (the fast path) and taken out of the answer by `records_of`, or, when the whole does not
-    /// decode, record by record from the array at `member` of the body (`None`: the body is
-    /// the array) so that one record of an unexpected shape does not cost the others.
-    pub(crate) async fn listing<A, T, E>(
-        &self,
-        request: impl Future<Output = std::result::Result<ResponseValue<A>, ApiError<E>>>,
-        records_of: impl FnOnce(A) -> Vec<T>,
-        member: Option<&str>,
-        convert: impl FnMut(T) -> std::result::Result<crate::model::Integration, Unusable>,
-    ) -> Result<Listing>
+    /// Runs a listing `request` and yields its records in the facade's model as the body
+    /// arrives: the array at `member` of the body (`None`: the body is the array) is cut into
+    /// records, each decoded into `T` and converted by `convert` on its own, so that one record
+    /// of an unexpected shape costs only itself and neither the body nor the whole listing is
+    /// ever held. The call keeps its in-flight slot until the body is read.
+    ///
+    /// The request goes through the generated method as every call does (auth, retries, error
+    /// statuses); only a 200 answer's body is read here instead of by the generated method
+    /// (see [`scope::run_keeping_body`]). `records_of` takes the records out of an answer the
+    /// generated method decoded itself, which happens only without the facade's transport.
+    pub(crate) fn stream_listing<'s, A, T, E>(
+        self,
+        request: impl Future<Output = std::result::Result<ResponseValue<A>, ApiError<E>>> + Send + 's,
+        records_of: impl FnOnce(A) -> Vec<T> + Send + 's,
+        member: Option<&'static str>,
+        convert: Convert<T>,
+    ) -> ListStream<'s>
     where
-        T: serde::de::DeserializeOwned,
-        E: ErrorBody,
+        'a: 's,
+        A: Send + 's,
+        T: serde::de::DeserializeOwned + Send + 's,
+        E: ErrorBody + Send + 's,
     {
-        let (outcome, record) = self.exchange(request).await;
-        match outcome {
-            Ok(answer) => {
-                self.check_content_type(&record)?;
-                let whole = records_of(answer.into_inner());
-                Ok(records::listing(whole.into_iter().map(Ok), convert))
+        let start = async move {
+            let slot = self.calls.in_flight.slot().await;
+            let (outcome, mut record) = scope::run_keeping_body(request).await;
+            if let Some(response) = record.body.take() {
+                if let Err(e) = self.check_content_type(&record) {
+                    return Start::Done(vec![Err(e)]);
+                }
+                return Start::Reading(Box::new(Reading {
+                    facts: record.response.unwrap_or_default(),
+                    call: self,
+                    slot: Some(slot),
+                    response,
+                    elements: Elements::new(member),
+                    ready: VecDeque::new(),
+                    position: 0,
+                    convert,
+                    ended: false,
+                }));
             }
-            Err(ApiError::InvalidResponsePayload(body, e))
-                if record.failure.is_none()
-                    && record.response.as_ref().is_some_and(|r| r.is_success()) =>
-            {
-                self.check_content_type(&record)?;
-                match records::split(&body, member) {
-                    Some(items) => Ok(records::listing(
-                        records::decode_each(&items, self),
-                        convert,
-                    )),
-                    None => Err(self
-                        .error(record, ApiError::<E>::InvalidResponsePayload(body, e))
-                        .await),
+            let items = match outcome {
+                Ok(answer) => match self.check_content_type(&record) {
+                    Ok(()) => records_of(answer.into_inner())
+                        .into_iter()
+                        .enumerate()
+                        .map(|(position, record)| Ok(converted(position, record, convert)))
+                        .collect(),
+                    Err(e) => vec![Err(e)],
+                },
+                Err(e) => vec![Err(self.error(record, e).await)],
+            };
+            slot.release().await;
+            Start::Done(items)
+        };
+        Box::pin(futures::stream::once(start).flat_map(|start| {
+            match start {
+                Start::Done(items) => futures::stream::iter(items).left_stream(),
+                Start::Reading(reading) => {
+                    futures::stream::unfold(reading, |mut reading| async move {
+                        let item = reading.next().await?;
+                        Some((item, reading))
+                    })
+                    .right_stream()
                 }
             }
-            Err(e) => Err(self.error(record, e).await),
-        }
+        }))
     }
 
     /// The facade's error for an error of the generated call.
@@ -210,6 +244,99 @@ impl Call<'_> {
     /// A message the vendor sent, scrubbed.
     pub(crate) fn scrub_message(&self, message: &str) -> String {
         self.calls.secrets.message(message, &self.also)
+    }
+}
+
+/// How a streamed listing begins: with its items already known (an error, or an answer the
+/// generated method decoded), or with a body to read.
+enum Start<'a, T> {
+    Done(Vec<Result<ListItem>>),
+    Reading(Box<Reading<'a, T>>),
+}
+
+/// A streamed listing's body, being read.
+struct Reading<'a, T> {
+    call: Call<'a>,
+    /// The call's in-flight slot, given back once the body is read.
+    slot: Option<Slot>,
+    response: reqwest::Response,
+    facts: ResponseFacts,
+    elements: Elements,
+    /// Items read and not yet yielded.
+    ready: VecDeque<Result<ListItem>>,
+    /// The position of the next record.
+    position: usize,
+    convert: Convert<T>,
+    /// The body is read (or failed): no more chunks.
+    ended: bool,
+}
+
+impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
+    /// The next item: from the records read, or from the next chunks of the body.
+    async fn next(&mut self) -> Option<Result<ListItem>> {
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Some(item);
+            }
+            if self.ended {
+                if let Some(slot) = self.slot.take() {
+                    slot.release().await;
+                }
+                return None;
+            }
+            let read = match self.response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let Self {
+                        call,
+                        elements,
+                        ready,
+                        position,
+                        convert,
+                        ..
+                    } = self;
+                    elements.feed(&chunk, |text| {
+                        ready.push_back(Ok(records::record(call, *position, text, *convert)));
+                        *position += 1;
+                    })
+                }
+                Ok(None) => {
+                    self.ended = true;
+                    self.elements.finish()
+                }
+                Err(e) => {
+                    self.ended = true;
+                    let record = CallRecord {
+                        response: Some(self.facts.clone()),
+                        ..CallRecord::default()
+                    };
+                    let error = self
+                        .call
+                        .error(record, ApiError::<()>::ResponseBodyError(e))
+                        .await;
+                    self.ready.push_back(Err(error));
+                    continue;
+                }
+            };
+            if let Err(malformed) = read {
+                self.ended = true;
+                self.ready.push_back(Err(Error::BadResponse {
+                    vendor: self.call.vendor(),
+                    operation: self.call.operation,
+                    status: Some(self.facts.status),
+                    content_type: self.facts.content_type.clone(),
+                    reason: malformed.reason,
+                    excerpt: self.call.excerpt(self.elements.head()),
+                }));
+            }
+        }
+    }
+}
+
+/// An answer's record, decoded already, in the model or reported as skipped.
+fn converted<T>(position: usize, record: T, convert: Convert<T>) -> ListItem {
+    match convert(record) {
+        Ok(integration) => ListItem::Integration(integration),
+        Err(u) => ListItem::Skipped(SkippedRecord::new(position, u.id, u.reason)),
     }
 }
 

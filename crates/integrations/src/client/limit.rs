@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// How many requests a provider sends at once when not told otherwise.
 pub(crate) const DEFAULT_MAX_IN_FLIGHT: usize = 32;
@@ -26,17 +26,40 @@ impl InFlight {
 
     /// Runs one exchange (request sent, answer read) in a slot.
     pub(crate) async fn run<F: Future>(&self, exchange: F) -> F::Output {
+        let slot = self.slot().await;
+        let output = exchange.await;
+        slot.release().await;
+        output
+    }
+
+    /// A slot, held until [`Slot::release`] (or dropped), for an exchange whose answer is read
+    /// after the call that sent it returns (a streamed listing).
+    pub(crate) async fn slot(&self) -> Slot {
         // The semaphore is never closed, so acquiring cannot fail; were it closed, running
         // unbounded is better than failing the call.
-        let _slot = self.slots.acquire().await.ok();
-        let output = exchange.await;
+        Slot {
+            _permit: self.slots.clone().acquire_owned().await.ok(),
+        }
+    }
+}
+
+/// One of the slots of an [`InFlight`].
+#[derive(Debug)]
+pub(crate) struct Slot {
+    /// Held, not read: dropping it frees the slot.
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Slot {
+    /// Gives the slot back once the exchange's answer has been read.
+    pub(crate) async fn release(self) {
         // hyper hands an HTTP/1 connection back to its pool from another task once the answer
         // has been read. Yielding lets that task run first (on tokio's scheduler it usually
         // does), so the next request, this caller's or the next slot holder's, reuses the
         // connection instead of racing to open a new one (BENCHMARKS.md: without the bound and
         // this yield, 256 callers opened 503 connections; with them, 32–33).
         tokio::task::yield_now().await;
-        output
+        drop(self);
     }
 }
 

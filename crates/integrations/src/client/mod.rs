@@ -2,6 +2,7 @@
 //! transport that applies them to every request of a generated client.
 
 pub(crate) mod call;
+pub(crate) mod elements;
 pub(crate) mod errors;
 pub(crate) mod http;
 pub(crate) mod limit;

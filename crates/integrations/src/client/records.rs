@@ -1,26 +1,19 @@
-//! A listing decoded record by record, when the whole answer did not decode.
+//! Each record of a listing decoded on its own, as the listing's body arrives.
 //!
-//! The fast path decodes a listing into the generated types in one go. Only when that fails is
-//! the answer split into its records (kept as raw JSON text, not parsed into trees) and each
-//! decoded on its own: the good ones come back, each bad one is reported with its position, its
-//! id when that much is readable, and the decoding error with its quoted values masked. The
-//! happy path pays nothing for this.
-
-use std::collections::HashMap;
+//! A listing's records are cut out of the body by [`Elements`](super::elements::Elements) and
+//! decoded one by one into the generated types: a record of an unexpected shape costs only
+//! itself. It is reported with its position, its id when that much is readable, and the
+//! decoding error with its quoted values masked, and logged (scrubbed).
 
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
 use super::call::Call;
 use super::scrub;
-use crate::listing::{Listing, SkippedRecord};
+use crate::listing::{ListItem, SkippedRecord};
 use crate::model::Integration;
 
 /// Longest id kept in a report.
 const ID_CHARS: usize = 100;
-
-/// A record as decoded, or the report of why it could not be.
-pub(crate) type Decoded<T> = Result<T, SkippedRecord>;
 
 /// Why a decoded record cannot be used by the model.
 #[derive(Debug)]
@@ -31,69 +24,41 @@ pub(crate) struct Unusable {
     pub reason: String,
 }
 
-/// The records of a listing `body`: the body itself when `member` is `None`, or the array in
-/// that member of the body's object. `None` when the body is not such a JSON document.
-pub(crate) fn split(body: &[u8], member: Option<&str>) -> Option<Vec<Box<RawValue>>> {
-    match member {
-        None => serde_json::from_slice(body).ok(),
-        Some(member) => {
-            let mut object: HashMap<String, Box<RawValue>> = serde_json::from_slice(body).ok()?;
-            match object.remove(member) {
-                Some(array) => serde_json::from_str(array.get()).ok(),
-                // An absent array is an empty listing, as the generated types read it.
-                None => Some(Vec::new()),
-            }
-        }
-    }
-}
+/// Turns a vendor's record into the model, or says why it cannot.
+pub(crate) type Convert<T> = fn(T) -> Result<Integration, Unusable>;
 
-/// Decodes each record on its own.
-pub(crate) fn decode_each<'a, T: DeserializeOwned>(
-    items: &'a [Box<RawValue>],
-    call: &'a Call<'_>,
-) -> impl Iterator<Item = Decoded<T>> + 'a {
-    items.iter().enumerate().map(move |(position, item)| {
-        serde_json::from_str::<T>(item.get()).map_err(|e| {
-            SkippedRecord::new(position, readable_id(item, call), call.decoding_error(&e))
-        })
-    })
-}
-
-/// The listing of `records`, converted to the model by `convert`; records that did not decode
-/// or cannot be used are reported (and logged, scrubbed), never fatal.
-pub(crate) fn listing<T>(
-    records: impl IntoIterator<Item = Decoded<T>>,
-    mut convert: impl FnMut(T) -> Result<Integration, Unusable>,
-) -> Listing {
-    let mut integrations = Vec::new();
-    let mut skipped = Vec::new();
-    for (position, record) in records.into_iter().enumerate() {
-        let converted = record
-            .and_then(|r| convert(r).map_err(|u| SkippedRecord::new(position, u.id, u.reason)));
-        match converted {
-            Ok(integration) => integrations.push(integration),
-            Err(report) => {
-                tracing::warn!(
-                    position = report.position,
-                    id = report.id.as_deref().unwrap_or("-"),
-                    reason = %report.reason,
-                    "skipping a record the model cannot read"
-                );
-                skipped.push(report);
-            }
-        }
-    }
-    Listing::new(integrations, skipped)
+/// The record at `position` of a listing, whose JSON text is `text`: decoded into `T` and
+/// converted to the model by `convert`, or reported as skipped.
+pub(crate) fn record<T: DeserializeOwned>(
+    call: &Call<'_>,
+    position: usize,
+    text: &[u8],
+    convert: Convert<T>,
+) -> ListItem {
+    let report = match serde_json::from_slice::<T>(text) {
+        Ok(record) => match convert(record) {
+            Ok(integration) => return ListItem::Integration(integration),
+            Err(u) => SkippedRecord::new(position, u.id, u.reason),
+        },
+        Err(e) => SkippedRecord::new(position, readable_id(text, call), call.decoding_error(&e)),
+    };
+    tracing::warn!(
+        position = report.position,
+        id = report.id.as_deref().unwrap_or("-"),
+        reason = %report.reason,
+        "skipping a record the model cannot read"
+    );
+    ListItem::Skipped(report)
 }
 
 /// The `id` member of a record that did not decode, when it is a string or a number; bounded,
 /// on one line, scrubbed of the session's secrets.
-fn readable_id(item: &RawValue, call: &Call<'_>) -> Option<String> {
+fn readable_id(text: &[u8], call: &Call<'_>) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct WithId {
         id: Option<serde_json::Value>,
     }
-    let id = match serde_json::from_str::<WithId>(item.get()).ok()?.id? {
+    let id = match serde_json::from_slice::<WithId>(text).ok()?.id? {
         serde_json::Value::String(s) => s,
         serde_json::Value::Number(n) => n.to_string(),
         _ => return None,
@@ -106,6 +71,7 @@ fn readable_id(item: &RawValue, call: &Call<'_>) -> Option<String> {
 mod tests {
     use super::*;
     use crate::client::call::Calls;
+    use crate::client::elements::Elements;
     use crate::error::Operation;
     use crate::model::{IntegrationId, Vendor};
 
@@ -135,19 +101,30 @@ mod tests {
         let calls = Calls::for_tests(Vendor::Looker);
         let call = calls.call(Operation::List, None);
         let body = br#"[{"id":"a","n":1},{"id":"b","n":"PLANTED-string"},7,{"id":12,"n":1},{"id":"c","n":0},{"id":"d","n":2}]"#;
-        let items = split(body, None).unwrap();
-        let listing = listing(decode_each::<Rec>(&items, &call), model);
-        let ids: Vec<_> = listing
-            .integrations
+        let mut items = Vec::new();
+        let mut elements = Elements::new(None);
+        elements
+            .feed(body, |text| {
+                items.push(record::<Rec>(&call, items.len(), text, model));
+            })
+            .unwrap();
+        elements.finish().unwrap();
+        let ids: Vec<_> = items
             .iter()
-            .map(|i| i.id.vendor_id().to_owned())
+            .filter_map(|i| match i {
+                ListItem::Integration(i) => Some(i.id.vendor_id().to_owned()),
+                ListItem::Skipped(_) => None,
+            })
             .collect();
         assert_eq!(ids, ["a", "d"]);
-        let reports: Vec<_> = listing
-            .skipped
+        let skipped: Vec<_> = items
             .iter()
-            .map(|s| (s.position, s.id.clone()))
+            .filter_map(|i| match i {
+                ListItem::Skipped(s) => Some(s),
+                ListItem::Integration(_) => None,
+            })
             .collect();
+        let reports: Vec<_> = skipped.iter().map(|s| (s.position, s.id.clone())).collect();
         assert_eq!(
             reports,
             [
@@ -157,27 +134,11 @@ mod tests {
                 (4, Some("c".into()))
             ]
         );
-        let text = format!("{listing:?}");
+        let text = format!("{items:?}");
         assert!(
             !text.contains("PLANTED"),
             "decoding errors mask values: {text}"
         );
-        assert!(listing.skipped[0].reason.contains("invalid type"));
-    }
-
-    #[test]
-    fn records_are_found_in_an_envelope_or_not_at_all() {
-        let items = split(
-            br#"{"integrations":[{"x":1},2],"next":"t"}"#,
-            Some("integrations"),
-        );
-        assert_eq!(items.map(|i| i.len()), Some(2));
-        assert_eq!(
-            split(br#"{"other":1}"#, Some("integrations")).map(|i| i.len()),
-            Some(0)
-        );
-        assert!(split(b"<html>", None).is_none());
-        assert!(split(br#"{"integrations":"no"}"#, Some("integrations")).is_none());
-        assert!(split(br#"[{"id":1},"#, None).is_none(), "a cut answer");
+        assert!(skipped[0].reason.contains("invalid type"));
     }
 }

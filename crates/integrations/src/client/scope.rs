@@ -29,6 +29,11 @@ pub(crate) struct CallRecord {
     pub response: Option<ResponseFacts>,
     /// The token the request carried.
     pub token: Option<Arc<AccessToken>>,
+    /// The call reads its success body itself, as it arrives (a streamed listing): the
+    /// transport leaves a 200 answer here and gives the generated method an empty body.
+    pub keeps_body: bool,
+    /// The 200 answer kept for a call that [`keeps_body`](Self::keeps_body).
+    pub body: Option<reqwest::Response>,
 }
 
 /// The facts of an answer that errors carry.
@@ -51,7 +56,20 @@ impl ResponseFacts {
 
 /// Runs `call` with a record of its own, and returns its output with the record.
 pub(crate) async fn run<F: Future>(call: F) -> (F::Output, CallRecord) {
-    let record = Arc::new(Mutex::new(CallRecord::default()));
+    run_with(CallRecord::default(), call).await
+}
+
+/// Runs `call` as [`run`] does, its 200 answer kept in the record for the caller to read.
+pub(crate) async fn run_keeping_body<F: Future>(call: F) -> (F::Output, CallRecord) {
+    let record = CallRecord {
+        keeps_body: true,
+        ..CallRecord::default()
+    };
+    run_with(record, call).await
+}
+
+async fn run_with<F: Future>(record: CallRecord, call: F) -> (F::Output, CallRecord) {
+    let record = Arc::new(Mutex::new(record));
     let output = CALL.scope(record.clone(), call).await;
     let record = std::mem::take(&mut *record.lock().unwrap_or_else(|e| e.into_inner()));
     (output, record)
@@ -79,6 +97,17 @@ pub(crate) fn answered(facts: ResponseFacts) {
 /// Records the token the current call's request carries.
 pub(crate) fn carried(token: Arc<AccessToken>) {
     with(|r| r.token = Some(token));
+}
+
+/// Whether the current call reads its success body itself.
+pub(crate) fn keeps_body() -> bool {
+    CALL.try_with(|record| record.lock().unwrap_or_else(|e| e.into_inner()).keeps_body)
+        .unwrap_or(false)
+}
+
+/// Keeps `response` for the current call to read.
+pub(crate) fn keep_body(response: reqwest::Response) {
+    with(|r| r.body = Some(response));
 }
 
 /// The token the current call's request carries, if known.

@@ -221,7 +221,18 @@ impl VendorTransport {
                         .map(|v| scrub::one_line(v, 100)),
                     retry_after: retry_after(response.headers()),
                 });
-                Ok(capped(response, self.max_response_bytes))
+                let response = capped(response, self.max_response_bytes);
+                if response.status() == StatusCode::OK && scope::keeps_body() {
+                    // A streamed listing reads the body itself: the generated method gets the
+                    // status and headers with an empty body, which it cannot decode; the
+                    // caller expects that and reads the kept answer instead.
+                    let mut empty = http::Response::new(reqwest::Body::from(Vec::new()));
+                    *empty.status_mut() = response.status();
+                    *empty.headers_mut() = response.headers().clone();
+                    scope::keep_body(response);
+                    return Ok(Response::from(empty));
+                }
+                Ok(response)
             }
             Err(e) => {
                 tracing::info!(error = %e, "failed");

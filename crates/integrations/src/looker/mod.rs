@@ -25,7 +25,7 @@ use crate::client::records::Unusable;
 use crate::client::token::{Grant, Login, TokenCache};
 use crate::client::transport::{Auth, Scheme};
 use crate::error::{Error, Operation, Result};
-use crate::listing::Listing;
+use crate::listing::{ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
 use crate::provider::{Capabilities, IntegrationProvider, own_id};
 
@@ -136,15 +136,16 @@ impl IntegrationProvider for LookerProvider {
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {
-        self.calls
-            .call(Operation::List, None)
-            .listing(
-                self.api.all_integrations(None, filter.kind.as_deref()),
-                |records| records,
-                None,
-                convert::integration,
-            )
-            .await
+        Listing::from_stream(self.list_stream(filter)).await
+    }
+
+    fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
+        self.calls.call(Operation::List, None).stream_listing(
+            self.api.all_integrations(None, filter.kind.as_deref()),
+            |records| records,
+            None,
+            convert::integration,
+        )
     }
 
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {

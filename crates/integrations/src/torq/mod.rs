@@ -12,6 +12,7 @@ mod convert;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use futures::StreamExt;
 use reqwest::Url;
 use secrecy::SecretString;
 use torq_api::types;
@@ -25,7 +26,7 @@ use crate::client::options::Resolved;
 use crate::client::token::{Grant, Login, TokenCache};
 use crate::client::transport::{Auth, Scheme};
 use crate::error::{Error, Operation, Result};
-use crate::listing::Listing;
+use crate::listing::{ListItem, ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
 use crate::provider::{Capabilities, IntegrationProvider, own_id};
 
@@ -98,16 +99,14 @@ impl TorqProvider {
         self.auth.logins()
     }
 
-    async fn list_records(&self, operation: Operation, kind: Option<&str>) -> Result<Listing> {
-        self.calls
-            .call(operation, None)
-            .listing(
-                self.api.list_integrations(kind),
-                |answer| answer.integrations,
-                Some("integrations"),
-                convert::integration,
-            )
-            .await
+    /// The workspace's integrations as Torq's answer arrives, for `operation`.
+    fn records<'a>(&'a self, operation: Operation, kind: Option<&'a str>) -> ListStream<'a> {
+        self.calls.call(operation, None).stream_listing(
+            self.api.list_integrations(kind),
+            |answer| answer.integrations,
+            Some("integrations"),
+            convert::integration,
+        )
     }
 }
 
@@ -129,44 +128,44 @@ impl IntegrationProvider for TorqProvider {
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {
-        self.list_records(Operation::List, filter.kind.as_deref())
-            .await
+        Listing::from_stream(self.list_stream(filter)).await
     }
 
-    /// Torq has no route for one integration: this lists them all and picks `id` out.
+    fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
+        self.records(Operation::List, filter.kind.as_deref())
+    }
+
+    /// Torq has no route for one integration: this reads the listing until `id` comes by.
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Torq, id)?;
-        let listing = self.list_records(Operation::Get, None).await?;
-        if let Some(found) = listing
-            .integrations
-            .into_iter()
-            .find(|i| i.id.vendor_id() == vendor_id)
-        {
-            return Ok(found);
+        let mut records = self.records(Operation::Get, None);
+        while let Some(item) = records.next().await {
+            match item? {
+                ListItem::Integration(found) if found.id.vendor_id() == vendor_id => {
+                    return Ok(found);
+                }
+                // The record is there but cannot be read: say so rather than "not found".
+                ListItem::Skipped(skipped) if skipped.id.as_deref() == Some(vendor_id) => {
+                    return Err(Error::BadResponse {
+                        vendor: Vendor::Torq,
+                        operation: Operation::Get,
+                        status: None,
+                        content_type: None,
+                        reason: format!(
+                            "the record of `{vendor_id}` cannot be read: {}",
+                            skipped.reason
+                        ),
+                        excerpt: None,
+                    });
+                }
+                _ => {}
+            }
         }
-        // The record is there but cannot be read: say so rather than "not found".
-        match listing
-            .skipped
-            .into_iter()
-            .find(|s| s.id.as_deref() == Some(vendor_id))
-        {
-            Some(skipped) => Err(Error::BadResponse {
-                vendor: Vendor::Torq,
-                operation: Operation::Get,
-                status: None,
-                content_type: None,
-                reason: format!(
-                    "the record of `{vendor_id}` cannot be read: {}",
-                    skipped.reason
-                ),
-                excerpt: None,
-            }),
-            None => Err(Error::NotFound {
-                vendor: Vendor::Torq,
-                operation: Operation::Get,
-                id: vendor_id.to_owned(),
-            }),
-        }
+        Err(Error::NotFound {
+            vendor: Vendor::Torq,
+            operation: Operation::Get,
+            id: vendor_id.to_owned(),
+        })
     }
 
     async fn update(&self, _id: &IntegrationId, _patch: &IntegrationPatch) -> Result<Integration> {

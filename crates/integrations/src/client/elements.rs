@@ -1,0 +1,503 @@
+//! The records of a JSON listing, cut out of its body while the body arrives.
+//!
+//! A listing is one JSON array: the whole body (Looker's `[ … ]`) or one member of the body's
+//! object (Torq's `{"integrations": [ … ]}`). [`Elements`] reads the body chunk by chunk and hands
+//! out each record's text as soon as the record is complete, so neither the whole body nor every
+//! decoded record is ever held at once. It checks the structure around the records (brackets,
+//! commas, strings); each record's own text is checked by whoever decodes it, so a record of an
+//! unexpected shape costs only itself.
+
+use memchr::memchr2;
+
+/// How much of the start of a body is kept, for an error's excerpt.
+const HEAD_BYTES: usize = 4096;
+
+/// Why a body is not a listing; the records handed out before it was found stay good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Malformed {
+    /// What is wrong, in words (no text of the body).
+    pub reason: String,
+}
+
+impl Malformed {
+    fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Where the scanner stands in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Before the document's first byte.
+    Start,
+    /// In the root object, before a member's key or the object's end.
+    Key,
+    /// In a key's string.
+    KeyText,
+    /// After a key, before its colon.
+    Colon,
+    /// After a colon, before the member's value.
+    Value,
+    /// In a member that is not the listing, or after it, until the next member or the end.
+    Skip,
+    /// Just inside the listing's `[`: a record or `]`.
+    Open,
+    /// After a comma: a record.
+    Comma,
+    /// In a record.
+    Record,
+    /// After the document: white space only.
+    Done,
+}
+
+/// See the module docs. Feed it the body's chunks in order, then call [`finish`](Self::finish).
+#[derive(Debug)]
+pub(crate) struct Elements {
+    /// The member of the root object that holds the listing; `None`: the root is the listing.
+    member: Option<&'static str>,
+    phase: Phase,
+    /// Containers open around the scanner.
+    depth: usize,
+    /// The scanner is in a string.
+    string: bool,
+    /// The previous byte was a backslash in a string.
+    escaped: bool,
+    /// The listing's array was read (a second member of the same name is skipped).
+    found: bool,
+    /// The current record's bytes from earlier chunks.
+    partial: Vec<u8>,
+    /// The current key's text, escapes undone later if it has any.
+    key: Vec<u8>,
+    /// The start of the body.
+    head: Vec<u8>,
+}
+
+impl Elements {
+    /// A scanner for a listing at `member` of the body's object (`None`: the body is the array).
+    pub(crate) fn new(member: Option<&'static str>) -> Self {
+        Self {
+            member,
+            phase: Phase::Start,
+            depth: 0,
+            string: false,
+            escaped: false,
+            found: false,
+            partial: Vec::new(),
+            key: Vec::new(),
+            head: Vec::new(),
+        }
+    }
+
+    /// The first bytes of the body (at most 4 KiB), for an excerpt.
+    pub(crate) fn head(&self) -> &[u8] {
+        &self.head
+    }
+
+    /// The depth inside the listing's array, where its records start.
+    fn records_depth(&self) -> usize {
+        if self.member.is_some() { 2 } else { 1 }
+    }
+
+    /// Reads the next `chunk` of the body and gives `record` the text of every record it
+    /// completes, in order.
+    pub(crate) fn feed(
+        &mut self,
+        chunk: &[u8],
+        mut record: impl FnMut(&[u8]),
+    ) -> Result<(), Malformed> {
+        if self.head.len() < HEAD_BYTES {
+            let room = HEAD_BYTES - self.head.len();
+            self.head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        let mut start = 0;
+        let mut i = 0;
+        while i < chunk.len() {
+            if self.string {
+                i = self.in_string(chunk, i);
+                continue;
+            }
+            let byte = chunk[i];
+            match self.phase {
+                Phase::Start => match byte {
+                    b'[' if self.member.is_none() => self.open(Phase::Open),
+                    b'{' if self.member.is_some() => self.open(Phase::Key),
+                    _ if is_space(byte) => {}
+                    _ => {
+                        return Err(Malformed::new(match self.member {
+                            None => "the answer is not a JSON array".to_owned(),
+                            Some(member) => {
+                                format!("the answer is not a JSON object with a `{member}` array")
+                            }
+                        }));
+                    }
+                },
+                Phase::Key => match byte {
+                    b'"' => {
+                        self.key.clear();
+                        self.string = true;
+                        self.phase = Phase::KeyText;
+                    }
+                    b'}' => self.close_root(),
+                    _ if is_space(byte) => {}
+                    _ => return Err(Malformed::new("the answer's object is not valid JSON")),
+                },
+                Phase::Colon => match byte {
+                    b':' => self.phase = Phase::Value,
+                    _ if is_space(byte) => {}
+                    _ => return Err(Malformed::new("the answer's object is not valid JSON")),
+                },
+                Phase::Value if is_space(byte) => {}
+                Phase::Value if !self.found && self.key_is_member() => {
+                    if byte != b'[' {
+                        return Err(Malformed::new(format!(
+                            "the answer's `{}` is not an array",
+                            self.member.unwrap_or_default()
+                        )));
+                    }
+                    self.found = true;
+                    self.open(Phase::Open);
+                }
+                Phase::Value => {
+                    // Another member: its value is passed over, this byte included.
+                    self.phase = Phase::Skip;
+                    continue;
+                }
+                Phase::Skip => match byte {
+                    b'"' => self.string = true,
+                    b'{' | b'[' => self.depth += 1,
+                    b'}' | b']' if self.depth == 1 => {
+                        if byte == b']' {
+                            return Err(Malformed::new("the answer's object is not valid JSON"));
+                        }
+                        self.close_root();
+                    }
+                    b'}' | b']' => self.depth -= 1,
+                    b',' if self.depth == 1 => self.phase = Phase::Key,
+                    _ => {}
+                },
+                Phase::Open | Phase::Comma => match byte {
+                    b']' if self.phase == Phase::Open => self.close_list(),
+                    b']' | b',' => {
+                        return Err(Malformed::new("the answer's array has an empty record"));
+                    }
+                    _ if is_space(byte) => {}
+                    _ => {
+                        // A record starts here; this byte is its first.
+                        self.phase = Phase::Record;
+                        start = i;
+                        continue;
+                    }
+                },
+                Phase::Record => match byte {
+                    b'"' => self.string = true,
+                    b'{' | b'[' => self.depth += 1,
+                    b',' | b']' if self.depth == self.records_depth() => {
+                        let text = if self.partial.is_empty() {
+                            &chunk[start..i]
+                        } else {
+                            self.partial.extend_from_slice(&chunk[start..i]);
+                            &self.partial[..]
+                        };
+                        record(trim_end(text));
+                        self.partial.clear();
+                        if byte == b',' {
+                            self.phase = Phase::Comma;
+                        } else {
+                            self.close_list();
+                        }
+                    }
+                    b'}' if self.depth == self.records_depth() => {
+                        return Err(Malformed::new("the answer's array is not valid JSON"));
+                    }
+                    b'}' | b']' => self.depth -= 1,
+                    _ => {}
+                },
+                Phase::Done => {
+                    if !is_space(byte) {
+                        return Err(Malformed::new("the answer goes on after its end"));
+                    }
+                }
+                Phase::KeyText => unreachable!("a key is read in its string"),
+            }
+            i += 1;
+        }
+        if self.phase == Phase::Record {
+            self.partial.extend_from_slice(&chunk[start..]);
+        }
+        Ok(())
+    }
+
+    /// The body has ended: fine when the document did.
+    pub(crate) fn finish(&self) -> Result<(), Malformed> {
+        match self.phase {
+            Phase::Done => Ok(()),
+            Phase::Start => Err(Malformed::new("the answer is empty")),
+            _ => Err(Malformed::new("the answer ends before its end")),
+        }
+    }
+
+    /// Reads string bytes from `chunk[i..]` up to and including the closing quote, or to the
+    /// chunk's end; returns where reading stopped.
+    fn in_string(&mut self, chunk: &[u8], i: usize) -> usize {
+        let in_key = self.phase == Phase::KeyText;
+        if self.escaped {
+            self.escaped = false;
+            if in_key {
+                self.key.push(chunk[i]);
+            }
+            return i + 1;
+        }
+        let Some(offset) = memchr2(b'"', b'\\', &chunk[i..]) else {
+            if in_key {
+                self.key.extend_from_slice(&chunk[i..]);
+            }
+            return chunk.len();
+        };
+        let at = i + offset;
+        if in_key {
+            self.key.extend_from_slice(&chunk[i..at]);
+        }
+        if chunk[at] == b'\\' {
+            self.escaped = true;
+            if in_key {
+                self.key.push(b'\\');
+            }
+        } else {
+            self.string = false;
+            if in_key {
+                self.phase = Phase::Colon;
+            }
+        }
+        at + 1
+    }
+
+    fn open(&mut self, then: Phase) {
+        self.depth += 1;
+        self.phase = then;
+    }
+
+    /// The listing's `]`: the end of the document, or back among the root object's members.
+    fn close_list(&mut self) {
+        self.depth -= 1;
+        self.phase = if self.depth == 0 {
+            Phase::Done
+        } else {
+            Phase::Skip
+        };
+    }
+
+    fn close_root(&mut self) {
+        self.depth = 0;
+        self.phase = Phase::Done;
+    }
+
+    /// Whether the key just read names the listing's member.
+    fn key_is_member(&self) -> bool {
+        let Some(member) = self.member else {
+            return false;
+        };
+        if !self.key.contains(&b'\\') {
+            return self.key == member.as_bytes();
+        }
+        let mut quoted = Vec::with_capacity(self.key.len() + 2);
+        quoted.push(b'"');
+        quoted.extend_from_slice(&self.key);
+        quoted.push(b'"');
+        serde_json::from_slice::<String>(&quoted).is_ok_and(|key| key == member)
+    }
+}
+
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+fn trim_end(text: &[u8]) -> &[u8] {
+    let end = text
+        .iter()
+        .rposition(|b| !is_space(*b))
+        .map_or(0, |last| last + 1);
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::*;
+
+    /// The records of `body` fed in chunks of `size` bytes, and how it ended.
+    fn records(
+        body: &[u8],
+        member: Option<&'static str>,
+        size: usize,
+    ) -> (Vec<String>, Result<(), Malformed>) {
+        let mut elements = Elements::new(member);
+        let mut out = Vec::new();
+        for chunk in body.chunks(size.max(1)) {
+            if let Err(e) = elements.feed(chunk, |r| out.push(String::from_utf8_lossy(r).into())) {
+                return (out, Err(e));
+            }
+        }
+        let end = elements.finish();
+        (out, end)
+    }
+
+    /// Every chunking of `body` gives the same records and the same end.
+    fn same_for_every_chunking(
+        body: &str,
+        member: Option<&'static str>,
+    ) -> (Vec<String>, Result<(), Malformed>) {
+        let whole = records(body.as_bytes(), member, body.len());
+        for size in 1..body.len() {
+            assert_eq!(
+                records(body.as_bytes(), member, size),
+                whole,
+                "{body} in chunks of {size}"
+            );
+        }
+        whole
+    }
+
+    #[test]
+    fn records_of_an_array_are_cut_out_as_written() {
+        let body = r#" [ {"id":"a","n":[1,{"x":"]"}]} , "s\"\\,]" ,7, null,[[]] ,{"q":"}"} ] "#;
+        let (got, end) = same_for_every_chunking(body, None);
+        assert_eq!(end, Ok(()));
+        assert_eq!(
+            got,
+            [
+                r#"{"id":"a","n":[1,{"x":"]"}]}"#,
+                r#""s\"\\,]""#,
+                "7",
+                "null",
+                "[[]]",
+                r#"{"q":"}"}"#
+            ]
+        );
+        assert_eq!(same_for_every_chunking("[]", None), (vec![], Ok(())));
+    }
+
+    #[test]
+    fn records_of_a_member_are_found_among_other_members() {
+        let body = r#"{"next":{"a":[1,"}"]},"n\u0061me":"x","integrations":[{"id":1},2],"integrations":[3],"more":"]"}"#;
+        let (got, end) = same_for_every_chunking(body, Some("integrations"));
+        assert_eq!(end, Ok(()));
+        assert_eq!(
+            got,
+            [r#"{"id":1}"#, "2"],
+            "a second member of that name is passed over"
+        );
+
+        let escaped = r#"{"int\u0065grations":[true]}"#;
+        assert_eq!(
+            same_for_every_chunking(escaped, Some("integrations")),
+            (vec!["true".into()], Ok(()))
+        );
+        // An absent member is an empty listing, as the generated types read it.
+        assert_eq!(
+            same_for_every_chunking(r#"{"other":[1]}"#, Some("integrations")),
+            (vec![], Ok(()))
+        );
+        assert_eq!(
+            same_for_every_chunking("{}", Some("integrations")),
+            (vec![], Ok(()))
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_listing_is_malformed_after_the_records_before_it() {
+        for (body, member, good, reason) in [
+            ("<html>", None, 0, "not a JSON array"),
+            ("", None, 0, "is empty"),
+            (r#"[{"id":1},{"id":"#, None, 1, "ends before"),
+            ("[1,2", None, 1, "ends before"),
+            ("[1,,2]", None, 1, "empty record"),
+            ("[1,]", None, 1, "empty record"),
+            ("[{]", None, 0, "ends before"),
+            ("[1}", None, 0, "not valid JSON"),
+            ("[1] [2]", None, 1, "goes on after"),
+            (r#"[1]"#, Some("integrations"), 0, "not a JSON object"),
+            (
+                r#"{"integrations":{}}"#,
+                Some("integrations"),
+                0,
+                "not an array",
+            ),
+            (
+                r#"{"integrations":null}"#,
+                Some("integrations"),
+                0,
+                "not an array",
+            ),
+            (r#"{"a" 1}"#, Some("integrations"), 0, "not valid JSON"),
+            (
+                r#"{"integrations":[1],"#,
+                Some("integrations"),
+                1,
+                "ends before",
+            ),
+        ] {
+            let (got, end) = same_for_every_chunking(body, member);
+            assert_eq!(got.len(), good, "{body}");
+            let reason_given = end.expect_err(body).reason;
+            assert!(reason_given.contains(reason), "{body}: {reason_given}");
+        }
+    }
+
+    #[test]
+    fn the_head_of_the_body_is_kept_for_excerpts() {
+        let mut elements = Elements::new(None);
+        let body = format!("[{}]", "1,".repeat(5000) + "1");
+        for chunk in body.as_bytes().chunks(1000) {
+            elements.feed(chunk, |_| {}).unwrap();
+        }
+        assert_eq!(elements.head(), &body.as_bytes()[..HEAD_BYTES]);
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "[ -~\\\\\"\u{e9}\u{1F600}]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map("[a-z\\]\"{]{0,3}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever the records and however the body is cut, the records come out as they
+        /// went in, from a compact or a pretty body, bare or in an envelope.
+        #[test]
+        fn any_listing_in_any_chunks_gives_back_its_records(
+            items in prop::collection::vec(json(), 0..6),
+            pretty in any::<bool>(),
+            envelope in any::<bool>(),
+            size in 1usize..40,
+        ) {
+            let array = Value::Array(items.clone());
+            let (doc, member) = if envelope {
+                (serde_json::json!({"a": [1, "]"], "integrations": array, "z": {}}), Some("integrations"))
+            } else {
+                (array, None)
+            };
+            let body = if pretty {
+                serde_json::to_vec_pretty(&doc).unwrap()
+            } else {
+                serde_json::to_vec(&doc).unwrap()
+            };
+            let (got, end) = records(&body, member, size);
+            prop_assert_eq!(end, Ok(()));
+            let got: Vec<Value> = got.iter().map(|r| serde_json::from_str(r).unwrap()).collect();
+            prop_assert_eq!(got, items);
+        }
+    }
+}
