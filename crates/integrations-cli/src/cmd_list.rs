@@ -2,18 +2,17 @@
 //! is printed as it arrives, provider by provider in the configured order; each failing provider
 //! is then reported (by `main`, on stderr) and the exit code is not 0.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use futures::StreamExt;
-use integrations::{IntegrationProvider, ListFilter, ProviderListing, Vendor};
+use futures::{FutureExt, StreamExt};
+use integrations::{Error, IntegrationProvider, ListFilter, ListItem, Vendor};
 
 use crate::cli::ListArgs;
 use crate::context::Context;
 use crate::document::FailureDocument;
 use crate::error::{CliError, ProviderFailure};
 use crate::hub_labels::HubLabels;
-use crate::output::Format;
+use crate::output::{Format, ListWriter};
 use crate::progress::Progress;
 use crate::providers::no_provider;
 
@@ -44,31 +43,64 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
         .as_ref()
         .map_or_else(ListFilter::all, ListFilter::kind);
 
-    // Providers finish in any order; their integrations are written in the configured one, each
-    // provider's as soon as those before it are written. Only a provider that finishes before
-    // one configured ahead of it waits, in `early`, for its turn.
+    // Providers are asked at once and their records arrive interleaved; they are written in the
+    // configured order, record by record: the provider whose turn it is streams straight to the
+    // output, and only a provider ahead of its turn keeps what it sent, in `shares`, until then.
+    // A provider that fails keeps the records it sent before failing (they are good ones).
     let progress = Progress::start("listing", providers.len(), ctx.interactive);
     let mut writer = ctx.out.list()?;
-    let mut stream = integrations::list_all(&providers, &filter, CONCURRENCY);
-    let mut early: BTreeMap<usize, ProviderListing> = BTreeMap::new();
+    let mut events = futures::stream::iter(providers.iter().enumerate())
+        .map(|(index, provider)| {
+            let end = futures::stream::iter([(index, None)]);
+            provider
+                .list_stream(&filter)
+                .map(move |item| (index, Some(item)))
+                .chain(end)
+        })
+        .flatten_unordered(CONCURRENCY);
+    let mut shares: Vec<Share> = providers.iter().map(|_| Share::default()).collect();
     let mut next = 0;
     let mut failures = Vec::new();
-    while let Some(listing) = stream.next().await {
-        progress.done("listing", &listing.provider);
-        early.insert(listing.index, listing);
-        while let Some(listing) = early.remove(&next) {
-            next += 1;
-            match listing.result {
-                Ok(items) => {
-                    progress
-                        .suspend(|| writer.integrations(&listing.provider, items.integrations))?;
-                    writer.skipped(&listing.provider, listing.vendor, items.skipped);
-                }
-                Err(error) => failures.push(ProviderFailure {
-                    provider: listing.provider,
-                    vendor: listing.vendor,
+    loop {
+        // The output is flushed whenever nothing more is ready, not after every record.
+        let event = match events.next().now_or_never() {
+            Some(event) => event,
+            None => {
+                progress.suspend(|| writer.flush())?;
+                events.next().await
+            }
+        };
+        let Some((index, event)) = event else {
+            break;
+        };
+        let provider = &providers[index];
+        match event {
+            Some(Ok(item)) if index == next => {
+                progress.suspend(|| write(&mut writer, provider.as_ref(), item))?;
+            }
+            Some(Ok(item)) => shares[index].items.push(item),
+            Some(Err(error)) => shares[index].error = Some(error),
+            None => {
+                progress.done("listing", provider.name());
+                shares[index].done = true;
+            }
+        }
+        // The turn passes on past every provider that is done; the next one's records so far
+        // are written at once.
+        while next < providers.len() && shares[next].done {
+            if let Some(error) = shares[next].error.take() {
+                failures.push(ProviderFailure {
+                    provider: providers[next].name().to_owned(),
+                    vendor: providers[next].vendor(),
                     error,
-                }),
+                });
+            }
+            next += 1;
+            if let Some(share) = shares.get_mut(next) {
+                let provider = providers[next].as_ref();
+                for item in std::mem::take(&mut share.items) {
+                    progress.suspend(|| write(&mut writer, provider, item))?;
+                }
             }
         }
     }
@@ -97,5 +129,33 @@ pub async fn run(ctx: &mut Context<'_>, args: &ListArgs) -> Result<(), CliError>
         Err(CliError::Skipped { count: skipped })
     } else {
         Ok(())
+    }
+}
+
+/// What a provider sent before its turn to be written, and how it ended.
+#[derive(Default)]
+struct Share {
+    /// Its records so far, kept until its turn.
+    items: Vec<ListItem>,
+    /// Why it failed, if it did.
+    error: Option<Error>,
+    /// Its stream has ended.
+    done: bool,
+}
+
+/// Writes one record `provider` listed.
+fn write(
+    writer: &mut ListWriter<'_>,
+    provider: &dyn IntegrationProvider,
+    item: ListItem,
+) -> Result<(), CliError> {
+    match item {
+        ListItem::Integration(integration) => writer.integration(provider.name(), integration),
+        ListItem::Skipped(record) => {
+            writer.skipped(provider.name(), provider.vendor(), record);
+            Ok(())
+        }
+        // A kind of item this version does not know is not an integration to print.
+        _ => Ok(()),
     }
 }

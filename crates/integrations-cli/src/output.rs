@@ -95,6 +95,8 @@ impl Output {
             count: 0,
             rows: Vec::new(),
             skipped: Vec::new(),
+            line: Vec::new(),
+            scratch: Vec::new(),
         })
     }
 
@@ -270,41 +272,46 @@ pub struct ListWriter<'a> {
     rows: Vec<Vec<String>>,
     /// The records that could not be read, reported at the end.
     skipped: Vec<SkippedDocument>,
+    /// The record being written, and serde_json's scratch space (reused).
+    line: Vec<u8>,
+    scratch: Vec<u8>,
 }
 
 /// The indentation of the `--json` document's integrations.
 const ITEM: &[u8] = b"    ";
 
 impl ListWriter<'_> {
-    /// Writes the integrations `provider` listed, in their order, and flushes them.
-    pub fn integrations(&mut self, provider: &str, integrations: Vec<Integration>) -> Result {
-        let format = self.out.format;
+    /// Writes an integration `provider` listed (to the buffered stdout: see
+    /// [`flush`](Self::flush)).
+    pub fn integration(&mut self, provider: &str, integration: Integration) -> Result {
+        let doc = IntegrationDocument {
+            provider: provider.to_owned(),
+            integration,
+        };
         // Each record is serialized into `line` (serde_json writes token by token: cheaper into
         // a `Vec` than through the boxed stdout), then written at once.
-        let mut line = Vec::new();
-        let mut scratch = Vec::new();
-        for integration in integrations {
-            let doc = IntegrationDocument {
-                provider: provider.to_owned(),
-                integration,
-            };
-            line.clear();
-            match format {
-                Format::Json => {
-                    line.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
-                    line.extend_from_slice(ITEM);
-                    nested_json(&mut line, &mut scratch, "integrations", &doc, true)?;
-                }
-                Format::JsonLines => {
-                    serde_json::to_writer(&mut line, &doc).map_err(|e| written(e.into()))?;
-                    line.push(b'\n');
-                }
-                Format::Quiet => writeln!(line, "{}", doc.integration.id).map_err(written)?,
-                Format::Table => self.rows.push(list_row(&doc)),
+        let line = &mut self.line;
+        line.clear();
+        match self.out.format {
+            Format::Json => {
+                line.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
+                line.extend_from_slice(ITEM);
+                nested_json(line, &mut self.scratch, "integrations", &doc, true)?;
             }
-            self.out.stdout.write_all(&line).map_err(written)?;
-            self.count += 1;
+            Format::JsonLines => {
+                serde_json::to_writer(&mut *line, &doc).map_err(|e| written(e.into()))?;
+                line.push(b'\n');
+            }
+            Format::Quiet => writeln!(line, "{}", doc.integration.id).map_err(written)?,
+            Format::Table => self.rows.push(list_row(&doc)),
         }
+        self.out.stdout.write_all(line).map_err(written)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Sends what was written so far on its way (stdout is buffered).
+    pub fn flush(&mut self) -> Result {
         self.out.stdout.flush().map_err(written)
     }
 
@@ -328,14 +335,13 @@ impl ListWriter<'_> {
         }
     }
 
-    /// Keeps the records `provider` sent but that could not be read, for the end.
-    pub fn skipped(&mut self, provider: &str, vendor: Vendor, records: Vec<SkippedRecord>) {
-        self.skipped
-            .extend(records.into_iter().map(|record| SkippedDocument {
-                provider: provider.to_owned(),
-                vendor,
-                record,
-            }));
+    /// Keeps a record `provider` sent but that could not be read, for the end.
+    pub fn skipped(&mut self, provider: &str, vendor: Vendor, record: SkippedRecord) {
+        self.skipped.push(SkippedDocument {
+            provider: provider.to_owned(),
+            vendor,
+            record,
+        });
     }
 
     /// Ends the output: the table, or the document's `failures` and `skipped`; for other
@@ -346,6 +352,7 @@ impl ListWriter<'_> {
             count,
             rows,
             skipped,
+            ..
         } = self;
         match out.format {
             Format::Json => {
@@ -595,9 +602,14 @@ mod tests {
         let mut out = Output::new(format, Box::new(stdout.clone()), Box::new(stderr.clone()));
         let mut writer = out.list().unwrap();
         for (provider, integrations) in by_provider {
-            writer.integrations(provider, integrations.clone()).unwrap();
+            for integration in integrations {
+                writer.integration(provider, integration.clone()).unwrap();
+            }
+            writer.flush().unwrap();
         }
-        writer.skipped("soc", Vendor::Torq, skipped);
+        for record in skipped {
+            writer.skipped("soc", Vendor::Torq, record);
+        }
         writer.finish(failures).unwrap();
         (stdout.text(), stderr.text())
     }
