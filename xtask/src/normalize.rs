@@ -1038,6 +1038,62 @@ mod tests {
         }))
     }
 
+    /// A document whose one operation, `method /x`, sends a body of component `body` as `media`
+    /// and answers `responses`; `schemas` are its components.
+    fn sending(
+        method: &str,
+        media: &str,
+        body: &str,
+        responses: serde_json::Value,
+        schemas: serde_json::Value,
+    ) -> OpenAPI {
+        let body = json!({"content": {media: {"schema": {"$ref": format!("#/components/schemas/{body}")}}}});
+        doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {method: {"operationId": "x", "requestBody": body, "responses": responses}}},
+            "components": {"schemas": schemas}
+        }))
+    }
+
+    /// [`sending`] a PATCH whose JSON body is `Thing`, answered by `Thing` too.
+    fn patching_thing(schemas: serde_json::Value) -> OpenAPI {
+        sending(
+            "patch",
+            JSON,
+            "Thing",
+            json!({"200": json_ref("Thing")}),
+            schemas,
+        )
+    }
+
+    /// [`sending`] a POST whose JSON body is `Req`.
+    fn posting_req(responses: serde_json::Value, schemas: serde_json::Value) -> OpenAPI {
+        sending("post", JSON, "Req", responses, schemas)
+    }
+
+    /// The `$ref` of the JSON request body of the one operation at `path`.
+    fn body_ref(doc: &OpenAPI, path: &str) -> serde_json::Value {
+        let ReferenceOr::Item(item) = &doc.paths.paths[path] else {
+            panic!()
+        };
+        let op = item.iter().next().unwrap().1;
+        let body = serde_json::to_value(op.request_body.as_ref().unwrap()).unwrap();
+        body["content"][JSON]["schema"]["$ref"].clone()
+    }
+
+    /// The member names of the JSON object `value`, in order.
+    fn keys(value: &serde_json::Value) -> Vec<&String> {
+        value.as_object().unwrap().keys().collect()
+    }
+
+    /// [`posting_req`] answered by `Res`, whose one property `inner` is `Inner`; `schemas` give
+    /// `Req`, `Inner` and any other component.
+    fn posting_req_answered_by_res(mut schemas: serde_json::Value) -> OpenAPI {
+        schemas["Res"] = json!({"type": "object", "properties": {
+            "inner": {"$ref": "#/components/schemas/Inner"}}});
+        posting_req(json!({"200": json_ref("Res")}), schemas)
+    }
+
     fn json_ref(name: &str) -> serde_json::Value {
         json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}, "description": "d"})
     }
@@ -1071,7 +1127,7 @@ mod tests {
             json!({"description": "no"}),
             "explicit codes are kept"
         );
-        let order: Vec<&String> = r.as_object().unwrap().keys().collect();
+        let order = keys(&r);
         assert_eq!(order, ["200", "401", "4XX", "5XX"]);
     }
 
@@ -1105,7 +1161,7 @@ mod tests {
         let merged =
             serde_json::to_value(&d.components.as_ref().unwrap().schemas["ErrorOrValidationError"])
                 .unwrap();
-        let props: Vec<&String> = merged["properties"].as_object().unwrap().keys().collect();
+        let props = keys(&merged["properties"]);
         assert_eq!(props, ["documentation_url", "errors", "message"]);
         assert_eq!(merged["required"], json!(["message"]));
     }
@@ -1158,50 +1214,31 @@ mod tests {
 
     #[test]
     fn request_bodies_get_write_models_without_read_only_fields() {
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"patch": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {
-                "Thing": {"type": "object", "required": ["id"], "properties": {
-                    "id": {"type": "string", "readOnly": true},
-                    "enabled": {"type": "boolean"},
-                    "params": {"type": "array", "items": {"$ref": "#/components/schemas/Param"}}}},
-                "Param": {"type": "object", "properties": {
-                    "name": {"type": "string"}, "label": {"type": "string", "readOnly": true}}}
-            }}
+        let mut d = patching_thing(json!({
+            "Thing": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string", "readOnly": true},
+                "enabled": {"type": "boolean"},
+                "params": {"type": "array", "items": {"$ref": "#/components/schemas/Param"}}}},
+            "Param": {"type": "object", "properties": {
+                "name": {"type": "string"}, "label": {"type": "string", "readOnly": true}}}
         }));
         write_models_for_request_bodies(&mut d);
-        let ReferenceOr::Item(item) = &d.paths.paths["/x"] else {
-            panic!()
-        };
-        let body =
-            serde_json::to_value(item.patch.as_ref().unwrap().request_body.as_ref().unwrap())
-                .unwrap();
-        assert_eq!(
-            body["content"]["application/json"]["schema"]["$ref"],
-            "#/components/schemas/ThingWrite"
-        );
+        assert_eq!(body_ref(&d, "/x"), "#/components/schemas/ThingWrite");
         assert_eq!(
             op_responses(&d, "/x")["200"],
             json_ref("Thing"),
             "responses keep the read model"
         );
-        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        let schemas = schemas_of(&d);
         let write = &schemas["ThingWrite"];
-        let props: Vec<&String> = write["properties"].as_object().unwrap().keys().collect();
+        let props = keys(&write["properties"]);
         assert_eq!(props, ["enabled", "params"]);
         assert!(write.get("required").is_none());
         assert_eq!(
             write["properties"]["params"]["items"]["$ref"],
             "#/components/schemas/ParamWrite"
         );
-        let param_props: Vec<&String> = schemas["ParamWrite"]["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect();
+        let param_props = keys(&schemas["ParamWrite"]["properties"]);
         assert_eq!(param_props, ["name"]);
         assert!(
             schemas["Thing"]["properties"].get("id").is_some(),
@@ -1211,20 +1248,13 @@ mod tests {
 
     #[test]
     fn response_objects_keep_unknown_members_and_request_only_ones_do_not() {
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
-                "responses": {"200": json_ref("Res")}}}},
-            "components": {"schemas": {
-                "Req": {"type": "object", "properties": {"a": {"type": "string"}}},
-                "Res": {"type": "object", "properties": {"inner": {"$ref": "#/components/schemas/Inner"}}},
-                "Inner": {"type": "object", "properties": {"b": {"type": "string"}}},
-                "Map": {"type": "object", "additionalProperties": {"type": "boolean"}}
-            }}
+        let mut d = posting_req_answered_by_res(json!({
+            "Req": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "Inner": {"type": "object", "properties": {"b": {"type": "string"}}},
+            "Map": {"type": "object", "additionalProperties": {"type": "boolean"}}
         }));
         keep_unknown_members(&mut d);
-        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        let schemas = schemas_of(&d);
         assert_eq!(schemas["Res"]["additionalProperties"], json!({}));
         assert_eq!(schemas["Inner"]["additionalProperties"], json!({}));
         assert!(schemas["Req"].get("additionalProperties").is_none());
@@ -1237,21 +1267,14 @@ mod tests {
 
     #[test]
     fn response_enums_open_and_request_enums_stay_closed() {
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
-                "responses": {"200": json_ref("Res")}}}},
-            "components": {"schemas": {
-                "Req": {"type": "object", "properties": {"grant": {"type": "string", "enum": ["a"]}}},
-                "Res": {"type": "object", "properties": {"inner": {"$ref": "#/components/schemas/Inner"}}},
-                "Inner": {"type": "object", "properties": {
-                    "direction": {"type": "string", "enum": ["in", "out"], "default": "in", "description": "Where."},
-                    "tags": {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}}}}
-            }}
+        let mut d = posting_req_answered_by_res(json!({
+            "Req": {"type": "object", "properties": {"grant": {"type": "string", "enum": ["a"]}}},
+            "Inner": {"type": "object", "properties": {
+                "direction": {"type": "string", "enum": ["in", "out"], "default": "in", "description": "Where."},
+                "tags": {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}}}}
         }));
         open_response_enums(&mut d);
-        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        let schemas = schemas_of(&d);
         let direction = &schemas["Inner"]["properties"]["direction"];
         assert!(direction.get("enum").is_none());
         assert_eq!(direction["default"], "in");
@@ -1278,21 +1301,16 @@ mod tests {
         for (k, v) in extra_thing_props.as_object().unwrap() {
             thing_props[k] = v.clone();
         }
-        doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"patch": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {
-                "Thing": {"type": "object", "properties": thing_props},
-                "Param": {"type": "object", "properties": {
-                    "name": {"type": "string"},
-                    "label": {"type": "string", "readOnly": true},
-                    "binding": {"type": "string", "nullable": true, "description": "Null unbinds."}}}
-            }}
+        patching_thing(json!({
+            "Thing": {"type": "object", "properties": thing_props},
+            "Param": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "label": {"type": "string", "readOnly": true},
+                "binding": {"type": "string", "nullable": true, "description": "Null unbinds."}}}
         }))
     }
 
+    /// The components of `d`, as JSON.
     fn schemas_of(d: &OpenAPI) -> serde_json::Value {
         serde_json::to_value(&d.components.as_ref().unwrap().schemas).unwrap()
     }
@@ -1310,19 +1328,22 @@ mod tests {
         rule(d, list)
     }
 
+    /// The components of [`writable_doc`] once `rule` ran with `list`.
+    fn writable_schemas_with(list: &[(&str, &str)], rule: ListRule) -> serde_json::Value {
+        let mut d = writable_doc(json!({}));
+        with_list(&mut d, list, rule).unwrap();
+        schemas_of(&d)
+    }
+
     #[test]
     fn listed_write_lists_become_nullable_in_the_write_model_only() {
-        let mut d = writable_doc(json!({}));
-        with_list(&mut d, &[("Thing", "targets")], empty_lists_from).unwrap();
-        let schemas = schemas_of(&d);
+        let schemas = writable_schemas_with(&[("Thing", "targets")], empty_lists_from);
         let targets = &schemas["ThingWrite"]["properties"]["targets"];
         assert_eq!(targets["nullable"], true);
         assert_eq!(targets["items"], json!({"type": "string"}));
+        let description = targets["description"].as_str().unwrap();
         assert!(
-            targets["description"]
-                .as_str()
-                .unwrap()
-                .starts_with("Installed.\n\nIn a write, absent leaves the list"),
+            description.starts_with("Installed.\n\nIn a write, absent leaves the list"),
             "{targets}"
         );
         assert!(
@@ -1341,19 +1362,15 @@ mod tests {
 
     #[test]
     fn listed_nulls_get_a_schema_of_their_own_in_the_write_model_only() {
-        let mut d = writable_doc(json!({}));
-        with_list(&mut d, &[("Param", "binding")], nulls_from).unwrap();
-        let schemas = schemas_of(&d);
+        let schemas = writable_schemas_with(&[("Param", "binding")], nulls_from);
         let binding = &schemas["ParamWrite"]["properties"]["binding"];
         assert_eq!(
             binding["allOf"],
             json!([{"$ref": "#/components/schemas/ParamWriteBinding"}])
         );
+        let description = binding["description"].as_str().unwrap();
         assert!(
-            binding["description"]
-                .as_str()
-                .unwrap()
-                .starts_with("Null unbinds.\n\nIn a write: `None` leaves it"),
+            description.starts_with("Null unbinds.\n\nIn a write: `None` leaves it"),
             "{binding}"
         );
         let own = &schemas["ParamWriteBinding"];
@@ -1369,26 +1386,17 @@ mod tests {
     #[test]
     fn a_schema_shared_by_requests_and_responses_without_a_write_model_is_left_alone() {
         // No read-only field: the body uses `Thing` itself, which answers too.
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"patch": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {"Thing": {"type": "object", "properties": {
-                "targets": {"type": "array", "items": {"type": "string"}}}}}}
-        }));
+        let mut d = patching_thing(json!({"Thing": {"type": "object", "properties": {
+                "targets": {"type": "array", "items": {"type": "string"}}}}}));
         let before = schemas_of(&d);
         with_list(&mut d, &[("Thing", "targets")], empty_lists_from).unwrap();
         assert_eq!(schemas_of(&d), before);
         // A request-only schema is its own write model.
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
-                "responses": {"204": {"description": "done"}}}}},
-            "components": {"schemas": {"Req": {"type": "object", "properties": {
-                "targets": {"type": "array", "items": {"type": "string"}}}}}}
-        }));
+        let mut d = posting_req(
+            json!({"204": {"description": "done"}}),
+            json!({"Req": {"type": "object", "properties": {
+                "targets": {"type": "array", "items": {"type": "string"}}}}}),
+        );
         with_list(&mut d, &[("Req", "targets")], empty_lists_from).unwrap();
         assert_eq!(
             schemas_of(&d)["Req"]["properties"]["targets"]["nullable"],
@@ -1465,22 +1473,14 @@ mod tests {
         drop_write_only_from_read_models(&mut d).unwrap();
         let schemas = schemas_of(&d);
 
-        let read: Vec<&String> = schemas["Hub"]["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect();
+        let read = keys(&schemas["Hub"]["properties"]);
         assert_eq!(read, ["has_authorization_token", "id", "lock", "url"]);
         assert_eq!(
             schemas["Hub"]["required"],
             json!(["url"]),
             "a dropped field is not required either"
         );
-        let lock: Vec<&String> = schemas["Hub"]["properties"]["lock"]["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect();
+        let lock = keys(&schemas["Hub"]["properties"]["lock"]["properties"]);
         assert_eq!(
             lock,
             ["hint", "label"],
@@ -1488,15 +1488,11 @@ mod tests {
         );
 
         let write = &schemas["HubWrite"];
-        let written: Vec<&String> = write["properties"].as_object().unwrap().keys().collect();
+        let written = keys(&write["properties"]);
         assert_eq!(written, ["authorization_token", "lock", "url"]);
         assert_eq!(write["properties"]["authorization_token"]["nullable"], true);
-        assert!(
-            write["properties"]["lock"]["properties"]
-                .get("pin")
-                .is_some(),
-            "{write}"
-        );
+        let written_lock = &write["properties"]["lock"]["properties"];
+        assert!(written_lock.get("pin").is_some(), "{write}");
         assert_eq!(
             schemas["Login"]["properties"]["secret"]["writeOnly"], true,
             "a request-only schema keeps its write-only fields"
@@ -1511,40 +1507,22 @@ mod tests {
 
     #[test]
     fn a_shared_schema_with_only_write_only_fields_to_hide_gets_a_write_model() {
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"patch": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {"Thing": {"type": "object", "properties": {
+        let mut d = patching_thing(json!({"Thing": {"type": "object", "properties": {
                 "url": {"type": "string"},
-                "token": {"type": "string", "writeOnly": true}}}}}
-        }));
+                "token": {"type": "string", "writeOnly": true}}}}));
         write_models_for_request_bodies(&mut d);
         drop_write_only_from_read_models(&mut d).unwrap();
-        let ReferenceOr::Item(item) = &d.paths.paths["/x"] else {
-            panic!()
-        };
-        let body =
-            serde_json::to_value(item.patch.as_ref().unwrap().request_body.as_ref().unwrap())
-                .unwrap();
-        assert_eq!(
-            body["content"]["application/json"]["schema"]["$ref"],
-            "#/components/schemas/ThingWrite"
-        );
+        assert_eq!(body_ref(&d, "/x"), "#/components/schemas/ThingWrite");
         let schemas = schemas_of(&d);
         assert!(schemas["Thing"]["properties"].get("token").is_none());
         assert!(schemas["ThingWrite"]["properties"].get("token").is_some());
 
         // Without a response using it, a body schema stays its own write model.
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
-                "responses": {"204": {"description": "done"}}}}},
-            "components": {"schemas": {"Req": {"type": "object", "properties": {
-                "token": {"type": "string", "writeOnly": true}}}}}
-        }));
+        let mut d = posting_req(
+            json!({"204": {"description": "done"}}),
+            json!({"Req": {"type": "object", "properties": {
+                "token": {"type": "string", "writeOnly": true}}}}),
+        );
         write_models_for_request_bodies(&mut d);
         drop_write_only_from_read_models(&mut d).unwrap();
         let schemas = schemas_of(&d);
@@ -1555,15 +1533,15 @@ mod tests {
     #[test]
     fn a_write_only_field_of_a_schema_sent_and_answered_as_is_is_an_error_with_a_pointer() {
         // A form body has no write model: dropping the token would stop the request sending it.
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {"Thing": {"type": "object", "properties": {
+        let mut d = sending(
+            "post",
+            "application/x-www-form-urlencoded",
+            "Thing",
+            json!({"200": json_ref("Thing")}),
+            json!({"Thing": {"type": "object", "properties": {
                 "id": {"type": "string", "readOnly": true},
-                "token": {"type": "string", "x-looker-write-only": true}}}}}
-        }));
+                "token": {"type": "string", "x-looker-write-only": true}}}}),
+        );
         write_models_for_request_bodies(&mut d);
         let (pointer, message) = drop_write_only_from_read_models(&mut d).unwrap_err();
         assert_eq!(pointer, "/components/schemas/Thing");
