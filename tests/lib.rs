@@ -34,50 +34,6 @@ pub struct Seen {
     pub body: String,
 }
 
-impl Seen {
-    /// This request, after failing the test unless it is `method` on `raw_path` (as sent, still
-    /// percent-encoded) with `query` (`None`: no query string).
-    #[track_caller]
-    pub fn sent(self, method: &str, raw_path: &str, query: Option<&str>) -> Self {
-        assert_eq!(
-            (
-                self.method.as_str(),
-                self.raw_path.as_str(),
-                self.query.as_deref()
-            ),
-            (method, raw_path, query),
-            "method, path and query of {self:#?}"
-        );
-        self
-    }
-
-    /// Fails the test unless this request is `method` on `raw_path` with neither a query string
-    /// nor a body.
-    #[track_caller]
-    pub fn sent_nothing(self, method: &str, raw_path: &str) {
-        let seen = self.sent(method, raw_path, None);
-        assert_eq!(seen.body, "", "{seen:#?}");
-    }
-
-    /// The body as text, after failing the test unless it was sent as `content_type`.
-    #[track_caller]
-    pub fn body_as(&self, content_type: &str) -> &str {
-        assert_eq!(
-            self.content_type.as_deref(),
-            Some(content_type),
-            "{self:#?}"
-        );
-        &self.body
-    }
-
-    /// The body parsed as JSON, after failing the test unless it was sent as `application/json`.
-    #[track_caller]
-    pub fn json_body(&self) -> serde_json::Value {
-        let body = self.body_as("application/json");
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"))
-    }
-}
-
 /// A server that answers every request with `response`.
 pub async fn answering(response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
@@ -127,6 +83,50 @@ pub async fn only_request(server: &MockServer) -> Seen {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
         body: String::from_utf8_lossy(&r.body).into_owned(),
+    }
+}
+
+impl Seen {
+    /// This request, after failing the test unless it is `method` on `raw_path` (as sent, still
+    /// percent-encoded) with `query` (`None`: no query string).
+    #[track_caller]
+    pub fn sent(self, method: &str, raw_path: &str, query: Option<&str>) -> Self {
+        assert_eq!(
+            (
+                self.method.as_str(),
+                self.raw_path.as_str(),
+                self.query.as_deref()
+            ),
+            (method, raw_path, query),
+            "method, path and query of {self:#?}"
+        );
+        self
+    }
+
+    /// Fails the test unless this request is `method` on `raw_path` with neither a query string
+    /// nor a body.
+    #[track_caller]
+    pub fn sent_nothing(self, method: &str, raw_path: &str) {
+        let seen = self.sent(method, raw_path, None);
+        assert_eq!(seen.body, "", "{seen:#?}");
+    }
+
+    /// The body as text, after failing the test unless it was sent as `content_type`.
+    #[track_caller]
+    pub fn body_as(&self, content_type: &str) -> &str {
+        assert_eq!(
+            self.content_type.as_deref(),
+            Some(content_type),
+            "{self:#?}"
+        );
+        &self.body
+    }
+
+    /// The body parsed as JSON, after failing the test unless it was sent as `application/json`.
+    #[track_caller]
+    pub fn json_body(&self) -> serde_json::Value {
+        let body = self.body_as("application/json");
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"))
     }
 }
 
