@@ -1,24 +1,26 @@
 //! The generated Looker client on the wire: every operation's request as a server sees it, and a
 //! realistic answer (nulls, an unknown field, an unknown enum value) decoding.
 
-use integrations_tests::{ODD_IDS, only_request, without_nulls};
-use looker_api::{Client, Error, Hooks, types};
+use integrations_tests::{ODD_IDS, answering, error_body, only_request, without_nulls};
+use looker_api::{Client, Hooks, types};
 use serde_json::json;
-use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// A server answering every request with `status` and `body` (none: an empty body), and a client
+/// of it.
 async fn serve(status: u16, body: Option<serde_json::Value>) -> (MockServer, Client) {
-    let server = MockServer::start().await;
     let mut response = ResponseTemplate::new(status);
     if let Some(body) = body {
         response = response.set_body_json(body);
     }
-    Mock::given(any())
-        .respond_with(response)
-        .mount(&server)
-        .await;
+    let server = answering(response).await;
     let client = Client::new(&format!("{}/api/4.0", server.uri()), Hooks::default());
     (server, client)
+}
+
+/// An error body as Looker sends it, saying `message`.
+fn looker_error(message: &str) -> serde_json::Value {
+    json!({"message": message, "documentation_url": "https://cloud.google.com/looker/docs/"})
 }
 
 /// An integration as Looker sends it: every documented field, nulls where Looker sends null, a
@@ -62,12 +64,10 @@ async fn all_integrations_sends_its_filters_and_decodes_a_realistic_list() {
         .await
         .unwrap()
         .into_inner();
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "GET");
-    assert_eq!(seen.raw_path, "/api/4.0/integrations");
-    assert_eq!(
-        seen.query.as_deref(),
-        Some("fields=id%2Clabel%2Cparams&integration_hub_id=1")
+    only_request(&server).await.sent(
+        "GET",
+        "/api/4.0/integrations",
+        Some("fields=id%2Clabel%2Cparams&integration_hub_id=1"),
     );
     assert_eq!(list.len(), 1);
     let slack = &list[0];
@@ -118,19 +118,25 @@ async fn all_integrations_without_filters_sends_no_query() {
 }
 
 #[tokio::test]
-async fn integration_percent_encodes_odd_ids() {
+async fn integration_and_integration_hub_percent_encode_odd_ids() {
     for (id, encoded) in ODD_IDS {
         let (server, client) = serve(200, Some(slack())).await;
-        let got = client.integration(id, Some("id")).await.unwrap();
-        assert_eq!(got.label.as_deref(), Some("Slack"));
-        let seen = only_request(&server).await;
-        assert_eq!(seen.method.as_str(), "GET");
+        let integration = client.integration(id, Some("id")).await.unwrap();
+        let (hub_server, client) = serve(200, Some(acme_hub())).await;
+        let hub = client.integration_hub(id, Some("id,url")).await.unwrap();
         assert_eq!(
-            seen.raw_path,
-            format!("/api/4.0/integrations/{encoded}"),
+            (integration.label.as_deref(), hub.label.as_deref()),
+            (Some("Slack"), Some("ACME actions")),
             "id {id:?}"
         );
-        assert_eq!(seen.query.as_deref(), Some("fields=id"));
+        let path = format!("/api/4.0/integrations/{encoded}");
+        only_request(&server)
+            .await
+            .sent("GET", &path, Some("fields=id"));
+        let path = format!("/api/4.0/integration_hubs/{encoded}");
+        only_request(&hub_server)
+            .await
+            .sent("GET", &path, Some("fields=id%2Curl"));
     }
 }
 
@@ -147,89 +153,54 @@ async fn dot_segment_ids_cannot_be_sent() {
 }
 
 #[tokio::test]
-async fn integration_not_found_is_a_typed_error_body() {
-    let (_server, client) = serve(
-        404,
-        Some(json!({"message": "Not found", "documentation_url": "https://cloud.google.com/looker/docs/"})),
-    )
-    .await;
-    match client.integration("nope", None).await {
-        Err(Error::ErrorResponse(rv)) => {
-            assert_eq!(rv.status().as_u16(), 404);
-            assert_eq!(rv.message.as_deref(), Some("Not found"));
-        }
-        other => panic!("expected a 404 error body, got {other:?}"),
-    }
+async fn an_unknown_integration_or_hub_is_a_typed_404_error_body() {
+    let (_server, client) = serve(404, Some(looker_error("Not found"))).await;
+    let integration = error_body(client.integration("nope", None).await, 404);
+    assert_eq!(integration.message.as_deref(), Some("Not found"));
+    let hub = error_body(client.integration_hub("99", None).await, 404);
+    assert_eq!(hub.message.as_deref(), Some("Not found"));
 }
 
-/// Fails unless `outcome` is a 401 whose `Error` body says "Requires authentication.".
-macro_rules! assert_requires_authentication {
-    ($operation:literal, $outcome:expr) => {
-        match $outcome {
-            Err(Error::ErrorResponse(rv)) => {
-                assert_eq!(rv.status().as_u16(), 401, $operation);
-                assert_eq!(
-                    rv.message.as_deref(),
-                    Some("Requires authentication."),
-                    $operation
-                );
-            }
-            other => panic!("{}: expected a typed 401, got {other:?}", $operation),
-        }
+/// `client.method(args)` called, and the `message` of the typed 401 error body it must answer (the
+/// test fails otherwise, on the caller's line), named after the method. A macro because the
+/// operations' error types differ.
+macro_rules! unauthorized {
+    ($client:ident.$method:ident($($arg:expr),*)) => {
+        (
+            stringify!($method),
+            error_body($client.$method($($arg),*).await, 401).message,
+        )
     };
 }
 
 #[tokio::test]
 async fn a_missing_or_expired_token_is_a_typed_401_on_every_operation_but_login() {
-    let requires = json!({"message": "Requires authentication.", "documentation_url": "https://cloud.google.com/looker/docs/"});
-    let (_server, client) = serve(401, Some(requires)).await;
+    let (_server, client) = serve(401, Some(looker_error("Requires authentication."))).await;
     let write = types::IntegrationWrite::default();
-    assert_requires_authentication!(
-        "all_integrations",
-        client.all_integrations(None, None).await
-    );
-    assert_requires_authentication!("integration", client.integration("1::slack", None).await);
-    assert_requires_authentication!(
-        "update_integration",
-        client.update_integration("1::slack", None, &write).await
-    );
-    assert_requires_authentication!(
-        "test_integration",
-        client.test_integration("1::slack").await
-    );
-    assert_requires_authentication!("logout", client.logout().await);
     let hub = types::IntegrationHubWrite::default();
-    assert_requires_authentication!(
-        "all_integration_hubs",
-        client.all_integration_hubs(None).await
-    );
-    assert_requires_authentication!(
-        "create_integration_hub",
-        client.create_integration_hub(None, &hub).await
-    );
-    assert_requires_authentication!("integration_hub", client.integration_hub("1", None).await);
-    assert_requires_authentication!(
-        "update_integration_hub",
-        client.update_integration_hub("1", None, &hub).await
-    );
-    assert_requires_authentication!(
-        "delete_integration_hub",
-        client.delete_integration_hub("1").await
-    );
-    assert_requires_authentication!(
-        "get_integration_hub_health",
-        client.get_integration_hub_health("1", None).await
-    );
-    assert_requires_authentication!(
-        "accept_integration_hub_legal_agreement",
-        client.accept_integration_hub_legal_agreement("1").await
-    );
-    assert_requires_authentication!(
-        "fetch_integration_form",
-        client
-            .fetch_integration_form("1::slack", &Default::default())
-            .await
-    );
+    let form = Default::default();
+    let messages = [
+        unauthorized!(client.all_integrations(None, None)),
+        unauthorized!(client.integration("1::slack", None)),
+        unauthorized!(client.update_integration("1::slack", None, &write)),
+        unauthorized!(client.test_integration("1::slack")),
+        unauthorized!(client.logout()),
+        unauthorized!(client.all_integration_hubs(None)),
+        unauthorized!(client.create_integration_hub(None, &hub)),
+        unauthorized!(client.integration_hub("1", None)),
+        unauthorized!(client.update_integration_hub("1", None, &hub)),
+        unauthorized!(client.delete_integration_hub("1")),
+        unauthorized!(client.get_integration_hub_health("1", None)),
+        unauthorized!(client.accept_integration_hub_legal_agreement("1")),
+        unauthorized!(client.fetch_integration_form("1::slack", &form)),
+    ];
+    for (operation, message) in messages {
+        assert_eq!(
+            message.as_deref(),
+            Some("Requires authentication."),
+            "{operation}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -249,14 +220,13 @@ async fn update_integration_sends_json_and_decodes_the_result() {
         .await
         .unwrap();
     assert_eq!(updated.enabled, Some(true));
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "PATCH");
-    assert_eq!(seen.raw_path, "/api/4.0/integrations/a%2Fb");
-    assert_eq!(seen.query.as_deref(), Some("fields=id%2Cenabled"));
-    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
-    let sent: serde_json::Value = serde_json::from_str(&seen.body).unwrap();
+    let seen = only_request(&server).await.sent(
+        "PATCH",
+        "/api/4.0/integrations/a%2Fb",
+        Some("fields=id%2Cenabled"),
+    );
     assert_eq!(
-        sent,
+        seen.json_body(),
         json!({"enabled": false, "params": [{"name": "channel", "value": ""}]})
     );
 }
@@ -268,7 +238,7 @@ async fn sent_update(body: &types::IntegrationWrite) -> serde_json::Value {
         .update_integration("1::slack", None, body)
         .await
         .unwrap();
-    serde_json::from_str(&only_request(&server).await.body).unwrap()
+    only_request(&server).await.json_body()
 }
 
 #[tokio::test]
@@ -343,22 +313,15 @@ async fn update_integration_validation_error_lists_each_field() {
         "documentation_url": "https://cloud.google.com/looker/docs/"
     });
     let (_server, client) = serve(422, Some(body)).await;
-    match client
-        .update_integration("slack", None, &types::IntegrationWrite::default())
-        .await
-    {
-        Err(Error::ErrorResponse(rv)) => {
-            assert_eq!(rv.status().as_u16(), 422);
-            let fields: Vec<_> = rv
-                .errors
-                .iter()
-                .flatten()
-                .filter_map(|e| e.field.as_deref())
-                .collect();
-            assert_eq!(fields, ["params[0].name", "enabled"]);
-        }
-        other => panic!("expected a 422 error body, got {other:?}"),
-    }
+    let write = types::IntegrationWrite::default();
+    let error = error_body(client.update_integration("slack", None, &write).await, 422);
+    let fields: Vec<_> = error
+        .errors
+        .iter()
+        .flatten()
+        .filter_map(|e| e.field.as_deref())
+        .collect();
+    assert_eq!(fields, ["params[0].name", "enabled"]);
 }
 
 #[tokio::test]
@@ -379,10 +342,8 @@ async fn test_integration_posts_and_decodes_delegate_results() {
             .as_deref(),
         Some("T0123")
     );
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "POST");
-    assert_eq!(seen.raw_path, "/api/4.0/integrations/1::slack/test");
-    assert_eq!(seen.body, "");
+    let path = "/api/4.0/integrations/1::slack/test";
+    only_request(&server).await.sent_nothing("POST", path);
 }
 
 #[tokio::test]
@@ -400,14 +361,12 @@ async fn login_posts_a_form_and_decodes_a_token_without_refresh_token() {
     assert_eq!(token.expires_in, Some(3599));
     assert_eq!(token.refresh_token, None);
     let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "POST");
-    assert_eq!(seen.raw_path, "/api/4.0/login");
-    assert_eq!(
-        seen.content_type.as_deref(),
-        Some("application/x-www-form-urlencoded")
-    );
-    assert_eq!(seen.body, "client_id=id+1&client_secret=s%26cret%3D");
     assert_eq!(seen.query, None, "credentials never travel in the URL");
+    let seen = seen.sent("POST", "/api/4.0/login", None);
+    assert_eq!(
+        seen.body_as("application/x-www-form-urlencoded"),
+        "client_id=id+1&client_secret=s%26cret%3D"
+    );
 }
 
 #[tokio::test]
@@ -415,9 +374,9 @@ async fn logout_accepts_an_empty_204() {
     let (server, client) = serve(204, None).await;
     let rv = client.logout().await.unwrap();
     assert_eq!(rv.status().as_u16(), 204);
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "DELETE");
-    assert_eq!(seen.raw_path, "/api/4.0/logout");
+    only_request(&server)
+        .await
+        .sent("DELETE", "/api/4.0/logout", None);
 }
 
 #[tokio::test]
@@ -496,11 +455,6 @@ fn acme_hub() -> serde_json::Value {
     })
 }
 
-/// The JSON body of a request, parsed.
-fn json_body(seen: &integrations_tests::Seen) -> serde_json::Value {
-    serde_json::from_str(&seen.body).unwrap_or_else(|e| panic!("{e}: {:?}", seen.body))
-}
-
 #[tokio::test]
 async fn all_integration_hubs_sends_fields_and_decodes_hubs_without_their_token() {
     let official = json!({"id": "1", "url": "https://actions.looker.com/", "label": "Looker Action Hub",
@@ -512,12 +466,10 @@ async fn all_integration_hubs_sends_fields_and_decodes_hubs_without_their_token(
         .await
         .unwrap()
         .into_inner();
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "GET");
-    assert_eq!(seen.raw_path, "/api/4.0/integration_hubs");
-    assert_eq!(
-        seen.query.as_deref(),
-        Some("fields=id%2Clabel%2Chas_authorization_token")
+    only_request(&server).await.sent(
+        "GET",
+        "/api/4.0/integration_hubs",
+        Some("fields=id%2Clabel%2Chas_authorization_token"),
     );
     assert_eq!(hubs.len(), 2);
     assert_eq!(hubs[0].official, Some(true));
@@ -574,16 +526,13 @@ async fn create_integration_hub_sends_the_write_model_as_json() {
         .unwrap();
     assert_eq!(created.id.as_deref(), Some("2"));
     assert_eq!(created.has_authorization_token, Some(true));
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "POST");
-    assert_eq!(seen.raw_path, "/api/4.0/integration_hubs");
-    assert_eq!(
-        seen.query.as_deref(),
-        Some("fields=id%2Chas_authorization_token")
+    let seen = only_request(&server).await.sent(
+        "POST",
+        "/api/4.0/integration_hubs",
+        Some("fields=id%2Chas_authorization_token"),
     );
-    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
     assert_eq!(
-        json_body(&seen),
+        seen.json_body(),
         json!({"url": "https://actions.acme.example/", "authorization_token": "s3cret"}),
         "the write-only token is sent; nothing read-only can be"
     );
@@ -600,62 +549,19 @@ async fn create_integration_hub_conflict_and_validation_errors_are_typed() {
         url: Some("https://actions.acme.example/".into()),
         ..Default::default()
     };
-    match client.create_integration_hub(None, &body).await {
-        Err(Error::ErrorResponse(rv)) => {
-            assert_eq!(rv.status().as_u16(), 409);
-            assert_eq!(
-                rv.message.as_deref(),
-                Some("Integration Hub already exists")
-            );
-        }
-        other => panic!("expected a typed 409, got {other:?}"),
-    }
+    let error = error_body(client.create_integration_hub(None, &body).await, 409);
+    assert_eq!(
+        error.message.as_deref(),
+        Some("Integration Hub already exists")
+    );
     let (_server, client) = serve(
         422,
         Some(json!({"message": "Validation Failed", "documentation_url": null,
             "errors": [{"field": "url", "code": "invalid", "message": "is not a URL", "documentation_url": null}]})),
     )
     .await;
-    match client.create_integration_hub(None, &body).await {
-        Err(Error::ErrorResponse(rv)) => {
-            assert_eq!(rv.status().as_u16(), 422);
-            assert_eq!(rv.errors.as_ref().unwrap()[0].field.as_deref(), Some("url"));
-        }
-        other => panic!("expected a typed 422, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn integration_hub_sends_fields_and_percent_encodes_odd_ids() {
-    for (id, encoded) in ODD_IDS {
-        let (server, client) = serve(200, Some(acme_hub())).await;
-        let got = client.integration_hub(id, Some("id,url")).await.unwrap();
-        assert_eq!(got.label.as_deref(), Some("ACME actions"));
-        let seen = only_request(&server).await;
-        assert_eq!(seen.method.as_str(), "GET");
-        assert_eq!(
-            seen.raw_path,
-            format!("/api/4.0/integration_hubs/{encoded}"),
-            "id {id:?}"
-        );
-        assert_eq!(seen.query.as_deref(), Some("fields=id%2Curl"));
-    }
-}
-
-#[tokio::test]
-async fn integration_hub_not_found_is_a_typed_error_body() {
-    let (_server, client) = serve(
-        404,
-        Some(json!({"message": "Not found", "documentation_url": "https://cloud.google.com/looker/docs/"})),
-    )
-    .await;
-    match client.integration_hub("99", None).await {
-        Err(Error::ErrorResponse(rv)) => {
-            assert_eq!(rv.status().as_u16(), 404);
-            assert_eq!(rv.message.as_deref(), Some("Not found"));
-        }
-        other => panic!("expected a 404 error body, got {other:?}"),
-    }
+    let error = error_body(client.create_integration_hub(None, &body).await, 422);
+    assert_eq!(error.errors.unwrap()[0].field.as_deref(), Some("url"));
 }
 
 #[tokio::test]
@@ -670,15 +576,12 @@ async fn update_integration_hub_patches_only_what_is_set() {
         .await
         .unwrap();
     assert_eq!(updated.has_authorization_token, Some(true));
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "PATCH");
-    assert_eq!(seen.raw_path, "/api/4.0/integration_hubs/a%2Fb");
-    assert_eq!(
-        seen.query.as_deref(),
-        Some("fields=has_authorization_token")
+    let seen = only_request(&server).await.sent(
+        "PATCH",
+        "/api/4.0/integration_hubs/a%2Fb",
+        Some("fields=has_authorization_token"),
     );
-    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
-    assert_eq!(json_body(&seen), json!({"authorization_token": "rotated"}));
+    assert_eq!(seen.json_body(), json!({"authorization_token": "rotated"}));
 }
 
 #[tokio::test]
@@ -686,14 +589,8 @@ async fn delete_integration_hub_accepts_an_empty_204() {
     let (server, client) = serve(204, None).await;
     let rv = client.delete_integration_hub("50% off é").await.unwrap();
     assert_eq!(rv.status().as_u16(), 204);
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "DELETE");
-    assert_eq!(
-        seen.raw_path,
-        "/api/4.0/integration_hubs/50%25%20off%20%C3%A9"
-    );
-    assert_eq!(seen.query, None);
-    assert_eq!(seen.body, "");
+    let path = "/api/4.0/integration_hubs/50%25%20off%20%C3%A9";
+    only_request(&server).await.sent_nothing("DELETE", path);
 }
 
 #[tokio::test]
@@ -711,10 +608,11 @@ async fn get_integration_hub_health_sends_fields_and_decodes_the_result() {
     assert_eq!(health.success, Some(false));
     assert_eq!(health.message.as_deref(), Some("Connection refused"));
     assert_eq!(health.extra.get("checked_from"), Some(&json!("eu")));
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "GET");
-    assert_eq!(seen.raw_path, "/api/4.0/integration_hubs/a%20b/health");
-    assert_eq!(seen.query.as_deref(), Some("fields=success%2Cmessage"));
+    only_request(&server).await.sent(
+        "GET",
+        "/api/4.0/integration_hubs/a%20b/health",
+        Some("fields=success%2Cmessage"),
+    );
 }
 
 #[tokio::test]
@@ -727,14 +625,8 @@ async fn accept_integration_hub_legal_agreement_posts_no_body_and_decodes_the_hu
         .await
         .unwrap();
     assert_eq!(hub.legal_agreement_signed, Some(true));
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "POST");
-    assert_eq!(
-        seen.raw_path,
-        "/api/4.0/integration_hubs/a%2Fb/accept_legal_agreement"
-    );
-    assert_eq!(seen.query, None);
-    assert_eq!(seen.body, "");
+    let path = "/api/4.0/integration_hubs/a%2Fb/accept_legal_agreement";
+    only_request(&server).await.sent_nothing("POST", path);
 }
 
 #[tokio::test]
@@ -744,14 +636,15 @@ async fn accept_integration_hub_legal_agreement_validation_error_is_typed() {
         Some(json!({"message": "No legal agreement to accept", "documentation_url": null, "errors": null})),
     )
     .await;
-    match client.accept_integration_hub_legal_agreement("1").await {
-        Err(Error::ErrorResponse(rv)) => {
-            assert_eq!(rv.status().as_u16(), 422);
-            assert_eq!(rv.message.as_deref(), Some("No legal agreement to accept"));
-            assert_eq!(rv.errors, None);
-        }
-        other => panic!("expected a typed 422, got {other:?}"),
-    }
+    let error = error_body(
+        client.accept_integration_hub_legal_agreement("1").await,
+        422,
+    );
+    assert_eq!(
+        error.message.as_deref(),
+        Some("No legal agreement to accept")
+    );
+    assert_eq!(error.errors, None);
 }
 
 /// A form as an integration's hub answers it: a select with options, an OAuth link, nulls, and
@@ -785,13 +678,10 @@ async fn fetch_integration_form_posts_a_json_map_and_decodes_the_form() {
         .await
         .unwrap()
         .into_inner();
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "POST");
-    assert_eq!(seen.raw_path, "/api/4.0/integrations/1::slack%2Fx/form");
-    assert_eq!(seen.query, None);
-    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    let path = "/api/4.0/integrations/1::slack%2Fx/form";
+    let seen = only_request(&server).await.sent("POST", path, None);
     assert_eq!(
-        json_body(&seen),
+        seen.json_body(),
         json!({"channel": "#alerts", "note": "a \"quoted\" é"})
     );
 
@@ -850,17 +740,10 @@ async fn fetch_integration_form_validation_error_is_typed() {
             "errors": [{"field": "channel", "code": "missing", "message": "required", "documentation_url": null}]})),
     )
     .await;
-    match client
-        .fetch_integration_form("1::slack", &Default::default())
-        .await
-    {
-        Err(Error::ErrorResponse(rv)) => {
-            assert_eq!(rv.status().as_u16(), 422);
-            assert_eq!(
-                rv.errors.as_ref().unwrap()[0].code.as_deref(),
-                Some("missing")
-            );
-        }
-        other => panic!("expected a typed 422, got {other:?}"),
-    }
+    let values = Default::default();
+    let error = error_body(
+        client.fetch_integration_form("1::slack", &values).await,
+        422,
+    );
+    assert_eq!(error.errors.unwrap()[0].code.as_deref(), Some("missing"));
 }

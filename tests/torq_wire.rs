@@ -2,18 +2,14 @@
 //! and realistic answers (nanosecond timestamps, an unknown sharing direction, unknown fields,
 //! gRPC-status errors, the token endpoint's OAuth 2.0 errors) decoding.
 
-use integrations_tests::only_request;
+use integrations_tests::{answering, error_body, only_request, unexpected_status};
 use serde_json::json;
 use torq_api::{Client, Error, Hooks, types};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
+/// A server answering every request with `status` and the JSON `body`, and a client of it.
 async fn serve(status: u16, body: serde_json::Value) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(&server)
-        .await;
+    let server = answering(ResponseTemplate::new(status).set_body_json(body)).await;
     let client = Client::new(&server.uri(), Hooks::default());
     (server, client)
 }
@@ -28,14 +24,13 @@ async fn create_token_posts_the_client_credentials_grant() {
     let token = client.create_token(&client_credentials()).await.unwrap();
     assert_eq!(token.access_token, "eyJ.abc");
     assert_eq!(token.expires_in, Some(3600));
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "POST");
-    assert_eq!(seen.raw_path, "/v1/auth/token");
+    let seen = only_request(&server)
+        .await
+        .sent("POST", "/v1/auth/token", None);
     assert_eq!(
-        seen.content_type.as_deref(),
-        Some("application/x-www-form-urlencoded")
+        seen.body_as("application/x-www-form-urlencoded"),
+        "grant_type=client_credentials"
     );
-    assert_eq!(seen.body, "grant_type=client_credentials");
 }
 
 fn client_credentials() -> types::TokenRequest {
@@ -58,18 +53,13 @@ async fn create_token_refusals_decode_as_oauth_errors() {
             json!({"error": code, "error_description": format!("refused: {code}")}),
         )
         .await;
-        match client.create_token(&client_credentials()).await {
-            Err(Error::ErrorResponse(rv)) => {
-                assert_eq!(rv.status().as_u16(), status);
-                assert_eq!(rv.error, code);
-                assert_eq!(
-                    rv.error_description.as_deref(),
-                    Some(format!("refused: {code}").as_str())
-                );
-                assert_eq!(rv.error_uri, None);
-            }
-            other => panic!("{status} {code}: expected an OAuth error, got {other:?}"),
-        }
+        let refusal = error_body(client.create_token(&client_credentials()).await, status);
+        let description = format!("refused: {code}");
+        assert_eq!(
+            (refusal.error.as_str(), refusal.error_description.as_deref()),
+            (code, Some(description.as_str()))
+        );
+        assert_eq!(refusal.error_uri, None, "{code}");
     }
 }
 
@@ -84,21 +74,17 @@ async fn an_oauth_error_keeps_an_unknown_code_its_uri_and_unknown_members() {
         }),
     )
     .await;
-    match client.create_token(&client_credentials()).await {
-        Err(Error::ErrorResponse(rv)) => {
-            assert_eq!(
-                rv.error, "invalid_token_binding",
-                "an extension code is kept"
-            );
-            assert_eq!(rv.error_description, None);
-            assert_eq!(
-                rv.error_uri.as_deref(),
-                Some("https://auth.torq.io/errors/binding")
-            );
-            assert_eq!(rv.extra.get("trace_id"), Some(&json!("abc")));
-        }
-        other => panic!("expected an OAuth error, got {other:?}"),
-    }
+    let refusal = error_body(client.create_token(&client_credentials()).await, 401);
+    assert_eq!(
+        refusal.error, "invalid_token_binding",
+        "an extension code is kept"
+    );
+    assert_eq!(refusal.error_description, None);
+    assert_eq!(
+        refusal.error_uri.as_deref(),
+        Some("https://auth.torq.io/errors/binding")
+    );
+    assert_eq!(refusal.extra.get("trace_id"), Some(&json!("abc")));
 }
 
 #[tokio::test]
@@ -117,10 +103,8 @@ async fn a_token_refusal_that_is_not_an_oauth_error_does_not_decode() {
     }
     // A status the spec does not list reaches the caller as it came.
     let (_server, client) = serve(503, json!({"error": "temporarily_unavailable"})).await;
-    match client.create_token(&client_credentials()).await {
-        Err(Error::UnexpectedResponse(r)) => assert_eq!(r.status().as_u16(), 503),
-        other => panic!("expected the 503 itself, got {other:?}"),
-    }
+    let outcome = client.create_token(&client_credentials()).await;
+    assert_eq!(unexpected_status(outcome), 503);
 }
 
 #[tokio::test]
@@ -146,10 +130,9 @@ async fn list_integrations_filters_by_type_and_decodes_everything_torq_sends() {
         .await
         .unwrap()
         .into_inner();
-    let seen = only_request(&server).await;
-    assert_eq!(seen.method.as_str(), "GET");
-    assert_eq!(seen.raw_path, "/v1alpha/integrations");
-    assert_eq!(seen.query.as_deref(), Some("type_id=webhook"));
+    only_request(&server)
+        .await
+        .sent("GET", "/v1alpha/integrations", Some("type_id=webhook"));
 
     let first = &list.integrations[0];
     assert_eq!(
@@ -215,19 +198,15 @@ async fn errors_decode_as_grpc_status_with_any_details() {
             "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "EXPIRED", "metadata": {"a": "b"}}]
         });
         let (_server, client) = serve(status, body).await;
-        match client.list_integrations(None).await {
-            Err(Error::ErrorResponse(rv)) => {
-                assert_eq!(rv.status().as_u16(), status);
-                assert_eq!(rv.code, Some(16));
-                let any = &rv.details[0];
-                assert_eq!(
-                    any.type_.as_deref(),
-                    Some("type.googleapis.com/google.rpc.ErrorInfo")
-                );
-                assert_eq!(any.extra.get("reason"), Some(&json!("EXPIRED")));
-            }
-            other => panic!("{status}: expected an rpcStatus body, got {other:?}"),
-        }
+        let rpc_status = error_body(client.list_integrations(None).await, status);
+        assert_eq!(rpc_status.code, Some(16), "{status}");
+        let any = &rpc_status.details[0];
+        let info = "type.googleapis.com/google.rpc.ErrorInfo";
+        assert_eq!(
+            (any.type_.as_deref(), any.extra.get("reason")),
+            (Some(info), Some(&json!("EXPIRED"))),
+            "{status}"
+        );
     }
 }
 
@@ -236,18 +215,12 @@ async fn an_expired_token_redirect_is_not_an_error_body() {
     // Torq answers an expired token with 302. The spec lists it, but progenitor generates match
     // arms only for 2xx, 4xx and 5xx responses, so it reaches the caller as an unexpected response
     // whose status the caller can act on.
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(302).insert_header("location", "https://torq.io/login"))
-        .mount(&server)
-        .await;
+    let redirect = ResponseTemplate::new(302).insert_header("location", "https://torq.io/login");
+    let server = answering(redirect).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let client = Client::new_with_client(&server.uri(), http, Hooks::default());
-    match client.list_integrations(None).await {
-        Err(Error::UnexpectedResponse(r)) => assert_eq!(r.status().as_u16(), 302),
-        other => panic!("expected the 302 itself, got {other:?}"),
-    }
+    assert_eq!(unexpected_status(client.list_integrations(None).await), 302);
 }

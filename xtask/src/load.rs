@@ -226,6 +226,12 @@ mod tests {
         parse("spec/t.json", text).unwrap_err().to_string()
     }
 
+    /// The error for `MINIMAL` with `from` (which it must contain) replaced by `to`.
+    fn err_with(from: &str, to: &str) -> String {
+        assert!(MINIMAL.contains(from), "{from}");
+        err(&MINIMAL.replace(from, to))
+    }
+
     #[test]
     fn a_valid_document_loads() {
         let doc = parse("spec/t.json", MINIMAL).unwrap();
@@ -244,18 +250,16 @@ mod tests {
 
     #[test]
     fn openapi_3_1_is_refused_at_its_pointer() {
-        let e = err(&MINIMAL.replace("3.0.3", "3.1.0"));
         assert_eq!(
-            e,
+            err_with("3.0.3", "3.1.0"),
             "spec/t.json: /openapi: OpenAPI 3.1.0 is not supported: progenitor takes OpenAPI 3.0.x"
         );
     }
 
     #[test]
     fn a_dangling_ref_names_where_it_is() {
-        let e = err(&MINIMAL.replace("schemas/Thing\"}", "schemas/Nope\"}"));
         assert_eq!(
-            e,
+            err_with("schemas/Thing\"}", "schemas/Nope\"}"),
             "spec/t.json: /paths/~1things~1{id}/get/responses/200/content/application~1json/schema/$ref: \
              `#/components/schemas/Nope` points to nothing"
         );
@@ -263,16 +267,15 @@ mod tests {
 
     #[test]
     fn a_missing_operation_id_names_the_operation() {
-        let e = err(&MINIMAL.replace("\"operationId\": \"thing\",", ""));
         assert_eq!(
-            e,
+            err_with("\"operationId\": \"thing\",", ""),
             "spec/t.json: /paths/~1things~1{id}/get: operation has no `operationId`"
         );
     }
 
     #[test]
     fn a_node_of_the_wrong_shape_names_its_pointer() {
-        let e = err(&MINIMAL.replace("\"required\": true", "\"required\": \"yes\""));
+        let e = err_with("\"required\": true", "\"required\": \"yes\"");
         assert!(
             e.starts_with("spec/t.json: /paths/~1things~1{id}/get/parameters/0"),
             "{e}"

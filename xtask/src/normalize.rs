@@ -7,8 +7,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, Components, ObjectType, OpenAPI, Operation, ReferenceOr, Response,
-    Schema, SchemaKind, StatusCode, Type,
+    AdditionalProperties, Components, MediaType, ObjectType, OpenAPI, Operation, ReferenceOr,
+    Response, Schema, SchemaKind, StatusCode, Type,
 };
 
 use crate::error::{CodegenError, escape_token};
@@ -18,19 +18,16 @@ const JSON: &str = "application/json";
 
 /// Applies every rule, in order, to `doc` (read from `file`, named in errors).
 pub fn normalize(file: &str, mut doc: OpenAPI) -> Result<OpenAPI, CodegenError> {
+    let in_file = |(pointer, message): (String, String)| CodegenError::spec(file, pointer, message);
     drop_no_content_bodies(&mut doc);
     default_to_error_ranges(&mut doc);
-    merge_error_schemas(&mut doc)
-        .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
+    merge_error_schemas(&mut doc).map_err(in_file)?;
     fold_codes_into_ranges(&mut doc);
     open_response_enums(&mut doc);
     write_models_for_request_bodies(&mut doc);
-    drop_write_only_from_read_models(&mut doc)
-        .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
-    let_writes_send_empty_lists(&mut doc)
-        .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
-    let_writes_send_null(&mut doc)
-        .map_err(|(pointer, message)| CodegenError::spec(file, pointer, message))?;
+    drop_write_only_from_read_models(&mut doc).map_err(in_file)?;
+    let_writes_send_empty_lists(&mut doc).map_err(in_file)?;
+    let_writes_send_null(&mut doc).map_err(in_file)?;
     keep_unknown_members(&mut doc);
     Ok(doc)
 }
@@ -317,76 +314,37 @@ pub fn fold_codes_into_ranges(doc: &mut OpenAPI) {
 /// later (a new Torq sharing `direction`, a new Looker format) would fail the decoding of a whole
 /// list. Request-only schemas keep their enums: what we send must be a value the vendor knows.
 pub fn open_response_enums(doc: &mut OpenAPI) {
-    let reachable = schemas_reachable_from_responses(doc);
-    if let Some(components) = doc.components.as_mut() {
-        for (name, schema) in components.schemas.iter_mut() {
-            if reachable.contains(name)
-                && let ReferenceOr::Item(schema) = schema
-            {
-                open_enums_in(schema);
-            }
-        }
+    for (_, schema) in received_components_mut(doc) {
+        visit_inline_schemas(schema, &mut open_enum);
     }
     for op in operations_mut(doc) {
-        for response in op.responses.responses.values_mut() {
-            if let ReferenceOr::Item(response) = response {
-                for media in response.content.values_mut() {
-                    if let Some(ReferenceOr::Item(schema)) = media.schema.as_mut() {
-                        open_enums_in(schema);
-                    }
-                }
-            }
+        for schema in inline_schemas_mut(op.responses.responses.values_mut()) {
+            visit_inline_schemas(schema, &mut open_enum);
         }
     }
 }
 
-fn open_enums_in(schema: &mut Schema) {
-    let open_boxed = |s: &mut ReferenceOr<Box<Schema>>| {
-        if let ReferenceOr::Item(s) = s {
-            open_enums_in(s);
-        }
+/// Opens `schema` if it is a string enum: no `enum`, the known values in the description.
+fn open_enum(schema: &mut Schema) {
+    let SchemaKind::Type(Type::String(string)) = &mut schema.schema_kind else {
+        return;
     };
-    match &mut schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
-            let known: Vec<String> = string
-                .enumeration
-                .drain(..)
-                .flatten()
-                .map(|v| format!("`{v}`"))
-                .collect();
-            let note = format!(
-                "Known values: {}. Other values are kept as they come.",
-                known.join(", ")
-            );
-            schema.schema_data.description = Some(match schema.schema_data.description.take() {
-                Some(d) => format!("{}\n\n{note}", d.trim_end()),
-                None => note,
-            });
-        }
-        SchemaKind::Type(Type::Object(object)) => {
-            object.properties.values_mut().for_each(open_boxed);
-            if let Some(AdditionalProperties::Schema(extra)) = object.additional_properties.as_mut()
-                && let ReferenceOr::Item(extra) = extra.as_mut()
-            {
-                open_enums_in(extra);
-            }
-        }
-        SchemaKind::Type(Type::Array(array)) => {
-            if let Some(items) = array.items.as_mut() {
-                open_boxed(items);
-            }
-        }
-        SchemaKind::OneOf { one_of: list }
-        | SchemaKind::AllOf { all_of: list }
-        | SchemaKind::AnyOf { any_of: list } => {
-            for s in list.iter_mut() {
-                if let ReferenceOr::Item(s) = s {
-                    open_enums_in(s);
-                }
-            }
-        }
-        _ => {}
+    if string.enumeration.is_empty() {
+        return;
     }
+    let known: Vec<String> = string
+        .enumeration
+        .drain(..)
+        .flatten()
+        .map(|v| format!("`{v}`"))
+        .collect();
+    append_note(
+        &mut schema.schema_data.description,
+        &format!(
+            "Known values: {}. Other values are kept as they come.",
+            known.join(", ")
+        ),
+    );
 }
 
 /// Lets every object schema reachable from a response keep the members it does not document
@@ -397,16 +355,8 @@ fn open_enums_in(schema: &mut Schema) {
 /// gives each struct an `extra` map (`#[serde(flatten)]`) that keeps them, and serializing the
 /// struct gives back everything the vendor sent.
 pub fn keep_unknown_members(doc: &mut OpenAPI) {
-    let reachable = schemas_reachable_from_responses(doc);
-    let Some(components) = doc.components.as_mut() else {
-        return;
-    };
-    for (name, schema) in components.schemas.iter_mut() {
-        if !reachable.contains(name) {
-            continue;
-        }
-        if let ReferenceOr::Item(schema) = schema
-            && let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind
+    for (_, schema) in received_components_mut(doc) {
+        if let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind
             && object.additional_properties.is_none()
         {
             // `{}` rather than `true`: typify reads `true` as the JSON Schema default and adds no map.
@@ -470,8 +420,7 @@ fn write_model(
     };
     let mut object = object.clone();
     object.additional_properties = None;
-    let mut changed =
-        received.contains(name) && !write_only_properties(&schema.schema_kind).is_empty();
+    let mut changed = received.contains(name) && !write_only_properties(schema).is_empty();
     let read_only: Vec<String> = object
         .properties
         .iter()
@@ -528,27 +477,27 @@ fn is_write_only(schema: &Schema) -> bool {
             == Some(&serde_json::Value::Bool(true))
 }
 
-/// Calls `f` on every object schema written inline in `kind`: `kind` itself, and what its
-/// properties, array items, map values and `allOf`/`oneOf`/`anyOf` members hold inline (never
-/// through a `$ref`).
-fn visit_inline_objects(kind: &mut SchemaKind, f: &mut dyn FnMut(&mut ObjectType)) {
-    match kind {
+/// Calls `f` on `schema`, then on every schema written inline in it: what its properties, array
+/// items, map values and `allOf`/`oneOf`/`anyOf` members hold inline (never through a `$ref`),
+/// each before what it holds in turn.
+fn visit_inline_schemas(schema: &mut Schema, f: &mut dyn FnMut(&mut Schema)) {
+    f(schema);
+    match &mut schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => {
-            f(object);
             for prop in object.properties.values_mut() {
                 if let ReferenceOr::Item(prop) = prop {
-                    visit_inline_objects(&mut prop.schema_kind, f);
+                    visit_inline_schemas(prop, f);
                 }
             }
             if let Some(AdditionalProperties::Schema(extra)) = object.additional_properties.as_mut()
                 && let ReferenceOr::Item(extra) = extra.as_mut()
             {
-                visit_inline_objects(&mut extra.schema_kind, f);
+                visit_inline_schemas(extra, f);
             }
         }
         SchemaKind::Type(Type::Array(array)) => {
             if let Some(ReferenceOr::Item(items)) = array.items.as_mut() {
-                visit_inline_objects(&mut items.schema_kind, f);
+                visit_inline_schemas(items, f);
             }
         }
         SchemaKind::OneOf { one_of: list }
@@ -556,12 +505,21 @@ fn visit_inline_objects(kind: &mut SchemaKind, f: &mut dyn FnMut(&mut ObjectType
         | SchemaKind::AnyOf { any_of: list } => {
             for s in list.iter_mut() {
                 if let ReferenceOr::Item(s) = s {
-                    visit_inline_objects(&mut s.schema_kind, f);
+                    visit_inline_schemas(s, f);
                 }
             }
         }
         _ => {}
     }
+}
+
+/// Calls `f` on every object schema written inline in `schema` (see [`visit_inline_schemas`]).
+fn visit_inline_objects(schema: &mut Schema, f: &mut dyn FnMut(&mut ObjectType)) {
+    visit_inline_schemas(schema, &mut |s| {
+        if let SchemaKind::Type(Type::Object(object)) = &mut s.schema_kind {
+            f(object);
+        }
+    });
 }
 
 /// The names of the write-only properties of `object` itself (not of the objects inside it).
@@ -574,11 +532,11 @@ fn write_only_names(object: &ObjectType) -> Vec<String> {
         .collect()
 }
 
-/// The names of the write-only properties of every object written inline in `kind` (see
-/// [`visit_inline_objects`]), in document order.
-fn write_only_properties(kind: &SchemaKind) -> Vec<String> {
+/// The names of the write-only properties of every object written inline in `schema` (see
+/// [`visit_inline_schemas`]), in document order.
+fn write_only_properties(schema: &Schema) -> Vec<String> {
     let mut found = Vec::new();
-    visit_inline_objects(&mut kind.clone(), &mut |object| {
+    visit_inline_objects(&mut schema.clone(), &mut |object| {
         found.extend(write_only_names(object));
     });
     found
@@ -600,53 +558,34 @@ fn write_only_properties(kind: &SchemaKind) -> Vec<String> {
 /// by a request body (no write model: a form body, or an inline one): removing the property would
 /// stop the request sending it.
 pub fn drop_write_only_from_read_models(doc: &mut OpenAPI) -> Result<(), (String, String)> {
-    let received = schemas_reachable_from_responses(doc);
     let sent = schemas_reachable_from_any_request_body(doc);
-    if let Some(components) = doc.components.as_mut() {
-        for (name, schema) in components.schemas.iter_mut() {
-            let ReferenceOr::Item(schema) = schema else {
-                continue;
-            };
-            if !received.contains(name) {
-                continue;
-            }
-            if sent.contains(name)
-                && let Some(property) = write_only_properties(&schema.schema_kind).first()
-            {
-                return Err((
-                    format!("/components/schemas/{}", escape_token(name)),
-                    format!(
-                        "`{name}.{property}` is write-only and `{name}` is both answered and sent as is \
-                         (no write model): cannot drop the property from the read model"
-                    ),
-                ));
-            }
-            drop_write_only(&mut schema.schema_kind);
+    for (name, schema) in received_components_mut(doc) {
+        if sent.contains(name)
+            && let Some(property) = write_only_properties(schema).first()
+        {
+            return Err((
+                format!("/components/schemas/{}", escape_token(name)),
+                format!(
+                    "`{name}.{property}` is write-only and `{name}` is both answered and sent as is \
+                     (no write model): cannot drop the property from the read model"
+                ),
+            ));
         }
+        drop_write_only(schema);
     }
     for op in operations_mut(doc) {
-        for response in op
-            .responses
-            .responses
-            .values_mut()
-            .chain(op.responses.default.as_mut())
-        {
-            if let ReferenceOr::Item(response) = response {
-                for media in response.content.values_mut() {
-                    if let Some(ReferenceOr::Item(schema)) = media.schema.as_mut() {
-                        drop_write_only(&mut schema.schema_kind);
-                    }
-                }
-            }
+        let responses = op.responses.responses.values_mut();
+        for schema in inline_schemas_mut(responses.chain(op.responses.default.as_mut())) {
+            drop_write_only(schema);
         }
     }
     Ok(())
 }
 
-/// Removes the write-only properties of every object written inline in `kind`, and their names
+/// Removes the write-only properties of every object written inline in `schema`, and their names
 /// from `required`.
-fn drop_write_only(kind: &mut SchemaKind) {
-    visit_inline_objects(kind, &mut |object| {
+fn drop_write_only(schema: &mut Schema) {
+    visit_inline_objects(schema, &mut |object| {
         for prop in write_only_names(object) {
             object.properties.shift_remove(&prop);
             object.required.retain(|r| *r != prop);
@@ -683,32 +622,12 @@ pub fn let_writes_send_empty_lists(doc: &mut OpenAPI) -> Result<(), (String, Str
 
 /// [`let_writes_send_empty_lists`] for the (schema, property) pairs of `list`.
 fn empty_lists_from(doc: &mut OpenAPI, list: &[(&str, &str)]) -> Result<(), (String, String)> {
-    let write_models = write_models(doc);
-    let Some(components) = doc.components.as_mut() else {
-        return Ok(());
-    };
-    for (schema, property) in list {
-        let Some(write) = write_models.get(*schema) else {
-            continue;
-        };
-        let pointer = format!("/components/schemas/{write}/properties/{property}");
-        let Some(ReferenceOr::Item(prop)) =
-            write_property(&mut components.schemas, write, property)
-        else {
-            return Err((
-                pointer,
-                format!(
-                    "`{schema}.{property}` is listed in normalize::EMPTY_LIST_WRITES but is not a writable property"
-                ),
-            ));
+    each_listed_write(doc, "EMPTY_LIST_WRITES", list, |schemas, listed| {
+        let ReferenceOr::Item(prop) = listed.property(schemas)? else {
+            return Err(listed.stale("is not a writable property"));
         };
         if !matches!(prop.schema_kind, SchemaKind::Type(Type::Array(_))) {
-            return Err((
-                pointer,
-                format!(
-                    "`{schema}.{property}` is listed in normalize::EMPTY_LIST_WRITES but is not an array"
-                ),
-            ));
+            return Err(listed.stale("is not an array"));
         }
         prop.schema_data.nullable = true;
         append_note(
@@ -717,8 +636,8 @@ fn empty_lists_from(doc: &mut OpenAPI, list: &[(&str, &str)]) -> Result<(), (Str
              only so that the generated field is an `Option<Vec<_>>` (normalize::let_writes_send_empty_lists); \
              `None` is left out, never sent as null.",
         );
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Writable nullable properties whose `null` is a write of its own, distinct from leaving the
@@ -755,47 +674,25 @@ pub fn let_writes_send_null(doc: &mut OpenAPI) -> Result<(), (String, String)> {
 
 /// [`let_writes_send_null`] for the (schema, property) pairs of `list`.
 fn nulls_from(doc: &mut OpenAPI, list: &[(&str, &str)]) -> Result<(), (String, String)> {
-    let write_models = write_models(doc);
-    let Some(components) = doc.components.as_mut() else {
-        return Ok(());
-    };
-    for (schema, property) in list {
-        let Some(write) = write_models.get(*schema) else {
-            continue;
-        };
-        let pointer = format!("/components/schemas/{write}/properties/{property}");
+    each_listed_write(doc, "NULL_WRITES", list, |schemas, listed| {
+        let Listed {
+            schema,
+            property,
+            write,
+            ..
+        } = listed;
         let name = format!("{write}{}", pascal_case(property));
-        if components.schemas.contains_key(&name) {
-            return Err((
-                pointer,
-                format!(
-                    "cannot name the schema of `{schema}.{property}` `{name}`: the name is taken"
-                ),
+        if schemas.contains_key(&name) {
+            return Err(format!(
+                "cannot name the schema of `{schema}.{property}` `{name}`: the name is taken"
             ));
         }
-        let Some(slot) = write_property(&mut components.schemas, write, property) else {
-            return Err((
-                pointer,
-                format!(
-                    "`{schema}.{property}` is listed in normalize::NULL_WRITES but is not a writable property"
-                ),
-            ));
-        };
+        let slot = listed.property(schemas)?;
         let ReferenceOr::Item(prop) = slot else {
-            return Err((
-                pointer,
-                format!(
-                    "`{schema}.{property}` is listed in normalize::NULL_WRITES but is a $ref, not an inline nullable schema"
-                ),
-            ));
+            return Err(listed.stale("is a $ref, not an inline nullable schema"));
         };
         if !prop.schema_data.nullable {
-            return Err((
-                pointer,
-                format!(
-                    "`{schema}.{property}` is listed in normalize::NULL_WRITES but is not nullable"
-                ),
-            ));
+            return Err(listed.stale("is not nullable"));
         }
         let mut moved = (**prop).clone();
         let mut field_doc = moved.schema_data.description.clone();
@@ -821,7 +718,76 @@ fn nulls_from(doc: &mut OpenAPI, list: &[(&str, &str)]) -> Result<(), (String, S
                 all_of: vec![ReferenceOr::ref_(&format!("#/components/schemas/{name}"))],
             },
         }));
-        components.schemas.insert(name, ReferenceOr::Item(moved));
+        schemas.insert(name, ReferenceOr::Item(moved));
+        Ok(())
+    })
+}
+
+/// One entry of a vendor list of write rules ([`EMPTY_LIST_WRITES`], [`NULL_WRITES`]), with the
+/// write model it changes.
+struct Listed<'a> {
+    /// The name of the vendor list, for errors.
+    list: &'a str,
+    /// The vendor schema.
+    schema: &'a str,
+    /// The property.
+    property: &'a str,
+    /// The write model of `schema`.
+    write: &'a str,
+}
+
+impl Listed<'_> {
+    /// The error saying the entry is stale: the property `is` something the rule cannot change.
+    fn stale(&self, is: &str) -> String {
+        let Listed {
+            list,
+            schema,
+            property,
+            ..
+        } = self;
+        format!("`{schema}.{property}` is listed in normalize::{list} but {is}")
+    }
+
+    /// The property in the write model, mutably; a stale-entry error when the model has none.
+    fn property<'s>(
+        &self,
+        schemas: &'s mut IndexMap<String, ReferenceOr<Schema>>,
+    ) -> Result<&'s mut ReferenceOr<Box<Schema>>, String> {
+        write_property(schemas, self.write, self.property)
+            .ok_or_else(|| self.stale("is not a writable property"))
+    }
+}
+
+/// Calls `rule` on each (schema, property) entry of `list` (the vendor list named `list_name`)
+/// whose schema a request body sends, with the component schemas; entries for schemas this
+/// document does not send are skipped. Fails, with the JSON pointer of the property in the write
+/// model, with the first message `rule` fails with.
+fn each_listed_write(
+    doc: &mut OpenAPI,
+    list_name: &str,
+    list: &[(&str, &str)],
+    mut rule: impl FnMut(&mut IndexMap<String, ReferenceOr<Schema>>, &Listed) -> Result<(), String>,
+) -> Result<(), (String, String)> {
+    let write_models = write_models(doc);
+    let Some(components) = doc.components.as_mut() else {
+        return Ok(());
+    };
+    for (schema, property) in list {
+        let Some(write) = write_models.get(*schema) else {
+            continue;
+        };
+        let listed = Listed {
+            list: list_name,
+            schema,
+            property,
+            write,
+        };
+        rule(&mut components.schemas, &listed).map_err(|message| {
+            (
+                format!("/components/schemas/{write}/properties/{property}"),
+                message,
+            )
+        })?;
     }
     Ok(())
 }
@@ -885,16 +851,53 @@ fn pascal_case(name: &str) -> String {
 /// Names of the component schemas that a JSON request body uses, directly or through other
 /// schemas.
 fn schemas_reachable_from_request_bodies(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
+    schemas_reachable(doc, |op| {
+        body_media(op)
+            .filter(|(media_type, _)| *media_type == JSON)
+            .filter_map(|(_, media)| media.schema.as_ref())
+    })
+}
+
+/// Names of the component schemas that a request body of any media type (JSON, a form) uses,
+/// directly or through other schemas.
+fn schemas_reachable_from_any_request_body(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
+    schemas_reachable(doc, |op| {
+        body_media(op).filter_map(|(_, media)| media.schema.as_ref())
+    })
+}
+
+/// Names of the component schemas that a response body uses, directly or through other schemas.
+fn schemas_reachable_from_responses(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
+    schemas_reachable(doc, |op| {
+        op.responses
+            .responses
+            .values()
+            .chain(op.responses.default.as_ref())
+            .filter_map(|response| match response {
+                ReferenceOr::Item(response) => Some(response.content.values()),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .flatten()
+            .filter_map(|media| media.schema.as_ref())
+    })
+}
+
+/// Names of the component schemas that the schemas `picked` from each operation use, directly or
+/// through other schemas.
+fn schemas_reachable<'a, I>(
+    doc: &'a OpenAPI,
+    picked: impl Fn(&'a Operation) -> I,
+) -> std::collections::BTreeSet<String>
+where
+    I: Iterator<Item = &'a ReferenceOr<Schema>>,
+{
     let mut todo: Vec<String> = Vec::new();
     for (_, item) in doc.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
         for (_, op) in item.iter() {
-            if let Some(ReferenceOr::Item(body)) = &op.request_body
-                && let Some(media) = body.content.get(JSON)
-                && let Some(schema) = &media.schema
-            {
+            for schema in picked(op) {
                 collect_refs(&serde_json::to_value(schema).unwrap_or_default(), &mut todo);
             }
         }
@@ -902,55 +905,15 @@ fn schemas_reachable_from_request_bodies(doc: &OpenAPI) -> std::collections::BTr
     close_over_refs(doc, todo)
 }
 
-/// Names of the component schemas that a request body of any media type (JSON, a form) uses,
-/// directly or through other schemas.
-fn schemas_reachable_from_any_request_body(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
-    let mut todo: Vec<String> = Vec::new();
-    for (_, item) in doc.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (_, op) in item.iter() {
-            if let Some(ReferenceOr::Item(body)) = &op.request_body {
-                for media in body.content.values() {
-                    if let Some(schema) = &media.schema {
-                        collect_refs(&serde_json::to_value(schema).unwrap_or_default(), &mut todo);
-                    }
-                }
-            }
-        }
-    }
-    close_over_refs(doc, todo)
-}
-
-/// Names of the component schemas that a response body uses, directly or through other schemas.
-fn schemas_reachable_from_responses(doc: &OpenAPI) -> std::collections::BTreeSet<String> {
-    let mut todo: Vec<String> = Vec::new();
-    for (_, item) in doc.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (_, op) in item.iter() {
-            for response in op
-                .responses
-                .responses
-                .values()
-                .chain(op.responses.default.as_ref())
-            {
-                if let ReferenceOr::Item(response) = response {
-                    for media in response.content.values() {
-                        if let Some(schema) = &media.schema {
-                            collect_refs(
-                                &serde_json::to_value(schema).unwrap_or_default(),
-                                &mut todo,
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
-    close_over_refs(doc, todo)
+/// The media types of an operation's inline request body, with their names.
+fn body_media(op: &Operation) -> impl Iterator<Item = (&String, &MediaType)> {
+    op.request_body
+        .iter()
+        .filter_map(|body| match body {
+            ReferenceOr::Item(body) => Some(body.content.iter()),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flatten()
 }
 
 /// `todo` and every component schema they use, directly or through other schemas.
@@ -988,6 +951,36 @@ fn json_schema(response: &ReferenceOr<Response>) -> Option<&ReferenceOr<Schema>>
         ReferenceOr::Item(r) => r.content.get(JSON)?.schema.as_ref(),
         ReferenceOr::Reference { .. } => None,
     }
+}
+
+/// The component schemas a response uses (directly or through other schemas), with their names,
+/// mutably.
+fn received_components_mut(doc: &mut OpenAPI) -> impl Iterator<Item = (&String, &mut Schema)> {
+    let received = schemas_reachable_from_responses(doc);
+    doc.components
+        .iter_mut()
+        .flat_map(|components| components.schemas.iter_mut())
+        .filter(move |(name, _)| received.contains(*name))
+        .filter_map(|(name, schema)| match schema {
+            ReferenceOr::Item(schema) => Some((name, schema)),
+            ReferenceOr::Reference { .. } => None,
+        })
+}
+
+/// The body schemas written inline in `responses` (not through a `$ref`), mutably.
+fn inline_schemas_mut<'a>(
+    responses: impl Iterator<Item = &'a mut ReferenceOr<Response>>,
+) -> impl Iterator<Item = &'a mut Schema> {
+    responses
+        .filter_map(|response| match response {
+            ReferenceOr::Item(response) => Some(response.content.values_mut()),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flatten()
+        .filter_map(|media| match media.schema.as_mut() {
+            Some(ReferenceOr::Item(schema)) => Some(schema),
+            _ => None,
+        })
 }
 
 /// Every operation of the document, mutably.
@@ -1045,6 +1038,62 @@ mod tests {
         }))
     }
 
+    /// A document whose one operation, `method /x`, sends a body of component `body` as `media`
+    /// and answers `responses`; `schemas` are its components.
+    fn sending(
+        method: &str,
+        media: &str,
+        body: &str,
+        responses: serde_json::Value,
+        schemas: serde_json::Value,
+    ) -> OpenAPI {
+        let body = json!({"content": {media: {"schema": {"$ref": format!("#/components/schemas/{body}")}}}});
+        doc(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {method: {"operationId": "x", "requestBody": body, "responses": responses}}},
+            "components": {"schemas": schemas}
+        }))
+    }
+
+    /// [`sending`] a PATCH whose JSON body is `Thing`, answered by `Thing` too.
+    fn patching_thing(schemas: serde_json::Value) -> OpenAPI {
+        sending(
+            "patch",
+            JSON,
+            "Thing",
+            json!({"200": json_ref("Thing")}),
+            schemas,
+        )
+    }
+
+    /// [`sending`] a POST whose JSON body is `Req`.
+    fn posting_req(responses: serde_json::Value, schemas: serde_json::Value) -> OpenAPI {
+        sending("post", JSON, "Req", responses, schemas)
+    }
+
+    /// The `$ref` of the JSON request body of the one operation at `path`.
+    fn body_ref(doc: &OpenAPI, path: &str) -> serde_json::Value {
+        let ReferenceOr::Item(item) = &doc.paths.paths[path] else {
+            panic!()
+        };
+        let op = item.iter().next().unwrap().1;
+        let body = serde_json::to_value(op.request_body.as_ref().unwrap()).unwrap();
+        body["content"][JSON]["schema"]["$ref"].clone()
+    }
+
+    /// The member names of the JSON object `value`, in order.
+    fn keys(value: &serde_json::Value) -> Vec<&String> {
+        value.as_object().unwrap().keys().collect()
+    }
+
+    /// [`posting_req`] answered by `Res`, whose one property `inner` is `Inner`; `schemas` give
+    /// `Req`, `Inner` and any other component.
+    fn posting_req_answered_by_res(mut schemas: serde_json::Value) -> OpenAPI {
+        schemas["Res"] = json!({"type": "object", "properties": {
+            "inner": {"$ref": "#/components/schemas/Inner"}}});
+        posting_req(json!({"200": json_ref("Res")}), schemas)
+    }
+
     fn json_ref(name: &str) -> serde_json::Value {
         json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}, "description": "d"})
     }
@@ -1078,7 +1127,7 @@ mod tests {
             json!({"description": "no"}),
             "explicit codes are kept"
         );
-        let order: Vec<&String> = r.as_object().unwrap().keys().collect();
+        let order = keys(&r);
         assert_eq!(order, ["200", "401", "4XX", "5XX"]);
     }
 
@@ -1112,7 +1161,7 @@ mod tests {
         let merged =
             serde_json::to_value(&d.components.as_ref().unwrap().schemas["ErrorOrValidationError"])
                 .unwrap();
-        let props: Vec<&String> = merged["properties"].as_object().unwrap().keys().collect();
+        let props = keys(&merged["properties"]);
         assert_eq!(props, ["documentation_url", "errors", "message"]);
         assert_eq!(merged["required"], json!(["message"]));
     }
@@ -1165,50 +1214,31 @@ mod tests {
 
     #[test]
     fn request_bodies_get_write_models_without_read_only_fields() {
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"patch": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {
-                "Thing": {"type": "object", "required": ["id"], "properties": {
-                    "id": {"type": "string", "readOnly": true},
-                    "enabled": {"type": "boolean"},
-                    "params": {"type": "array", "items": {"$ref": "#/components/schemas/Param"}}}},
-                "Param": {"type": "object", "properties": {
-                    "name": {"type": "string"}, "label": {"type": "string", "readOnly": true}}}
-            }}
+        let mut d = patching_thing(json!({
+            "Thing": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string", "readOnly": true},
+                "enabled": {"type": "boolean"},
+                "params": {"type": "array", "items": {"$ref": "#/components/schemas/Param"}}}},
+            "Param": {"type": "object", "properties": {
+                "name": {"type": "string"}, "label": {"type": "string", "readOnly": true}}}
         }));
         write_models_for_request_bodies(&mut d);
-        let ReferenceOr::Item(item) = &d.paths.paths["/x"] else {
-            panic!()
-        };
-        let body =
-            serde_json::to_value(item.patch.as_ref().unwrap().request_body.as_ref().unwrap())
-                .unwrap();
-        assert_eq!(
-            body["content"]["application/json"]["schema"]["$ref"],
-            "#/components/schemas/ThingWrite"
-        );
+        assert_eq!(body_ref(&d, "/x"), "#/components/schemas/ThingWrite");
         assert_eq!(
             op_responses(&d, "/x")["200"],
             json_ref("Thing"),
             "responses keep the read model"
         );
-        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        let schemas = schemas_of(&d);
         let write = &schemas["ThingWrite"];
-        let props: Vec<&String> = write["properties"].as_object().unwrap().keys().collect();
+        let props = keys(&write["properties"]);
         assert_eq!(props, ["enabled", "params"]);
         assert!(write.get("required").is_none());
         assert_eq!(
             write["properties"]["params"]["items"]["$ref"],
             "#/components/schemas/ParamWrite"
         );
-        let param_props: Vec<&String> = schemas["ParamWrite"]["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect();
+        let param_props = keys(&schemas["ParamWrite"]["properties"]);
         assert_eq!(param_props, ["name"]);
         assert!(
             schemas["Thing"]["properties"].get("id").is_some(),
@@ -1218,20 +1248,13 @@ mod tests {
 
     #[test]
     fn response_objects_keep_unknown_members_and_request_only_ones_do_not() {
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
-                "responses": {"200": json_ref("Res")}}}},
-            "components": {"schemas": {
-                "Req": {"type": "object", "properties": {"a": {"type": "string"}}},
-                "Res": {"type": "object", "properties": {"inner": {"$ref": "#/components/schemas/Inner"}}},
-                "Inner": {"type": "object", "properties": {"b": {"type": "string"}}},
-                "Map": {"type": "object", "additionalProperties": {"type": "boolean"}}
-            }}
+        let mut d = posting_req_answered_by_res(json!({
+            "Req": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "Inner": {"type": "object", "properties": {"b": {"type": "string"}}},
+            "Map": {"type": "object", "additionalProperties": {"type": "boolean"}}
         }));
         keep_unknown_members(&mut d);
-        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        let schemas = schemas_of(&d);
         assert_eq!(schemas["Res"]["additionalProperties"], json!({}));
         assert_eq!(schemas["Inner"]["additionalProperties"], json!({}));
         assert!(schemas["Req"].get("additionalProperties").is_none());
@@ -1244,21 +1267,14 @@ mod tests {
 
     #[test]
     fn response_enums_open_and_request_enums_stay_closed() {
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
-                "responses": {"200": json_ref("Res")}}}},
-            "components": {"schemas": {
-                "Req": {"type": "object", "properties": {"grant": {"type": "string", "enum": ["a"]}}},
-                "Res": {"type": "object", "properties": {"inner": {"$ref": "#/components/schemas/Inner"}}},
-                "Inner": {"type": "object", "properties": {
-                    "direction": {"type": "string", "enum": ["in", "out"], "default": "in", "description": "Where."},
-                    "tags": {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}}}}
-            }}
+        let mut d = posting_req_answered_by_res(json!({
+            "Req": {"type": "object", "properties": {"grant": {"type": "string", "enum": ["a"]}}},
+            "Inner": {"type": "object", "properties": {
+                "direction": {"type": "string", "enum": ["in", "out"], "default": "in", "description": "Where."},
+                "tags": {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}}}}
         }));
         open_response_enums(&mut d);
-        let schemas = serde_json::to_value(&d.components.unwrap().schemas).unwrap();
+        let schemas = schemas_of(&d);
         let direction = &schemas["Inner"]["properties"]["direction"];
         assert!(direction.get("enum").is_none());
         assert_eq!(direction["default"], "in");
@@ -1285,21 +1301,16 @@ mod tests {
         for (k, v) in extra_thing_props.as_object().unwrap() {
             thing_props[k] = v.clone();
         }
-        doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"patch": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {
-                "Thing": {"type": "object", "properties": thing_props},
-                "Param": {"type": "object", "properties": {
-                    "name": {"type": "string"},
-                    "label": {"type": "string", "readOnly": true},
-                    "binding": {"type": "string", "nullable": true, "description": "Null unbinds."}}}
-            }}
+        patching_thing(json!({
+            "Thing": {"type": "object", "properties": thing_props},
+            "Param": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "label": {"type": "string", "readOnly": true},
+                "binding": {"type": "string", "nullable": true, "description": "Null unbinds."}}}
         }))
     }
 
+    /// The components of `d`, as JSON.
     fn schemas_of(d: &OpenAPI) -> serde_json::Value {
         serde_json::to_value(&d.components.as_ref().unwrap().schemas).unwrap()
     }
@@ -1317,19 +1328,22 @@ mod tests {
         rule(d, list)
     }
 
+    /// The components of [`writable_doc`] once `rule` ran with `list`.
+    fn writable_schemas_with(list: &[(&str, &str)], rule: ListRule) -> serde_json::Value {
+        let mut d = writable_doc(json!({}));
+        with_list(&mut d, list, rule).unwrap();
+        schemas_of(&d)
+    }
+
     #[test]
     fn listed_write_lists_become_nullable_in_the_write_model_only() {
-        let mut d = writable_doc(json!({}));
-        with_list(&mut d, &[("Thing", "targets")], empty_lists_from).unwrap();
-        let schemas = schemas_of(&d);
+        let schemas = writable_schemas_with(&[("Thing", "targets")], empty_lists_from);
         let targets = &schemas["ThingWrite"]["properties"]["targets"];
         assert_eq!(targets["nullable"], true);
         assert_eq!(targets["items"], json!({"type": "string"}));
+        let description = targets["description"].as_str().unwrap();
         assert!(
-            targets["description"]
-                .as_str()
-                .unwrap()
-                .starts_with("Installed.\n\nIn a write, absent leaves the list"),
+            description.starts_with("Installed.\n\nIn a write, absent leaves the list"),
             "{targets}"
         );
         assert!(
@@ -1348,19 +1362,15 @@ mod tests {
 
     #[test]
     fn listed_nulls_get_a_schema_of_their_own_in_the_write_model_only() {
-        let mut d = writable_doc(json!({}));
-        with_list(&mut d, &[("Param", "binding")], nulls_from).unwrap();
-        let schemas = schemas_of(&d);
+        let schemas = writable_schemas_with(&[("Param", "binding")], nulls_from);
         let binding = &schemas["ParamWrite"]["properties"]["binding"];
         assert_eq!(
             binding["allOf"],
             json!([{"$ref": "#/components/schemas/ParamWriteBinding"}])
         );
+        let description = binding["description"].as_str().unwrap();
         assert!(
-            binding["description"]
-                .as_str()
-                .unwrap()
-                .starts_with("Null unbinds.\n\nIn a write: `None` leaves it"),
+            description.starts_with("Null unbinds.\n\nIn a write: `None` leaves it"),
             "{binding}"
         );
         let own = &schemas["ParamWriteBinding"];
@@ -1376,26 +1386,17 @@ mod tests {
     #[test]
     fn a_schema_shared_by_requests_and_responses_without_a_write_model_is_left_alone() {
         // No read-only field: the body uses `Thing` itself, which answers too.
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"patch": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {"Thing": {"type": "object", "properties": {
-                "targets": {"type": "array", "items": {"type": "string"}}}}}}
-        }));
+        let mut d = patching_thing(json!({"Thing": {"type": "object", "properties": {
+                "targets": {"type": "array", "items": {"type": "string"}}}}}));
         let before = schemas_of(&d);
         with_list(&mut d, &[("Thing", "targets")], empty_lists_from).unwrap();
         assert_eq!(schemas_of(&d), before);
         // A request-only schema is its own write model.
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
-                "responses": {"204": {"description": "done"}}}}},
-            "components": {"schemas": {"Req": {"type": "object", "properties": {
-                "targets": {"type": "array", "items": {"type": "string"}}}}}}
-        }));
+        let mut d = posting_req(
+            json!({"204": {"description": "done"}}),
+            json!({"Req": {"type": "object", "properties": {
+                "targets": {"type": "array", "items": {"type": "string"}}}}}),
+        );
         with_list(&mut d, &[("Req", "targets")], empty_lists_from).unwrap();
         assert_eq!(
             schemas_of(&d)["Req"]["properties"]["targets"]["nullable"],
@@ -1472,22 +1473,14 @@ mod tests {
         drop_write_only_from_read_models(&mut d).unwrap();
         let schemas = schemas_of(&d);
 
-        let read: Vec<&String> = schemas["Hub"]["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect();
+        let read = keys(&schemas["Hub"]["properties"]);
         assert_eq!(read, ["has_authorization_token", "id", "lock", "url"]);
         assert_eq!(
             schemas["Hub"]["required"],
             json!(["url"]),
             "a dropped field is not required either"
         );
-        let lock: Vec<&String> = schemas["Hub"]["properties"]["lock"]["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect();
+        let lock = keys(&schemas["Hub"]["properties"]["lock"]["properties"]);
         assert_eq!(
             lock,
             ["hint", "label"],
@@ -1495,15 +1488,11 @@ mod tests {
         );
 
         let write = &schemas["HubWrite"];
-        let written: Vec<&String> = write["properties"].as_object().unwrap().keys().collect();
+        let written = keys(&write["properties"]);
         assert_eq!(written, ["authorization_token", "lock", "url"]);
         assert_eq!(write["properties"]["authorization_token"]["nullable"], true);
-        assert!(
-            write["properties"]["lock"]["properties"]
-                .get("pin")
-                .is_some(),
-            "{write}"
-        );
+        let written_lock = &write["properties"]["lock"]["properties"];
+        assert!(written_lock.get("pin").is_some(), "{write}");
         assert_eq!(
             schemas["Login"]["properties"]["secret"]["writeOnly"], true,
             "a request-only schema keeps its write-only fields"
@@ -1518,40 +1507,22 @@ mod tests {
 
     #[test]
     fn a_shared_schema_with_only_write_only_fields_to_hide_gets_a_write_model() {
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"patch": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {"Thing": {"type": "object", "properties": {
+        let mut d = patching_thing(json!({"Thing": {"type": "object", "properties": {
                 "url": {"type": "string"},
-                "token": {"type": "string", "writeOnly": true}}}}}
-        }));
+                "token": {"type": "string", "writeOnly": true}}}}));
         write_models_for_request_bodies(&mut d);
         drop_write_only_from_read_models(&mut d).unwrap();
-        let ReferenceOr::Item(item) = &d.paths.paths["/x"] else {
-            panic!()
-        };
-        let body =
-            serde_json::to_value(item.patch.as_ref().unwrap().request_body.as_ref().unwrap())
-                .unwrap();
-        assert_eq!(
-            body["content"]["application/json"]["schema"]["$ref"],
-            "#/components/schemas/ThingWrite"
-        );
+        assert_eq!(body_ref(&d, "/x"), "#/components/schemas/ThingWrite");
         let schemas = schemas_of(&d);
         assert!(schemas["Thing"]["properties"].get("token").is_none());
         assert!(schemas["ThingWrite"]["properties"].get("token").is_some());
 
         // Without a response using it, a body schema stays its own write model.
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
-                "responses": {"204": {"description": "done"}}}}},
-            "components": {"schemas": {"Req": {"type": "object", "properties": {
-                "token": {"type": "string", "writeOnly": true}}}}}
-        }));
+        let mut d = posting_req(
+            json!({"204": {"description": "done"}}),
+            json!({"Req": {"type": "object", "properties": {
+                "token": {"type": "string", "writeOnly": true}}}}),
+        );
         write_models_for_request_bodies(&mut d);
         drop_write_only_from_read_models(&mut d).unwrap();
         let schemas = schemas_of(&d);
@@ -1562,15 +1533,15 @@ mod tests {
     #[test]
     fn a_write_only_field_of_a_schema_sent_and_answered_as_is_is_an_error_with_a_pointer() {
         // A form body has no write model: dropping the token would stop the request sending it.
-        let mut d = doc(json!({
-            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/x": {"post": {"operationId": "x",
-                "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
-                "responses": {"200": json_ref("Thing")}}}},
-            "components": {"schemas": {"Thing": {"type": "object", "properties": {
+        let mut d = sending(
+            "post",
+            "application/x-www-form-urlencoded",
+            "Thing",
+            json!({"200": json_ref("Thing")}),
+            json!({"Thing": {"type": "object", "properties": {
                 "id": {"type": "string", "readOnly": true},
-                "token": {"type": "string", "x-looker-write-only": true}}}}}
-        }));
+                "token": {"type": "string", "x-looker-write-only": true}}}}),
+        );
         write_models_for_request_bodies(&mut d);
         let (pointer, message) = drop_write_only_from_read_models(&mut d).unwrap_err();
         assert_eq!(pointer, "/components/schemas/Thing");

@@ -2,23 +2,34 @@
 //! required param without a value (and without a user attribute to take it from) fails the test,
 //! and so does a delegate-OAuth integration with no installed target.
 
-use looker_api::types::{DelegateOauthTest, Integration, IntegrationTestResult};
+use looker_api::types::{DelegateOauthTest, Integration, IntegrationParam, IntegrationTestResult};
 use serde_json::Map;
 
 /// Tests `integration` as its hub would.
 pub(crate) fn test_integration(integration: &Integration) -> IntegrationTestResult {
+    let (success, message, delegate_oauth_result) = match check(integration) {
+        Ok(delegate_oauth_result) => (
+            true,
+            "Integration test succeeded.".to_owned(),
+            delegate_oauth_result,
+        ),
+        Err(message) => (false, message, None),
+    };
+    IntegrationTestResult {
+        success: Some(success),
+        message: Some(message),
+        delegate_oauth_result,
+        extra: Map::new(),
+    }
+}
+
+/// What testing `integration` finds: one result per installed delegate OAuth target (none without
+/// delegate OAuth), or why the test fails.
+fn check(integration: &Integration) -> Result<Option<Vec<DelegateOauthTest>>, String> {
     let missing: Vec<&str> = integration
         .params
         .iter()
-        .filter(|p| p.required == Some(true))
-        .filter(|p| {
-            let has_value = p.value.as_deref().is_some_and(|v| !v.is_empty());
-            let from_attribute = p
-                .user_attribute_name
-                .as_deref()
-                .is_some_and(|a| !a.is_empty());
-            !has_value && !from_attribute
-        })
+        .filter(|p| p.required == Some(true) && !has_value(p) && !has_attribute(p))
         .map(|p| {
             p.label
                 .as_deref()
@@ -27,60 +38,46 @@ pub(crate) fn test_integration(integration: &Integration) -> IntegrationTestResu
         })
         .collect();
     if !missing.is_empty() {
-        return failure(format!(
+        return Err(format!(
             "Missing required parameter(s): {}.",
             missing.join(", ")
         ));
     }
     if integration.delegate_oauth != Some(true) {
-        return success(None);
+        return Ok(None);
     }
-    if integration.installed_delegate_oauth_targets.is_empty() {
-        return failure("No delegate OAuth target is installed for this integration.".into());
+    let targets = &integration.installed_delegate_oauth_targets;
+    if targets.is_empty() {
+        return Err("No delegate OAuth target is installed for this integration.".into());
     }
-    let name = integration
-        .label
-        .clone()
-        .or_else(|| integration.id.clone())
-        .unwrap_or_default();
-    let results = integration
-        .installed_delegate_oauth_targets
-        .iter()
-        .enumerate()
-        .map(|(index, target)| DelegateOauthTest {
-            name: Some(name.clone()),
-            installation_target_id: Some(target.clone()),
-            installation_id: Some(format!("{}", index + 1)),
-            success: Some(true),
-            extra: Map::new(),
-        })
-        .collect();
-    success(Some(results))
-}
-
-fn success(delegate_oauth_result: Option<Vec<DelegateOauthTest>>) -> IntegrationTestResult {
-    IntegrationTestResult {
+    let name = integration.label.as_ref().or(integration.id.as_ref());
+    let installed = |(index, target): (usize, &String)| DelegateOauthTest {
+        name: Some(name.cloned().unwrap_or_default()),
+        installation_target_id: Some(target.clone()),
+        installation_id: Some((index + 1).to_string()),
         success: Some(true),
-        message: Some("Integration test succeeded.".to_owned()),
-        delegate_oauth_result,
         extra: Map::new(),
-    }
+    };
+    Ok(Some(targets.iter().enumerate().map(installed).collect()))
 }
 
-fn failure(message: String) -> IntegrationTestResult {
-    IntegrationTestResult {
-        success: Some(false),
-        message: Some(message),
-        delegate_oauth_result: None,
-        extra: Map::new(),
-    }
+/// Whether `param` has a value of its own (an empty string is none).
+fn has_value(param: &IntegrationParam) -> bool {
+    param.value.as_deref().is_some_and(|v| !v.is_empty())
+}
+
+/// Whether `param` takes its value from a user attribute (an empty name is none).
+fn has_attribute(param: &IntegrationParam) -> bool {
+    param
+        .user_attribute_name
+        .as_deref()
+        .is_some_and(|a| !a.is_empty())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::looker::seed::{blank_integration, blank_param};
-    use looker_api::types::IntegrationParam;
 
     fn required(label: &str, value: Option<&str>, attribute: Option<&str>) -> IntegrationParam {
         IntegrationParam {

@@ -99,26 +99,27 @@ pub(crate) fn error(status: StatusCode, message: &str) -> Response {
         details: Vec::new(),
         extra: serde_json::Map::new(),
     };
-    let mut body = serde_json::to_value(status_body).unwrap_or(Value::Null);
-    if let Value::Object(object) = &mut body {
-        object
-            .entry("details")
-            .or_insert_with(|| Value::Array(Vec::new()));
-    }
+    let body = with_list_member(status_body, "details");
     (status, Json(body)).into_response()
 }
 
 /// The body of `list_integrations`; `integrations` is present even when empty, as
 /// grpc-gateway emits unpopulated fields.
 pub(crate) fn list_to_wire(integrations: Vec<V1alphaIntegration>) -> Value {
-    let mut body = serde_json::to_value(V1alphaListIntegrationsResponse {
+    let body = V1alphaListIntegrationsResponse {
         integrations,
         extra: serde_json::Map::new(),
-    })
-    .unwrap_or(Value::Null);
+    };
+    with_list_member(body, "integrations")
+}
+
+/// `body` as JSON with its list `member` present even when empty (the generated types skip an
+/// empty list; grpc-gateway emits it).
+fn with_list_member(body: impl serde::Serialize, member: &str) -> Value {
+    let mut body = serde_json::to_value(body).unwrap_or(Value::Null);
     if let Value::Object(object) = &mut body {
         object
-            .entry("integrations")
+            .entry(member)
             .or_insert_with(|| Value::Array(Vec::new()));
     }
     body
@@ -130,12 +131,16 @@ mod tests {
 
     #[test]
     fn statuses_map_to_grpc_codes() {
-        assert_eq!(grpc_code(StatusCode::UNAUTHORIZED), 16);
-        assert_eq!(grpc_code(StatusCode::FOUND), 16);
-        assert_eq!(grpc_code(StatusCode::NOT_FOUND), 5);
-        assert_eq!(grpc_code(StatusCode::TOO_MANY_REQUESTS), 8);
-        assert_eq!(grpc_code(StatusCode::SERVICE_UNAVAILABLE), 14);
-        assert_eq!(grpc_code(StatusCode::IM_A_TEAPOT), 2);
+        for (status, code) in [
+            (StatusCode::UNAUTHORIZED, 16),
+            (StatusCode::FOUND, 16),
+            (StatusCode::NOT_FOUND, 5),
+            (StatusCode::TOO_MANY_REQUESTS, 8),
+            (StatusCode::SERVICE_UNAVAILABLE, 14),
+            (StatusCode::IM_A_TEAPOT, 2),
+        ] {
+            assert_eq!(grpc_code(status), code, "{status}");
+        }
     }
 
     async fn body_of(response: Response) -> Value {

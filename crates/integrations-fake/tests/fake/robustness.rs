@@ -8,6 +8,7 @@ use std::time::Duration;
 use base64::Engine;
 use integrations_fake::{BODY_LIMIT, FakeServers};
 use looker_api::types::Error as LookerError;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use torq_api::types::{OAuthError, RpcStatus};
@@ -48,22 +49,49 @@ fn request(method: &str, target: &str, headers: &str, body: &[u8]) -> Vec<u8> {
     [head.as_bytes(), body].concat()
 }
 
-fn assert_looker_error(what: &str, status: u16, body: &str) {
+/// A refusal of the client's request: a 4xx status and a body that parses as `E` and passes
+/// `complete` (named `shape` in failures).
+fn assert_refusal<E: DeserializeOwned>(
+    what: &str,
+    status: u16,
+    body: &str,
+    shape: &str,
+    complete: impl FnOnce(E) -> bool,
+) {
     assert!((400..500).contains(&status), "{what}: status {status}");
-    let parsed: Result<LookerError, _> = serde_json::from_str(body);
-    assert!(
-        parsed.is_ok_and(|e| e.message.is_some() && e.documentation_url.is_some()),
-        "{what}: not Looker's error shape: {body}"
+    let parsed: Result<E, _> = serde_json::from_str(body);
+    assert!(parsed.is_ok_and(complete), "{what}: not {shape}: {body}");
+}
+
+/// Looker's refusal: a 4xx with Looker's error body (a message and a documentation link).
+fn assert_looker_error(what: &str, status: u16, body: &str) {
+    assert_refusal(
+        what,
+        status,
+        body,
+        "Looker's error shape",
+        |e: LookerError| e.message.is_some() && e.documentation_url.is_some(),
     );
 }
 
+/// Torq's refusal: a 4xx with an rpcStatus body (a code and a message).
 fn assert_torq_error(what: &str, status: u16, body: &str) {
-    assert!((400..500).contains(&status), "{what}: status {status}");
-    let parsed: Result<RpcStatus, _> = serde_json::from_str(body);
-    assert!(
-        parsed.is_ok_and(|e| e.code.is_some() && e.message.is_some()),
-        "{what}: not an rpcStatus: {body}"
-    );
+    assert_refusal(what, status, body, "an rpcStatus", |e: RpcStatus| {
+        e.code.is_some() && e.message.is_some()
+    });
+}
+
+/// Sends each of `cases` (what it is, the raw request) to `addr` and checks its answer with `check`
+/// (what, status, body).
+async fn assert_each_answer(
+    addr: SocketAddr,
+    cases: &[(&str, Vec<u8>)],
+    check: fn(&str, u16, &str),
+) {
+    for (what, request) in cases {
+        let (status, body) = raw(what, addr, request).await;
+        check(what, status, &body);
+    }
 }
 
 /// The token endpoint's refusal: `status` with an OAuth 2.0 error body whose code is `error`.
@@ -91,99 +119,66 @@ async fn looker_answers_bad_requests_with_its_error_shape_and_keeps_serving() {
     let json = format!("{auth}Content-Type: application/json\r\n");
     let form = "Content-Type: application/x-www-form-urlencoded\r\n";
     let slack = "/api/4.0/integrations/1::slack";
+    let get = |path: &str| request("GET", path, &auth, b"");
+    let patch = |body: &[u8]| request("PATCH", slack, &json, body);
+    let hubs = "/api/4.0/integration_hubs";
+    let integrations = "/api/4.0/integrations";
+    let non_ascii = "Authorization: token \u{e9}\r\n";
+    let send_json = |method: &str, path: &str, body: &[u8]| request(method, path, &json, body);
     let cases: Vec<(&str, Vec<u8>)> = vec![
         (
             "dot-dot path",
-            request("GET", "/api/4.0/integrations/../integrations/x", &auth, b""),
+            get("/api/4.0/integrations/../integrations/x"),
         ),
-        (
-            "encoded dot-dot",
-            request("GET", "/api/4.0/integrations/%2e%2e", &auth, b""),
-        ),
-        (
-            "encoded slash",
-            request("GET", "/api/4.0/integrations/1%2F..%2Fslack", &auth, b""),
-        ),
+        ("encoded dot-dot", get("/api/4.0/integrations/%2e%2e")),
+        ("encoded slash", get("/api/4.0/integrations/1%2F..%2Fslack")),
         (
             "encoded space and query",
-            request("GET", "/api/4.0/integrations/a%20b%3Fc", &auth, b""),
+            get("/api/4.0/integrations/a%20b%3Fc"),
         ),
-        (
-            "invalid utf-8 id",
-            request("GET", "/api/4.0/integrations/%FF%FE", &auth, b""),
-        ),
-        (
-            "trailing slash",
-            request("GET", "/api/4.0/integrations/1::slack/", &auth, b""),
-        ),
+        ("invalid utf-8 id", get("/api/4.0/integrations/%FF%FE")),
+        ("trailing slash", get("/api/4.0/integrations/1::slack/")),
         (
             "unknown route",
             request("GET", "/api/3.1/integrations", "", b""),
         ),
-        (
-            "odd fields",
-            request("GET", "/api/4.0/integrations?fields=((((", &auth, b""),
-        ),
+        ("odd fields", get("/api/4.0/integrations?fields=((((")),
         ("wrong method", request("PUT", "/api/4.0/login", "", b"")),
         (
             "huge login",
             request("POST", "/api/4.0/login", form, too_big.as_bytes()),
         ),
-        (
-            "deeply nested json",
-            request("PATCH", slack, &json, deep.as_bytes()),
-        ),
-        ("not utf-8 json", request("PATCH", slack, &json, not_utf8)),
-        ("empty patch", request("PATCH", slack, &json, b"")),
+        ("deeply nested json", patch(deep.as_bytes())),
+        ("not utf-8 json", patch(not_utf8)),
+        ("empty patch", patch(b"")),
         (
             "form patch",
             request("PATCH", slack, &format!("{auth}{form}"), b"enabled=1"),
         ),
-        ("null patch", request("PATCH", slack, &json, b"null")),
-        (
-            "params of nulls",
-            request("PATCH", slack, &json, br#"{"params": [null, 1, []]}"#),
-        ),
+        ("null patch", patch(b"null")),
+        ("params of nulls", patch(br#"{"params": [null, 1, []]}"#)),
         (
             "deeply nested hub json",
-            request("POST", "/api/4.0/integration_hubs", &json, deep.as_bytes()),
+            send_json("POST", hubs, deep.as_bytes()),
         ),
         (
             "not utf-8 hub json",
-            request("PATCH", "/api/4.0/integration_hubs/2", &json, not_utf8),
+            send_json("PATCH", &format!("{hubs}/2"), not_utf8),
         ),
         (
             "huge form request",
-            request(
-                "POST",
-                "/api/4.0/integrations/1::slack/form",
-                &json,
-                too_big.as_bytes(),
-            ),
+            send_json("POST", &format!("{slack}/form"), too_big.as_bytes()),
         ),
         (
             "hub url of garbage",
-            request(
-                "POST",
-                "/api/4.0/integration_hubs",
-                &json,
-                "{\"url\": \"http://[::1\"}".as_bytes(),
-            ),
+            send_json("POST", hubs, br#"{"url": "http://[::1"}"#),
         ),
         (
             "non-ascii token",
-            request(
-                "GET",
-                "/api/4.0/integrations",
-                "Authorization: token \u{e9}\r\n",
-                b"",
-            ),
+            request("GET", integrations, non_ascii, b""),
         ),
     ];
-    for (what, request) in &cases {
-        let (status, body) = raw(what, addr, request).await;
-        assert_looker_error(what, status, &body);
-    }
+    assert_each_answer(addr, &cases, assert_looker_error).await;
 
     // Below the router, hyper refuses what is not HTTP at all; the server lives on.
     for garbage in [
@@ -256,64 +251,43 @@ async fn torq_answers_bad_requests_in_its_error_shapes_and_keeps_serving() {
             torq.client_secret()
         ))
     );
+    let token_request =
+        |headers: &str, body: &[u8]| request("POST", "/v1/auth/token", headers, body);
+    let bad_base64 = format!("Authorization: Basic %%%not-base64\r\n{form}");
     let token_cases: Vec<(&str, (u16, &str), Vec<u8>)> = vec![
         (
             "huge token request",
             (400, "invalid_request"),
-            request("POST", "/v1/auth/token", &basic, too_big.as_bytes()),
+            token_request(&basic, too_big.as_bytes()),
         ),
         (
             "bad base64",
             (401, "invalid_client"),
-            request(
-                "POST",
-                "/v1/auth/token",
-                &format!("Authorization: Basic %%%not-base64\r\n{form}"),
-                grant,
-            ),
+            token_request(&bad_base64, grant),
         ),
         (
             "json token request",
             (400, "invalid_request"),
-            request(
-                "POST",
-                "/v1/auth/token",
-                "Content-Type: application/json\r\n",
-                b"{}",
-            ),
+            token_request("Content-Type: application/json\r\n", b"{}"),
         ),
     ];
     for (what, expected, request) in &token_cases {
         let (status, body) = raw(what, addr, request).await;
         assert_oauth_error(what, *expected, status, &body);
     }
+    let anonymous = |method: &str, path: &str| request(method, path, "", b"");
+    let odd_type = "/v1alpha/integrations?type_id=%FF";
+    let non_ascii = "Authorization: Bearer \u{e9}\u{fe}\r\n";
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "unknown route",
-            request("GET", "/v1alpha/integrations/x", "", b""),
-        ),
+        ("unknown route", anonymous("GET", "/v1alpha/integrations/x")),
         (
             "dot-dot",
-            request("GET", "/v1alpha/../v1alpha/integrations", "", b""),
+            anonymous("GET", "/v1alpha/../v1alpha/integrations"),
         ),
-        (
-            "wrong method",
-            request("POST", "/v1alpha/integrations", "", b""),
-        ),
-        (
-            "non-ascii bearer",
-            request(
-                "GET",
-                "/v1alpha/integrations?type_id=%FF",
-                "Authorization: Bearer \u{e9}\u{fe}\r\n",
-                b"",
-            ),
-        ),
+        ("wrong method", anonymous("POST", "/v1alpha/integrations")),
+        ("non-ascii bearer", request("GET", odd_type, non_ascii, b"")),
     ];
-    for (what, request) in &cases {
-        let (status, body) = raw(what, addr, request).await;
-        assert_torq_error(what, status, &body);
-    }
+    assert_each_answer(addr, &cases, assert_torq_error).await;
     let token = torq_token(torq).await;
     let answer = Answer::to(
         client()
