@@ -199,8 +199,8 @@ async fn run(
         Command::Form(args) => cmd_form::run(&mut ctx, args).await,
         Command::Doctor(args) => cmd_doctor::run(&mut ctx, args).await,
         Command::Export(args) => cmd_export::run(&mut ctx, args).await,
-        Command::Plan(args) => cmd_plan::run(&mut ctx, args, &global.provider).await,
-        Command::Apply(args) => cmd_apply::run(&mut ctx, args, &global.provider).await,
+        Command::Plan(args) => cmd_plan::run(&mut ctx, args).await,
+        Command::Apply(args) => cmd_apply::run(&mut ctx, args).await,
     };
     if let Some(demo) = demo {
         demo.stop().await;
