@@ -3,8 +3,18 @@
 
 use serde_json::json;
 
-use crate::common::{assert_valid, cli, redact_ports};
+use crate::common::{cli, redact_ports};
 use crate::seeded::seeded;
+
+/// The kind of each problem of a `doctor --json` document, in its order.
+fn problem_kinds(doc: &serde_json::Value) -> Vec<&str> {
+    doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["problem"].as_str().unwrap())
+        .collect()
+}
 
 #[test]
 fn doctor_reports_each_problem_of_enabled_integrations_and_exits_12() {
@@ -26,34 +36,20 @@ fn doctor_reports_each_problem_of_enabled_integrations_and_exits_12() {
     assert!(!run.stdout.contains("from_attribute") && !run.stdout.contains("::fine"));
     snapshot!("doctor_table", run.stdout);
     assert_eq!(
-        fakes
-            .servers
-            .looker
-            .control()
-            .requests("get_integration_hub_health"),
+        fakes.looker().requests("get_integration_hub_health"),
         3,
         "one health check per hub in use, not per integration"
     );
-    assert_eq!(
-        fakes.servers.looker.control().requests("test_integration"),
-        0
-    );
+    assert_eq!(fakes.looker().requests("test_integration"), 0);
 }
 
 #[test]
 fn doctor_json_matches_its_schema() {
     let fakes = seeded();
     let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(12);
-    let doc = run.json();
-    assert_valid("doctor", &doc);
-    let kinds: Vec<&str> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["problem"].as_str().unwrap())
-        .collect();
+    let doc = run.valid_json("doctor");
     assert_eq!(
-        kinds,
+        problem_kinds(&doc),
         [
             "required_parameter_unset",
             "hub_unhealthy",
@@ -84,7 +80,7 @@ fn doctor_test_runs_the_vendors_test_of_each_enabled_integration() {
     assert_eq!(failed.len(), 1, "{}", run.stdout);
     assert!(failed[0].contains("looker:1::keyless"), "{}", failed[0]);
     assert_eq!(
-        fakes.servers.looker.control().requests("test_integration"),
+        fakes.looker().requests("test_integration"),
         6,
         "the enabled ones only"
     );
@@ -117,11 +113,7 @@ fn fixing_every_problem_makes_doctor_pass() {
 #[test]
 fn a_provider_that_cannot_list_is_reported_as_list_does() {
     let fakes = seeded();
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
+    fakes.torq().fail_next("list_integrations", 20, 503, None);
     let run = cli(&["doctor"]).envs(fakes.env()).run().code(7);
     assert_eq!(
         run.stdout.lines().count(),
@@ -137,23 +129,16 @@ fn a_provider_that_cannot_list_is_reported_as_list_does() {
         "{stderr}"
     );
 
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
+    fakes.torq().fail_next("list_integrations", 20, 503, None);
     let json = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(7);
-    let doc = json.json();
-    assert_valid("doctor", &doc);
+    let doc = json.valid_json("doctor");
     assert_eq!(doc["failures"][0]["provider"], "torq@127.0.0.1");
     assert_eq!(doc["failures"][0]["error"]["exit_code"], 7);
     assert_eq!(doc["problems"].as_array().unwrap().len(), 4);
 
     // Hubs that cannot be listed: a failure too; the other checks still run.
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .fail_next("all_integration_hubs", 20, 503, None);
     let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(7);
     let doc = run.json();
@@ -164,14 +149,8 @@ fn a_provider_that_cannot_list_is_reported_as_list_does() {
             .contains("looker list hubs"),
         "{doc}"
     );
-    let kinds: Vec<&str> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["problem"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        kinds,
+        problem_kinds(&doc),
         ["required_parameter_unset", "hub_unhealthy", "hub_unhealthy"],
         "no agreement is known without the hubs"
     );
@@ -181,9 +160,7 @@ fn a_provider_that_cannot_list_is_reported_as_list_does() {
 fn a_check_that_cannot_be_made_is_a_problem_of_its_own() {
     let fakes = seeded();
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .fail_next("get_integration_hub_health", 20, 503, None);
     let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(12);
     let doc = run.json();
@@ -205,8 +182,7 @@ fn a_check_that_cannot_be_made_is_a_problem_of_its_own() {
 #[test]
 fn doctor_in_demo_finds_the_pending_agreement_and_skips_disabled_integrations() {
     let run = cli(&["--demo", "doctor", "--json"]).run().code(12);
-    let doc = run.json();
-    assert_valid("doctor", &doc);
+    let doc = run.valid_json("doctor");
     let problems = doc["problems"].as_array().unwrap();
     for id in ["looker:3::datadog_event", "looker:3::amazon_s3_export"] {
         assert!(

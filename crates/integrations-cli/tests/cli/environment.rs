@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::common::{Fakes, cli};
+use crate::common::{Fakes, cli, write};
 
 #[test]
 fn the_vendors_variables_configure_each_vendor_present() {
@@ -33,15 +33,11 @@ fn looker_ini_in_the_working_directory_is_read_and_variables_win() {
         ),
     )
     .unwrap();
-    let refused = cli(&["get", "looker:1::slack", "-q"])
+    cli(&["get", "looker:1::slack", "-q"])
         .dir(dir.path())
         .run()
-        .code(3);
-    assert!(
-        refused.stderr.contains("looker login: unauthorized"),
-        "{}",
-        refused.stderr
-    );
+        .code(3)
+        .stderr_has("looker login: unauthorized");
     cli(&["get", "looker:1::slack", "-q"])
         .dir(dir.path())
         .env("LOOKERSDK_CLIENT_SECRET", looker.client_secret())
@@ -63,7 +59,7 @@ fn flags_override_the_variables() {
     .env("LOOKERSDK_BASE_URL", "http://127.0.0.1:9")
     .run();
     run.ok();
-    let run = cli(&[
+    cli(&[
         "--looker-client-id",
         "someone-else",
         "get",
@@ -71,12 +67,8 @@ fn flags_override_the_variables() {
     ])
     .envs(fakes.looker_env())
     .run()
-    .code(3);
-    assert!(
-        run.stderr.contains("looker login: unauthorized"),
-        "{}",
-        run.stderr
-    );
+    .code(3)
+    .stderr_has("looker login: unauthorized");
 }
 
 /// The shapes of the config file: one `[[provider]]` array naming each vendor, and the older
@@ -125,9 +117,8 @@ client_secret_env = "SOC_TORQ_SECRET"
         torq_auth = torq.auth_url(),
         torq_id = torq.client_id(),
     );
-    let path = dir.path().join("integrations.toml");
-    std::fs::write(&path, text).unwrap();
-    (dir, path.display().to_string())
+    let path = write(dir.path(), "integrations.toml", &text);
+    (dir, path)
 }
 
 /// The secrets the config files of [`config_file`] name by variable.
@@ -214,37 +205,28 @@ fn a_config_file_names_several_providers_and_provider_chooses_one() {
 fn any_client_option_and_any_key_from_a_variable_reach_the_provider() {
     let fakes = Fakes::start();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("integrations.toml");
     // A timeout of 1 s and a single attempt, against a test that takes 3 s.
     fakes
         .looker()
         .delay("test_integration", Duration::from_secs(3));
-    std::fs::write(
-        &path,
-        format!(
-            "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url_env = \"PROD_URL\"\nclient_id = \"{}\"\nclient_secret_env = \"PROD_SECRET\"\ntimeout = \"1s\"\nretry_max_attempts = 1\n",
-            fakes.servers.looker.client_id()
-        ),
-    )
-    .unwrap();
-    cli(&[
-        "--config",
-        path.to_str().unwrap(),
-        "test",
-        "looker:1::slack",
-    ])
-    .env("PROD_URL", fakes.servers.looker.base_url())
-    .env("PROD_SECRET", fakes.servers.looker.client_secret())
-    .run()
-    .code(7)
-    .stderr_has("prod: looker test: timed out");
+    let text = format!(
+        "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url_env = \"PROD_URL\"\nclient_id = \"{}\"\nclient_secret_env = \"PROD_SECRET\"\ntimeout = \"1s\"\nretry_max_attempts = 1\n",
+        fakes.servers.looker.client_id()
+    );
+    let path = write(dir.path(), "integrations.toml", &text);
+    cli(&["--config", &path, "test", "looker:1::slack"])
+        .env("PROD_URL", fakes.servers.looker.base_url())
+        .env("PROD_SECRET", fakes.servers.looker.client_secret())
+        .run()
+        .code(7)
+        .stderr_has("prod: looker test: timed out");
 
-    std::fs::write(
-        &path,
+    write(
+        dir.path(),
+        "integrations.toml",
         "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url = \"https://a.io\"\nclient_id = \"i\"\nclient_secret = \"s\"\nmax_in_flihgt = 8\n",
-    )
-    .unwrap();
-    cli(&["--config", path.to_str().unwrap(), "list"])
+    );
+    cli(&["--config", &path, "list"])
         .run()
         .code(8)
         .stderr_has("line 7, column 1: [[provider]] `prod`: unknown configuration key `max_in_flihgt`: expected one of")
@@ -254,7 +236,6 @@ fn any_client_option_and_any_key_from_a_variable_reach_the_provider() {
 #[test]
 fn a_broken_config_file_is_one_line_without_its_values() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("broken.toml");
     for (text, at) in [
         (
             "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nclient_secret = \"inline-s3cret\"\nverify_ssl = [\"inline-s3cret\"]\n",
@@ -269,8 +250,8 @@ fn a_broken_config_file_is_one_line_without_its_values() {
             "line 5, column 1: [[looker]] `prod`: unknown configuration key `client_secrte`",
         ),
     ] {
-        std::fs::write(&path, text).unwrap();
-        let run = cli(&["--config", path.to_str().unwrap(), "list"])
+        let path = write(dir.path(), "broken.toml", text);
+        let run = cli(&["--config", &path, "list"])
             .run()
             .code(8)
             .stderr_has(at);
@@ -282,13 +263,12 @@ fn a_broken_config_file_is_one_line_without_its_values() {
 #[test]
 fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_variable() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("plain.toml");
-    std::fs::write(
-        &path,
+    let path = write(
+        dir.path(),
+        "plain.toml",
         "[[provider]]\nvendor = \"torq\"\nname = \"soc\"\nbase_url = \"http://torq.example.com\"\nauth_url = \"https://auth.example.com\"\nclient_id = \"id\"\nclient_secret_env = \"SOC_SECRET\"\n",
-    )
-    .unwrap();
-    let run = cli(&["--config", path.to_str().unwrap(), "list"])
+    );
+    let run = cli(&["--config", &path, "list"])
         .env("SOC_SECRET", "s3cret")
         .run()
         .code(8);
@@ -300,7 +280,7 @@ fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_var
     // A flag over the file's value: the error is the flag's, and the command line's (exit 2).
     let run = cli(&[
         "--config",
-        path.to_str().unwrap(),
+        &path,
         "--torq-base-url",
         "http://10.0.0.1",
         "list",
@@ -325,13 +305,10 @@ fn set_param_from_stdin_reaches_the_vendor_and_the_test_then_passes() {
         .stdin("pat-na1-from-stdin\r\n")
         .run()
         .ok();
-    let stored = fakes
-        .servers
-        .looker
-        .integration("1::hubspot_contacts")
-        .unwrap();
     assert_eq!(
-        stored.params[0].value.as_deref(),
+        fakes
+            .looker_value("1::hubspot_contacts", "hubspot_api_key")
+            .as_deref(),
         Some("pat-na1-from-stdin"),
         "the value arrives without its line ending"
     );
@@ -343,43 +320,23 @@ fn set_param_from_stdin_reaches_the_vendor_and_the_test_then_passes() {
         .envs(fakes.looker_env())
         .run()
         .ok();
-    let stored = fakes
-        .servers
-        .looker
-        .integration("1::hubspot_contacts")
-        .unwrap();
-    assert_eq!(stored.params[0].value, None);
+    assert_eq!(
+        fakes.looker_value("1::hubspot_contacts", "hubspot_api_key"),
+        None
+    );
 }
 
 #[test]
 fn enable_and_disable_change_the_vendor_state() {
     let fakes = Fakes::start();
-    cli(&["disable", "looker:1::slack", "-q"])
-        .envs(fakes.looker_env())
-        .run()
-        .ok();
-    assert_eq!(
-        fakes
-            .servers
-            .looker
-            .integration("1::slack")
-            .unwrap()
-            .enabled,
-        Some(false)
-    );
-    cli(&["enable", "looker:1::slack", "-q"])
-        .envs(fakes.looker_env())
-        .run()
-        .ok();
-    assert_eq!(
-        fakes
-            .servers
-            .looker
-            .integration("1::slack")
-            .unwrap()
-            .enabled,
-        Some(true)
-    );
+    for (command, enabled) in [("disable", false), ("enable", true)] {
+        cli(&[command, "looker:1::slack", "-q"])
+            .envs(fakes.looker_env())
+            .run()
+            .ok();
+        let stored = fakes.servers.looker.integration("1::slack").unwrap();
+        assert_eq!(stored.enabled, Some(enabled), "{command}");
+    }
 }
 
 #[test]

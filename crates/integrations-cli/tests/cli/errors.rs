@@ -4,13 +4,10 @@ use crate::common::{Fakes, cli, redact_ports};
 
 #[test]
 fn usage_errors_exit_2() {
-    let run = cli(&["get", "slack"]).run().code(2);
-    assert!(
-        run.stderr
-            .starts_with("error: invalid value 'slack' for '<ID>': invalid integration id `slack`"),
-        "{}",
-        run.stderr
-    );
+    cli(&["get", "slack"])
+        .run()
+        .code(2)
+        .stderr_starts("error: invalid value 'slack' for '<ID>': invalid integration id `slack`");
     cli(&["frobnicate"]).run().code(2);
     cli(&["--json", "--quiet", "list"]).run().code(2);
     let run = cli(&["--demo", "--provider", "prod", "list"]).run().code(2);
@@ -49,29 +46,16 @@ fn refused_credentials_exit_3() {
         .envs(fakes.torq_env())
         .env("TORQ_CLIENT_SECRET", "wrong-secret")
         .run()
-        .code(3);
-    assert!(
-        run.stderr
-            .starts_with("error: torq@127.0.0.1: torq login: unauthorized"),
-        "{}",
-        run.stderr
-    );
+        .code(3)
+        .stderr_starts("error: torq@127.0.0.1: torq login: unauthorized");
     assert!(!run.all().contains("wrong-secret"));
 
-    fakes
-        .servers
-        .looker
-        .control()
-        .fail_next("integration", 1, 403, None);
-    let run = cli(&["get", "looker:1::slack"])
+    fakes.looker().fail_next("integration", 1, 403, None);
+    cli(&["get", "looker:1::slack"])
         .envs(fakes.looker_env())
         .run()
-        .code(3);
-    assert!(
-        run.stderr.contains("looker get: forbidden"),
-        "{}",
-        run.stderr
-    );
+        .code(3)
+        .stderr_has("looker get: forbidden");
 }
 
 #[test]
@@ -127,50 +111,31 @@ fn unreachable_vendors_exit_7() {
     let run = cli(&["get", "looker:1::slack"])
         .envs(fakes.looker_env())
         .run()
-        .code(7);
-    assert!(
-        run.stderr
-            .starts_with("error: looker@127.0.0.1: looker get: transport error: "),
-        "{}",
-        run.stderr
-    );
+        .code(7)
+        .stderr_starts("error: looker@127.0.0.1: looker get: transport error: ");
     assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
 
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .fail_next("test_integration", 10, 429, Some(0));
-    let run = cli(&["test", "looker:1::slack"])
+    cli(&["test", "looker:1::slack"])
         .envs(fakes.looker_env())
         .run()
-        .code(7);
-    assert!(
-        run.stderr.contains("looker test: rate limited"),
-        "{}",
-        run.stderr
-    );
+        .code(7)
+        .stderr_has("looker test: rate limited");
 
-    let dead = cli(&["list", "--vendor", "looker"])
+    cli(&["list", "--vendor", "looker"])
         .envs(fakes.looker_env())
         .env("LOOKERSDK_BASE_URL", "http://127.0.0.1:9")
         .run()
-        .code(7);
-    assert!(
-        dead.stderr.contains("looker login: transport error"),
-        "{}",
-        redact_ports(&dead.stderr)
-    );
+        .code(7)
+        .stderr_has("looker login: transport error");
 }
 
 #[test]
 fn a_partial_listing_prints_the_rows_then_each_failure_and_exits_7() {
     let fakes = Fakes::start();
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
+    fakes.torq().fail_next("list_integrations", 20, 503, None);
     let run = cli(&["list"]).envs(fakes.env()).run().code(7);
     assert_eq!(
         run.stdout.lines().count(),
@@ -180,14 +145,9 @@ fn a_partial_listing_prints_the_rows_then_each_failure_and_exits_7() {
     assert!(run.stdout.lines().skip(1).all(|l| l.starts_with("looker:")));
     snapshot!("partial_list_stderr", redact_ports(&run.stderr));
 
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
+    fakes.torq().fail_next("list_integrations", 20, 503, None);
     let json = cli(&["list", "--json"]).envs(fakes.env()).run().code(7);
-    let doc = json.json();
-    crate::common::assert_valid("list", &doc);
+    let doc = json.valid_json("list");
     assert_eq!(doc["integrations"].as_array().unwrap().len(), 18);
     assert_eq!(doc["failures"][0]["provider"], "torq@127.0.0.1");
     assert_eq!(doc["failures"][0]["error"]["kind"], "transport");
@@ -208,11 +168,7 @@ fn failures_of_different_kinds_exit_7_and_of_one_kind_with_its_code() {
     assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
     assert_eq!(run.stdout, "");
 
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
+    fakes.torq().fail_next("list_integrations", 20, 503, None);
     let run = cli(&["list"])
         .envs(fakes.env())
         .env("LOOKERSDK_CLIENT_SECRET", "bad")
@@ -226,18 +182,13 @@ fn configuration_errors_exit_8() {
     let run = cli(&["list"]).run().code(8);
     snapshot!("no_provider_stderr", run.stderr);
 
-    let run = cli(&["get", "torq:4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb"])
+    cli(&["get", "torq:4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb"])
         .env("LOOKERSDK_BASE_URL", "https://acme.cloud.looker.com")
         .env("LOOKERSDK_CLIENT_ID", "id")
         .env("LOOKERSDK_CLIENT_SECRET", "secret")
         .run()
-        .code(8);
-    assert!(
-        run.stderr
-            .starts_with("error: no torq provider is configured: set TORQ_CLIENT_ID"),
-        "{}",
-        run.stderr
-    );
+        .code(8)
+        .stderr_starts("error: no torq provider is configured: set TORQ_CLIENT_ID");
 
     let run = cli(&["list"])
         .env("LOOKERSDK_BASE_URL", "http://acme.cloud.looker.com")
@@ -248,15 +199,10 @@ fn configuration_errors_exit_8() {
         "error: looker configuration: LOOKERSDK_BASE_URL: `http://acme.cloud.looker.com` uses plain http to a non-loopback host; use https\n"
     );
 
-    let run = cli(&["--config", "/nonexistent/integrations.toml", "list"])
+    cli(&["--config", "/nonexistent/integrations.toml", "list"])
         .run()
-        .code(8);
-    assert!(
-        run.stderr
-            .starts_with("error: config file /nonexistent/integrations.toml: "),
-        "{}",
-        run.stderr
-    );
+        .code(8)
+        .stderr_starts("error: config file /nonexistent/integrations.toml: ");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{Fakes, assert_valid, cli, redact_ports};
+use crate::common::{Fakes, assert_schemas_are_stable, cli, redact_ports, write};
 use crate::seeded::{HUB_2_TOKEN, seeded};
 
 const TWILIO: &str = "looker:1::twilio";
@@ -36,8 +36,7 @@ fn hubs_list_shows_each_hub_without_its_token() {
         .run()
         .code(0);
     assert!(!json.all().contains(HUB_2_TOKEN), "the token was printed");
-    let doc = json.json();
-    assert_valid("hubs", &doc);
+    let doc = json.valid_json("hubs");
     assert_eq!(doc["provider"], "looker@127.0.0.1");
     assert_eq!(doc["hubs"][1]["has_authorization_token"], true);
     for hub in doc["hubs"].as_array().unwrap() {
@@ -51,61 +50,51 @@ fn hubs_list_shows_each_hub_without_its_token() {
 
 #[test]
 fn hubs_get_shows_a_pending_agreement_and_how_to_accept_it() {
-    let run = cli(&["--demo", "hubs", "get", "3"]).run().ok();
-    assert!(
-        run.stdout.contains("AGREEMENT       pending\n"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("ACCEPT WITH     integrations hubs accept-agreement 3\n")
-    );
+    let run = cli(&["--demo", "hubs", "get", "3"])
+        .run()
+        .ok()
+        .stdout_has("AGREEMENT       pending\n")
+        .stdout_has("ACCEPT WITH     integrations hubs accept-agreement 3\n");
     snapshot!("hubs_get_table", run.stdout);
 
     let json = cli(&["--demo", "hubs", "get", "3", "--json"]).run().ok();
-    let doc = json.json();
-    assert_valid("hub", &doc);
+    let doc = json.valid_json("hub");
     assert_eq!(doc["legal_agreement_required"], true);
     assert_eq!(doc["legal_agreement_signed"], false);
     snapshot!("hubs_get_json", json.stdout);
 
-    let missing = cli(&["--demo", "hubs", "get", "99"]).run().code(4);
-    assert!(
-        missing.stderr.contains("looker get hub"),
-        "{}",
-        missing.stderr
-    );
+    cli(&["--demo", "hubs", "get", "99"])
+        .run()
+        .code(4)
+        .stderr_has("looker get hub");
 }
 
 #[test]
 fn hubs_accept_agreement_signs_it() {
-    let run = cli(&["--demo", "hubs", "accept-agreement", "3"]).run().ok();
-    assert!(
-        run.stdout.contains("AGREEMENT       accepted\n"),
-        "{}",
-        run.stdout
-    );
+    let run = cli(&["--demo", "hubs", "accept-agreement", "3"])
+        .run()
+        .ok()
+        .stdout_has("AGREEMENT       accepted\n");
     assert!(!run.stdout.contains("ACCEPT WITH"));
     snapshot!("hubs_accept_agreement_table", run.stdout);
 
     let json = cli(&["--demo", "hubs", "accept-agreement", "3", "--json"])
         .run()
         .ok();
-    let doc = json.json();
-    assert_valid("hub", &doc);
+    let doc = json.valid_json("hub");
     assert_eq!(doc["legal_agreement_signed"], true);
     snapshot!("hubs_accept_agreement_json", json.stdout);
 }
 
 #[test]
 fn hubs_health_reports_and_exits_12_when_unhealthy() {
-    let run = cli(&["--demo", "hubs", "health", "1"]).run().ok();
-    assert!(run.stdout.contains("HEALTHY   yes\n"), "{}", run.stdout);
+    let run = cli(&["--demo", "hubs", "health", "1"])
+        .run()
+        .ok()
+        .stdout_has("HEALTHY   yes\n");
     snapshot!("hubs_health_table", run.stdout);
     let json = cli(&["--demo", "hubs", "health", "1", "--json"]).run().ok();
-    let doc = json.json();
-    assert_valid("health", &doc);
+    let doc = json.valid_json("health");
     assert_eq!(doc["healthy"], true);
     snapshot!("hubs_health_json", json.stdout);
 
@@ -119,8 +108,8 @@ fn hubs_health_reports_and_exits_12_when_unhealthy() {
     let sick = cli(&["hubs", "health", "2"])
         .envs(fakes.looker_env())
         .run()
-        .code(12);
-    assert!(sick.stdout.contains("HEALTHY   no\n"), "{}", sick.stdout);
+        .code(12)
+        .stdout_has("HEALTHY   no\n");
     assert_eq!(
         sick.stderr,
         "error: looker@127.0.0.1: hub `2` is unhealthy: the hub refused the connection\n"
@@ -129,8 +118,7 @@ fn hubs_health_reports_and_exits_12_when_unhealthy() {
         .envs(fakes.looker_env())
         .run()
         .code(12);
-    let doc = json.json();
-    assert_valid("health", &doc);
+    let doc = json.valid_json("health");
     assert_eq!(doc["healthy"], false);
     assert_eq!(doc["message"], "the hub refused the connection");
 }
@@ -140,8 +128,8 @@ fn hubs_add_reads_its_token_from_stdin_and_never_prints_it() {
     let run = cli(&["--demo", "hubs", "add", EXAMPLE_HUB, "--token", "-"])
         .stdin(format!("{HUB_TOKEN}\n"))
         .run()
-        .ok();
-    assert!(run.stdout.contains("TOKEN      set\n"), "{}", run.stdout);
+        .ok()
+        .stdout_has("TOKEN      set\n");
     snapshot!("hubs_add_table", run.stdout);
 
     let fakes = Fakes::start();
@@ -155,8 +143,7 @@ fn hubs_add_reads_its_token_from_stdin_and_never_prints_it() {
         json.stderr.contains("integrations.call"),
         "-vv logs the calls"
     );
-    let doc = json.json();
-    assert_valid("hub", &doc);
+    let doc = json.valid_json("hub");
     assert_eq!(doc["label"], "Example Action Hub");
     assert_eq!(doc["has_authorization_token"], true);
     let id = doc["id"].as_str().unwrap();
@@ -179,8 +166,7 @@ fn hubs_add_reads_its_token_from_stdin_and_never_prints_it() {
     let plain = cli(&["--demo", "hubs", "add", EXAMPLE_HUB, "--json"])
         .run()
         .ok();
-    assert_valid("hub", &plain.json());
-    assert_eq!(plain.json()["has_authorization_token"], false);
+    assert_eq!(plain.valid_json("hub")["has_authorization_token"], false);
     snapshot!("hubs_add_json", plain.stdout);
 }
 
@@ -227,21 +213,14 @@ fn hubs_update_changes_the_url_and_the_token() {
         .envs(fakes.looker_env())
         .run()
         .ok();
-    assert_valid("hub", &removed.json());
-    assert_eq!(removed.json()["has_authorization_token"], false);
+    assert_eq!(removed.valid_json("hub")["has_authorization_token"], false);
     assert_eq!(looker.integration_hub_authorization_token("2"), None);
 
-    let moved = cli(&["hubs", "update", "3", "--url", EXAMPLE_HUB])
+    cli(&["hubs", "update", "3", "--url", EXAMPLE_HUB])
         .envs(fakes.looker_env())
         .run()
-        .ok();
-    assert!(
-        moved
-            .stdout
-            .contains(&format!("URL        {EXAMPLE_HUB}\n")),
-        "{}",
-        moved.stdout
-    );
+        .ok()
+        .stdout_has(&format!("URL        {EXAMPLE_HUB}\n"));
     assert_eq!(
         looker.integration_hub("3").unwrap().url.as_deref(),
         Some(EXAMPLE_HUB)
@@ -249,8 +228,8 @@ fn hubs_update_changes_the_url_and_the_token() {
 
     let table = cli(&["--demo", "hubs", "update", "2", "--remove-token"])
         .run()
-        .ok();
-    assert!(table.stdout.contains("TOKEN      -\n"), "{}", table.stdout);
+        .ok()
+        .stdout_has("TOKEN      -\n");
     snapshot!("hubs_update_table", table.stdout);
     let json = cli(&["--demo", "hubs", "update", "2", "--remove-token", "--json"])
         .run()
@@ -283,8 +262,7 @@ fn hubs_remove_removes_the_hub_and_names_it() {
         "removed hub 2 (ACME actions) from demo-looker\n"
     );
     let json = cli(&["--demo", "hubs", "remove", "2", "--json"]).run().ok();
-    assert_valid("hub", &json.json());
-    assert_eq!(json.json()["label"], "ACME actions");
+    assert_eq!(json.valid_json("hub")["label"], "ACME actions");
     snapshot!("hubs_remove_table", run.stdout);
     snapshot!("hubs_remove_json", json.stdout);
 
@@ -294,15 +272,11 @@ fn hubs_remove_removes_the_hub_and_names_it() {
         .run()
         .ok();
     assert!(fakes.servers.looker.integration_hub("2").is_none());
-    let official = cli(&["hubs", "remove", "1"])
+    cli(&["hubs", "remove", "1"])
         .envs(fakes.looker_env())
         .run()
-        .code(5);
-    assert!(
-        official.stderr.contains("looker delete hub"),
-        "{}",
-        official.stderr
-    );
+        .code(5)
+        .stderr_has("looker delete hub");
     assert!(fakes.servers.looker.integration_hub("1").is_some());
 }
 
@@ -345,9 +319,7 @@ fn two_lookers(fakes: &Fakes, dir: &Path) -> String {
         torq_auth = torq.auth_url(),
         torq_id = torq.client_id(),
     );
-    let path = dir.join("integrations.toml");
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write(dir, "integrations.toml", &text)
 }
 
 #[test]
@@ -416,8 +388,7 @@ fn form_shows_the_fields_and_never_a_password_value() {
     snapshot!("form_table", run.stdout);
 
     let json = cli(&["--demo", "form", TWILIO, "--json"]).run().ok();
-    let doc = json.json();
-    assert_valid("form", &doc);
+    let doc = json.valid_json("form");
     assert_eq!(doc["id"], TWILIO);
     assert_eq!(doc["fields"][1]["kind"], "password");
     assert_eq!(doc["fields"][1]["default"], serde_json::Value::Null);
@@ -457,14 +428,8 @@ fn form_values_reach_the_vendor_and_a_secret_one_comes_from_stdin() {
 
     let warned = cli(&["--demo", "form", TWILIO, "--value", "authToken=on-the-line"])
         .run()
-        .code(0);
-    assert!(
-        warned
-            .stderr
-            .starts_with("warning: `authToken` is a password field"),
-        "{}",
-        warned.stderr
-    );
+        .code(0)
+        .stderr_starts("warning: `authToken` is a password field");
     assert!(!warned.all().contains("on-the-line"));
 
     for bad in [
@@ -501,9 +466,7 @@ fn list_shows_hub_labels_as_kinds_in_tables_only() {
     // Hubs that cannot be listed leave the ids, and the listing succeeds.
     let fakes = Fakes::start();
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .fail_next("all_integration_hubs", 20, 503, None);
     let run = cli(&["list", "--kind", "3"])
         .envs(fakes.looker_env())
@@ -517,24 +480,14 @@ fn list_shows_hub_labels_as_kinds_in_tables_only() {
         redact_ports(&run.stdout)
     );
     assert!(
-        fakes
-            .servers
-            .looker
-            .control()
-            .requests("all_integration_hubs")
-            >= 1,
+        fakes.looker().requests("all_integration_hubs") >= 1,
         "the hubs were asked for"
     );
 }
 
 #[test]
 fn schemas_of_the_hub_form_and_doctor_documents_are_stable() {
-    for document in ["hubs", "hub", "health", "form", "doctor"] {
-        let run = cli(&["schema", document]).run().ok();
-        let schema = run.json();
-        assert!(jsonschema::validator_for(&schema).is_ok(), "{document}");
-        snapshot!(format!("schema_{document}"), run.stdout);
-    }
+    assert_schemas_are_stable(&["hubs", "hub", "health", "form", "doctor"]);
     let hub = cli(&["schema", "hub"]).run().ok().json();
     assert!(
         hub["properties"].get("authorization_token").is_none(),

@@ -19,9 +19,7 @@ const WIDE: &str = r#"{"integrations": [
 fn tables_align_wide_names_by_their_display_width() {
     let fakes = Fakes::start();
     fakes
-        .servers
-        .torq
-        .control()
+        .torq()
         .answer_once(
             "list_integrations",
             RawAnswer::new(200)

@@ -89,8 +89,8 @@ fn no_secret_appears_in_any_output_even_when_verbose() {
     secrets.push(NEW_SECRET.to_owned());
     secrets.push(fakes.servers.looker.client_secret().to_owned());
     secrets.push(fakes.servers.torq.client_secret().to_owned());
-    let looker_tokens = fakes.servers.looker.control().issued_tokens();
-    let torq_tokens = fakes.servers.torq.control().issued_tokens();
+    let looker_tokens = fakes.looker().issued_tokens();
+    let torq_tokens = fakes.torq().issued_tokens();
     assert!(!looker_tokens.is_empty() && !torq_tokens.is_empty());
     secrets.extend(looker_tokens);
     secrets.extend(torq_tokens);
@@ -100,13 +100,10 @@ fn no_secret_appears_in_any_output_even_when_verbose() {
             "a secret was printed: {secret}"
         );
     }
-    let stored = fakes
-        .servers
-        .looker
-        .integration("1::hubspot_contacts")
-        .unwrap();
     assert_eq!(
-        stored.params[0].value.as_deref(),
+        fakes
+            .looker_value("1::hubspot_contacts", "hubspot_api_key")
+            .as_deref(),
         Some(NEW_SECRET),
         "the secret was set"
     );

@@ -1,9 +1,9 @@
 //! Integrations as code: `export`, `plan` and `apply`, in demo mode and against fakes this test
 //! runs (so that it can count what they received and read what they stored).
 
-use std::path::Path;
+use tempfile::TempDir;
 
-use crate::common::{Fakes, Run, assert_valid, cli, redact_ports};
+use crate::common::{Fakes, Run, assert_schemas_are_stable, cli, redact_ports, write};
 
 /// The demo's Twilio sender, and the value the tests give it instead.
 const FROM_NOW: &str = "from = \"+15005550006\"";
@@ -16,9 +16,11 @@ fn edit(text: &str, old: &str, new: &str) -> String {
     text.replace(old, new)
 }
 
-/// Writes `text` to `dir/name`.
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).expect("write the state file");
+/// A new directory holding `text` as `integrations.toml`.
+fn state_dir(text: &str) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "integrations.toml", text);
+    dir
 }
 
 /// Every sensitive value the Looker fake stores (none may appear in any output).
@@ -69,8 +71,10 @@ fn export_of_the_demo_is_deterministic_and_holds_only_references() {
     snapshot!("export_demo", run.stdout);
 
     // The same document as JSON matches the state file's schema.
-    let json = cli(&["--demo", "export", "--json"]).run().ok().json();
-    assert_valid("state", &json);
+    let json = cli(&["--demo", "export", "--json"])
+        .run()
+        .ok()
+        .valid_json("state");
     assert_eq!(json["provider"]["demo-torq"]["vendor"], "torq");
 
     let torq = cli(&["--demo", "--provider", "demo-torq", "export"])
@@ -111,9 +115,8 @@ fn export_writes_a_file_and_never_a_stored_secret() {
 
 #[test]
 fn plan_of_an_unchanged_export_exits_0() {
-    let dir = tempfile::tempdir().unwrap();
     let exported = cli(&["--demo", "export"]).run().ok().stdout;
-    write(dir.path(), "integrations.toml", &exported);
+    let dir = state_dir(&exported);
     let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
         .dir(dir.path())
         .run()
@@ -131,13 +134,8 @@ fn plan_of_an_unchanged_export_exits_0() {
 
 #[test]
 fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
     let exported = cli(&["--demo", "export"]).run().ok().stdout;
-    write(
-        dir.path(),
-        "integrations.toml",
-        &edit(&exported, FROM_NOW, FROM_EDITED),
-    );
+    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
     let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
         .dir(dir.path())
         .run()
@@ -153,8 +151,7 @@ fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
         .dir(dir.path())
         .run()
         .code(2);
-    let doc = json.json();
-    assert_valid("plan", &doc);
+    let doc = json.valid_json("plan");
     assert_eq!(doc["counts"]["update"], 1);
     assert_eq!(doc["has_changes"], true);
     assert_eq!(
@@ -166,7 +163,6 @@ fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
 
 #[test]
 fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift() {
-    let dir = tempfile::tempdir().unwrap();
     let exported = cli(&["--demo", "export"]).run().ok().stdout;
     let text = edit(
         &exported,
@@ -185,8 +181,7 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
         "marketo's tables"
     );
     blocks.push("[provider.demo-looker.integration.\"9::nowhere\"]\nenabled = true\n");
-    let text = blocks.join("\n\n");
-    write(dir.path(), "integrations.toml", &text);
+    let dir = state_dir(&blocks.join("\n\n"));
     let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
         .dir(dir.path())
         .run()
@@ -201,8 +196,7 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
         .dir(dir.path())
         .run()
         .code(2);
-    assert_valid("plan", &json.json());
-    assert_eq!(json.json()["has_changes"], false);
+    assert_eq!(json.valid_json("plan")["has_changes"], false);
 
     // Nothing to send, so nothing to confirm; the drift cannot be applied: incomplete, 13.
     let apply = cli(&["--demo", "apply", "-f", "integrations.toml"])
@@ -224,8 +218,7 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
         .dir(dir.path())
         .run()
         .code(13)
-        .json();
-    assert_valid("apply", &doc);
+        .valid_json("apply");
     assert_eq!(doc["complete"], false);
     assert_eq!(doc["results"][0]["outcome"], "unsupported");
 }
@@ -233,13 +226,8 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
 #[test]
 fn apply_without_a_terminal_refuses_unless_yes() {
     let fakes = Fakes::start();
-    let dir = tempfile::tempdir().unwrap();
     let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
-    write(
-        dir.path(),
-        "integrations.toml",
-        &edit(&exported, FROM_NOW, FROM_EDITED),
-    );
+    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
     fakes.looker().reset_counters();
     let refused = cli(&["apply", "-f", "integrations.toml"])
         .envs(fakes.env())
@@ -265,13 +253,8 @@ fn apply_without_a_terminal_refuses_unless_yes() {
 #[test]
 fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
     let fakes = Fakes::start();
-    let dir = tempfile::tempdir().unwrap();
     let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
-    write(
-        dir.path(),
-        "integrations.toml",
-        &edit(&exported, FROM_NOW, FROM_EDITED),
-    );
+    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
     fakes.looker().reset_counters();
     fakes.torq().reset_counters();
     let run = cli(&["apply", "-f", "integrations.toml", "--yes"])
@@ -311,8 +294,7 @@ fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
         .dir(dir.path())
         .run()
         .ok()
-        .json();
-    assert_valid("apply", &nothing);
+        .valid_json("apply");
     assert_eq!(nothing["complete"], true);
     assert_eq!(nothing["results"], serde_json::json!([]));
     assert_eq!(
@@ -325,7 +307,6 @@ fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
 #[test]
 fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
     let fakes = Fakes::start();
-    let dir = tempfile::tempdir().unwrap();
     let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
     let (hubspot, _) = exported
         .split_once("integration.\"1::hubspot_contacts\"]\n")
@@ -340,7 +321,7 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
         &header,
         &format!("{header}params.hubspot_api_key = {{ env = \"HUBSPOT_KEY\" }}\n"),
     );
-    write(dir.path(), "integrations.toml", &text);
+    let dir = state_dir(&text);
     let secret = "hubspot-key-never-printed-7Qx";
 
     let plan = cli(&["plan", "-f", "integrations.toml"])
@@ -379,16 +360,10 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
         .run()
         .code(0);
     assert_eq!(fakes.looker().requests("update_integration"), 1);
-    let stored = |id: &str, name: &str| {
-        let integration = fakes.servers.looker.integration(id).unwrap();
-        integration
-            .params
-            .iter()
-            .find(|p| p.name.as_deref() == Some(name))
-            .and_then(|p| p.value.clone())
-    };
     assert_eq!(
-        stored("1::hubspot_contacts", "hubspot_api_key").as_deref(),
+        fakes
+            .looker_value("1::hubspot_contacts", "hubspot_api_key")
+            .as_deref(),
         Some(secret),
         "the secret reached the fake"
     );
@@ -416,8 +391,8 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
     .dir(dir.path())
     .run()
     .code(0);
-    assert_valid("apply", &rotated.json());
-    let twilio = stored("1::twilio", "authToken").unwrap();
+    rotated.valid_json("apply");
+    let twilio = fakes.looker_value("1::twilio", "authToken").unwrap();
     assert!(
         twilio.starts_with("rotated-") && twilio.ends_with("_1_TWILIO_AUTHTOKEN-9Zk"),
         "a secret already set was sent again"
@@ -463,15 +438,11 @@ fn a_bad_state_file_gets_an_error_naming_the_file_and_line() {
             assert_eq!(run.stdout, "");
         }
     }
-    let missing = cli(&["--demo", "plan", "-f", "absent.toml"])
+    cli(&["--demo", "plan", "-f", "absent.toml"])
         .dir(dir.path())
         .run()
-        .code(1);
-    assert!(
-        missing.stderr.starts_with("error: reading absent.toml: "),
-        "{}",
-        missing.stderr
-    );
+        .code(1)
+        .stderr_starts("error: reading absent.toml: ");
 }
 
 #[test]
@@ -499,12 +470,7 @@ fn plan_exits_with_2_only_for_differences() {
 
 #[test]
 fn schemas_of_the_state_documents_are_stable() {
-    for document in ["plan", "apply", "state"] {
-        let run = cli(&["schema", document]).run().ok();
-        let schema = run.json();
-        assert!(jsonschema::validator_for(&schema).is_ok(), "{document}");
-        snapshot!(format!("schema_{document}"), run.stdout);
-    }
+    assert_schemas_are_stable(&["plan", "apply", "state"]);
 }
 
 #[test]
@@ -527,13 +493,8 @@ fn the_readme_shows_a_real_export_and_plan() {
     }
 
     // The plan after the README's edit (`sed` replaces twilio's `from`).
-    let dir = tempfile::tempdir().unwrap();
     assert!(section.contains("sed -i 's/^from = .*/from = \"+15550001111\"/' integrations.toml"));
-    write(
-        dir.path(),
-        "integrations.toml",
-        &edit(&exported, FROM_NOW, FROM_EDITED),
-    );
+    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
     let plan = cli(&["--demo", "plan", "-f", "integrations.toml"])
         .dir(dir.path())
         .run()
