@@ -148,6 +148,18 @@ impl Cli {
         self
     }
 
+    /// Runs; fails unless it succeeded with nothing on stderr (see [`Run::ok`]).
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        self.run().ok()
+    }
+
+    /// Runs; fails unless the exit code is `code` (see [`Run::code`]).
+    #[track_caller]
+    pub fn code(self, code: i32) -> Run {
+        self.run().code(code)
+    }
+
     pub fn run(self) -> Run {
         let empty = tempfile::tempdir().expect("temp dir");
         let dir = self.dir.clone().unwrap_or_else(|| empty.path().to_owned());
@@ -243,6 +255,14 @@ impl Fakes {
             .clone()
     }
 
+    /// Runs `args` against both fakes while the Torq one cannot list (503 on every retry):
+    /// fails unless it exits with 7.
+    #[track_caller]
+    pub fn run_without_torq_listing(&self, args: &[&str]) -> Run {
+        self.torq().fail_next("list_integrations", 20, 503, None);
+        cli(args).envs(self.env()).code(7)
+    }
+
     /// Only the `TORQ_*` variables.
     pub fn torq_env(&self) -> Vec<(&'static str, String)> {
         self.env()
@@ -271,7 +291,7 @@ pub fn redact_ports(text: &str) -> String {
 
 /// The validator of the schema `integrations schema <document>` prints.
 pub fn validator(document: &str) -> jsonschema::Validator {
-    let schema = cli(&["schema", document]).run().ok().json();
+    let schema = cli(&["schema", document]).ok().json();
     jsonschema::validator_for(&schema).expect("a valid JSON Schema")
 }
 
@@ -305,9 +325,16 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
 /// keeps it.
 pub fn assert_schemas_are_stable(documents: &[&str]) {
     for document in documents {
-        let run = cli(&["schema", document]).run().ok();
+        let run = cli(&["schema", document]).ok();
         let schema = run.json();
         assert!(jsonschema::validator_for(&schema).is_ok(), "{document}");
         snapshot!(format!("schema_{document}"), run.stdout);
     }
+}
+
+/// `integrations --demo ARGS…`: against the fakes the binary starts itself.
+pub fn demo(args: &[&str]) -> Cli {
+    let mut cli = cli(args);
+    cli.args.insert(0, "--demo".into());
+    cli
 }

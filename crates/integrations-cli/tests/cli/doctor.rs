@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::common::{cli, redact_ports};
+use crate::common::{cli, demo, redact_ports};
 use crate::seeded::seeded;
 
 /// The kind of each problem of a `doctor --json` document, in its order.
@@ -19,7 +19,7 @@ fn problem_kinds(doc: &serde_json::Value) -> Vec<&str> {
 #[test]
 fn doctor_reports_each_problem_of_enabled_integrations_and_exits_12() {
     let fakes = seeded();
-    let run = cli(&["doctor"]).envs(fakes.env()).run().code(12);
+    let run = cli(&["doctor"]).envs(fakes.env()).code(12);
     assert_eq!(
         run.stderr,
         "error: 4 problems in 4 integrations across 1 provider (no checks for torq)\n"
@@ -46,7 +46,7 @@ fn doctor_reports_each_problem_of_enabled_integrations_and_exits_12() {
 #[test]
 fn doctor_json_matches_its_schema() {
     let fakes = seeded();
-    let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(12);
+    let run = cli(&["doctor", "--json"]).envs(fakes.env()).code(12);
     let doc = run.valid_json("doctor");
     assert_eq!(
         problem_kinds(&doc),
@@ -67,7 +67,7 @@ fn doctor_json_matches_its_schema() {
 #[test]
 fn doctor_test_runs_the_vendors_test_of_each_enabled_integration() {
     let fakes = seeded();
-    let run = cli(&["doctor", "--test"]).envs(fakes.env()).run().code(12);
+    let run = cli(&["doctor", "--test"]).envs(fakes.env()).code(12);
     assert_eq!(
         run.stderr,
         "error: 5 problems in 4 integrations across 1 provider (no checks for torq)\n"
@@ -92,29 +92,26 @@ fn fixing_every_problem_makes_doctor_pass() {
     let looker = &fakes.servers.looker;
     cli(&["hubs", "accept-agreement", "3", "-q"])
         .envs(fakes.env())
-        .run()
         .ok();
     assert!(looker.set_hub_health("2", Ok(())));
     cli(&["set-param", "looker:1::keyless", "key", "-", "-q"])
         .envs(fakes.env())
         .stdin("k-6\n")
-        .run()
         .ok();
-    let run = cli(&["doctor", "--test"]).envs(fakes.env()).run().code(0);
+    let run = cli(&["doctor", "--test"]).envs(fakes.env()).code(0);
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
         "no problems found: checked 6 integrations of 2 providers (no checks for torq)\n"
     );
-    let json = cli(&["doctor", "--json"]).envs(fakes.env()).run().ok();
+    let json = cli(&["doctor", "--json"]).envs(fakes.env()).ok();
     assert_eq!(json.json()["problems"], json!([]));
 }
 
 #[test]
 fn a_provider_that_cannot_list_is_reported_as_list_does() {
     let fakes = seeded();
-    fakes.torq().fail_next("list_integrations", 20, 503, None);
-    let run = cli(&["doctor"]).envs(fakes.env()).run().code(7);
+    let run = fakes.run_without_torq_listing(&["doctor"]);
     assert_eq!(
         run.stdout.lines().count(),
         1 + 4,
@@ -129,8 +126,7 @@ fn a_provider_that_cannot_list_is_reported_as_list_does() {
         "{stderr}"
     );
 
-    fakes.torq().fail_next("list_integrations", 20, 503, None);
-    let json = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(7);
+    let json = fakes.run_without_torq_listing(&["doctor", "--json"]);
     let doc = json.valid_json("doctor");
     assert_eq!(doc["failures"][0]["provider"], "torq@127.0.0.1");
     assert_eq!(doc["failures"][0]["error"]["exit_code"], 7);
@@ -140,7 +136,7 @@ fn a_provider_that_cannot_list_is_reported_as_list_does() {
     fakes
         .looker()
         .fail_next("all_integration_hubs", 20, 503, None);
-    let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(7);
+    let run = cli(&["doctor", "--json"]).envs(fakes.env()).code(7);
     let doc = run.json();
     assert!(
         doc["failures"][0]["error"]["message"]
@@ -162,7 +158,7 @@ fn a_check_that_cannot_be_made_is_a_problem_of_its_own() {
     fakes
         .looker()
         .fail_next("get_integration_hub_health", 20, 503, None);
-    let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(12);
+    let run = cli(&["doctor", "--json"]).envs(fakes.env()).code(12);
     let doc = run.json();
     let failed: Vec<&serde_json::Value> = doc["problems"]
         .as_array()
@@ -181,7 +177,7 @@ fn a_check_that_cannot_be_made_is_a_problem_of_its_own() {
 
 #[test]
 fn doctor_in_demo_finds_the_pending_agreement_and_skips_disabled_integrations() {
-    let run = cli(&["--demo", "doctor", "--json"]).run().code(12);
+    let run = demo(&["doctor", "--json"]).code(12);
     let doc = run.valid_json("doctor");
     let problems = doc["problems"].as_array().unwrap();
     for id in ["looker:3::datadog_event", "looker:3::amazon_s3_export"] {
@@ -198,16 +194,14 @@ fn doctor_in_demo_finds_the_pending_agreement_and_skips_disabled_integrations() 
             .all(|p| p["id"] != "looker:1::hubspot_contacts"),
         "a disabled integration is no problem"
     );
-    let table = cli(&["--demo", "doctor"]).run().code(12);
+    let table = demo(&["doctor"]).code(12);
     assert!(table.stdout.starts_with("PROVIDER "), "{}", table.stdout);
     assert!(
         table.stderr.ends_with(" (no checks for torq)\n"),
         "{}",
         table.stderr
     );
-    let torq = cli(&["--demo", "--provider", "demo-torq", "doctor"])
-        .run()
-        .code(0);
+    let torq = demo(&["--provider", "demo-torq", "doctor"]).code(0);
     assert_eq!(
         torq.stderr,
         "no problems found: checked 0 integrations of 1 provider (no checks for torq)\n"

@@ -5,17 +5,21 @@ use std::time::Duration;
 
 use crate::common::{Fakes, cli, write};
 
+/// How long the Looker fake takes to test an integration in the timeout tests: longer than
+/// any timeout they give.
+const SLOW_TEST: Duration = Duration::from_secs(3);
+
 #[test]
 fn the_vendors_variables_configure_each_vendor_present() {
     let fakes = Fakes::start();
-    let both = cli(&["capabilities"]).envs(fakes.env()).run().ok();
+    let both = cli(&["capabilities"]).envs(fakes.env()).ok();
     snapshot!("environment_capabilities", both.stdout);
 
-    let looker_only = cli(&["list", "-q"]).envs(fakes.looker_env()).run().ok();
+    let looker_only = cli(&["list", "-q"]).envs(fakes.looker_env()).ok();
     assert_eq!(looker_only.stdout.lines().count(), 18);
     assert!(looker_only.stdout.lines().all(|l| l.starts_with("looker:")));
 
-    let torq_only = cli(&["list", "-q"]).envs(fakes.torq_env()).run().ok();
+    let torq_only = cli(&["list", "-q"]).envs(fakes.torq_env()).ok();
     assert_eq!(torq_only.stdout.lines().count(), 13);
 }
 
@@ -35,13 +39,11 @@ fn looker_ini_in_the_working_directory_is_read_and_variables_win() {
     .unwrap();
     cli(&["get", "looker:1::slack", "-q"])
         .dir(dir.path())
-        .run()
         .code(3)
         .stderr_has("looker login: unauthorized");
     cli(&["get", "looker:1::slack", "-q"])
         .dir(dir.path())
         .env("LOOKERSDK_CLIENT_SECRET", looker.client_secret())
-        .run()
         .ok();
 }
 
@@ -66,7 +68,6 @@ fn flags_override_the_variables() {
         "looker:1::slack",
     ])
     .envs(fakes.looker_env())
-    .run()
     .code(3)
     .stderr_has("looker login: unauthorized");
 }
@@ -146,17 +147,14 @@ fn both_shapes_of_the_config_file_give_the_same_providers() {
         let (_dir, path) = config_file(&fakes, shape);
         let caps = cli(&["--config", &path, "capabilities"])
             .envs(secrets(&fakes))
-            .run()
             .ok();
         snapshot!("config_file_capabilities", caps.stdout);
         let list = cli(&["--config", &path, "list", "--kind", "3"])
             .envs(secrets(&fakes))
-            .run()
             .ok();
         snapshot!("config_file_list_kind_3", list.stdout);
         let missing = cli(&["--config", &path, "list"])
             .env("PROD_LOOKER_SECRET", "x")
-            .run()
             .code(8);
         assert_eq!(
             missing.stderr,
@@ -173,7 +171,6 @@ fn a_config_file_names_several_providers_and_provider_chooses_one() {
     let (_dir, path) = config_file(&fakes, Shape::Providers);
     let ambiguous = cli(&["--config", &path, "get", "looker:1::slack"])
         .envs(secrets(&fakes))
-        .run()
         .code(2);
     assert_eq!(
         ambiguous.stderr,
@@ -189,14 +186,12 @@ fn a_config_file_names_several_providers_and_provider_chooses_one() {
         "--json",
     ])
     .envs(secrets(&fakes))
-    .run()
     .ok();
     assert_eq!(chosen.json()["provider"], "staging");
 
     let from_env = cli(&["list", "-q"])
         .env("INTEGRATIONS_CONFIG", &path)
         .envs(secrets(&fakes))
-        .run()
         .ok();
     assert_eq!(from_env.stdout.lines().count(), 18 + 18 + 13);
 }
@@ -206,9 +201,7 @@ fn any_client_option_and_any_key_from_a_variable_reach_the_provider() {
     let fakes = Fakes::start();
     let dir = tempfile::tempdir().unwrap();
     // A timeout of 1 s and a single attempt, against a test that takes 3 s.
-    fakes
-        .looker()
-        .delay("test_integration", Duration::from_secs(3));
+    fakes.looker().delay("test_integration", SLOW_TEST);
     let text = format!(
         "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url_env = \"PROD_URL\"\nclient_id = \"{}\"\nclient_secret_env = \"PROD_SECRET\"\ntimeout = \"1s\"\nretry_max_attempts = 1\n",
         fakes.servers.looker.client_id()
@@ -217,7 +210,6 @@ fn any_client_option_and_any_key_from_a_variable_reach_the_provider() {
     cli(&["--config", &path, "test", "looker:1::slack"])
         .env("PROD_URL", fakes.servers.looker.base_url())
         .env("PROD_SECRET", fakes.servers.looker.client_secret())
-        .run()
         .code(7)
         .stderr_has("prod: looker test: timed out");
 
@@ -227,7 +219,6 @@ fn any_client_option_and_any_key_from_a_variable_reach_the_provider() {
         "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url = \"https://a.io\"\nclient_id = \"i\"\nclient_secret = \"s\"\nmax_in_flihgt = 8\n",
     );
     cli(&["--config", &path, "list"])
-        .run()
         .code(8)
         .stderr_has("line 7, column 1: [[provider]] `prod`: unknown configuration key `max_in_flihgt`: expected one of")
         .stderr_has("max_in_flight");
@@ -251,10 +242,7 @@ fn a_broken_config_file_is_one_line_without_its_values() {
         ),
     ] {
         let path = write(dir.path(), "broken.toml", text);
-        let run = cli(&["--config", &path, "list"])
-            .run()
-            .code(8)
-            .stderr_has(at);
+        let run = cli(&["--config", &path, "list"]).code(8).stderr_has(at);
         assert!(!run.all().contains("inline-s3cret"), "{}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1);
     }
@@ -270,7 +258,6 @@ fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_var
     );
     let run = cli(&["--config", &path, "list"])
         .env("SOC_SECRET", "s3cret")
-        .run()
         .code(8);
     assert_eq!(
         run.stderr,
@@ -286,7 +273,6 @@ fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_var
         "list",
     ])
     .env("SOC_SECRET", "s3cret")
-    .run()
     .code(2)
     .stderr_has("--torq-base-url: `http://10.0.0.1` uses plain http");
     assert!(!run.stderr.contains("[[provider]]"), "{}", run.stderr);
@@ -298,12 +284,10 @@ fn set_param_from_stdin_reaches_the_vendor_and_the_test_then_passes() {
     let hubspot = "looker:1::hubspot_contacts";
     cli(&["test", hubspot, "-q"])
         .envs(fakes.looker_env())
-        .run()
         .code(9);
     cli(&["set-param", hubspot, "hubspot_api_key", "-", "-q"])
         .envs(fakes.looker_env())
         .stdin("pat-na1-from-stdin\r\n")
-        .run()
         .ok();
     assert_eq!(
         fakes
@@ -312,13 +296,9 @@ fn set_param_from_stdin_reaches_the_vendor_and_the_test_then_passes() {
         Some("pat-na1-from-stdin"),
         "the value arrives without its line ending"
     );
-    cli(&["test", hubspot, "-q"])
-        .envs(fakes.looker_env())
-        .run()
-        .ok();
+    cli(&["test", hubspot, "-q"]).envs(fakes.looker_env()).ok();
     cli(&["clear-param", hubspot, "hubspot_api_key", "-q"])
         .envs(fakes.looker_env())
-        .run()
         .ok();
     assert_eq!(
         fakes.looker_value("1::hubspot_contacts", "hubspot_api_key"),
@@ -332,7 +312,6 @@ fn enable_and_disable_change_the_vendor_state() {
     for (command, enabled) in [("disable", false), ("enable", true)] {
         cli(&[command, "looker:1::slack", "-q"])
             .envs(fakes.looker_env())
-            .run()
             .ok();
         let stored = fakes.servers.looker.integration("1::slack").unwrap();
         assert_eq!(stored.enabled, Some(enabled), "{command}");
@@ -342,29 +321,24 @@ fn enable_and_disable_change_the_vendor_state() {
 #[test]
 fn a_slow_fan_out_off_a_terminal_prints_no_progress() {
     let fakes = Fakes::start();
-    fakes
-        .torq()
-        .delay("list_integrations", Duration::from_millis(800));
-    let run = cli(&["list"]).envs(fakes.env()).run().ok();
+    let slow = Duration::from_millis(800);
+    fakes.torq().delay("list_integrations", slow);
+    let run = cli(&["list"]).envs(fakes.env()).ok();
     assert_eq!(run.stdout.lines().count(), 1 + 18 + 13);
 }
 
 #[test]
 fn timeout_applies_to_every_provider() {
     let fakes = Fakes::start();
-    fakes
-        .looker()
-        .delay("test_integration", Duration::from_secs(3));
+    fakes.looker().delay("test_integration", SLOW_TEST);
     for timeout in ["1", "800ms"] {
         cli(&["--timeout", timeout, "test", "looker:1::slack"])
             .envs(fakes.looker_env())
-            .run()
             .code(7)
             .stderr_has("looker test: timed out");
     }
     let run = cli(&["--timeout", "0", "test", "looker:1::slack"])
         .envs(fakes.looker_env())
-        .run()
         .code(2);
     assert_eq!(
         run.stderr,
@@ -384,9 +358,8 @@ fn a_slow_fan_out_on_a_terminal_shows_progress_then_the_rows() {
         return;
     };
     let fakes = Fakes::start();
-    fakes
-        .torq()
-        .delay("list_integrations", Duration::from_millis(1500));
+    let slow = Duration::from_millis(1500);
+    fakes.torq().delay("list_integrations", slow);
     let command = format!(
         "{} list --vendor torq --kind webhook",
         env!("CARGO_BIN_EXE_integrations")

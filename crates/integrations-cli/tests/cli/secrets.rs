@@ -1,7 +1,7 @@
 //! No secret in any output: not the API keys, not a token the servers granted, not a sensitive
 //! parameter's value, in tables, JSON, errors or `--verbose` logs.
 
-use crate::common::{Fakes, cli};
+use crate::common::{Fakes, cli, demo};
 
 /// Every sensitive value the demo data holds (the fakes never send them; the CLI must not
 /// find them anywhere else either).
@@ -111,7 +111,7 @@ fn no_secret_appears_in_any_output_even_when_verbose() {
 
 #[test]
 fn demo_mode_prints_no_credential_of_the_fakes() {
-    let run = cli(&["--demo", "-vv", "list", "--json"]).run().code(0);
+    let run = demo(&["-vv", "list", "--json"]).code(0);
     for secret in [
         integrations_fake::looker::DEMO_CLIENT_SECRET,
         integrations_fake::torq::DEMO_CLIENT_SECRET,

@@ -3,7 +3,7 @@
 
 use tempfile::TempDir;
 
-use crate::common::{Fakes, Run, assert_schemas_are_stable, cli, redact_ports, write};
+use crate::common::{Fakes, Run, assert_schemas_are_stable, cli, demo, redact_ports, write};
 
 /// The demo's Twilio sender, and the value the tests give it instead.
 const FROM_NOW: &str = "from = \"+15005550006\"";
@@ -21,6 +21,17 @@ fn state_dir(text: &str) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "integrations.toml", text);
     dir
+}
+
+/// Fakes, and a directory holding their export as `integrations.toml` with the Twilio sender
+/// edited; the fakes' request counters start from there.
+fn fakes_and_an_edited_export() -> (Fakes, TempDir) {
+    let fakes = Fakes::start();
+    let exported = cli(&["export"]).envs(fakes.env()).ok().stdout;
+    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
+    fakes.looker().reset_counters();
+    fakes.torq().reset_counters();
+    (fakes, dir)
 }
 
 /// Every sensitive value the Looker fake stores (none may appear in any output).
@@ -50,9 +61,9 @@ fn assert_no_secret(run: &Run, secrets: &[String]) {
 
 #[test]
 fn export_of_the_demo_is_deterministic_and_holds_only_references() {
-    let run = cli(&["--demo", "export"]).run().ok();
+    let run = demo(&["export"]).ok();
     assert_eq!(
-        cli(&["--demo", "export"]).run().ok().stdout,
+        demo(&["export"]).ok().stdout,
         run.stdout,
         "the same state exports the same document"
     );
@@ -71,15 +82,10 @@ fn export_of_the_demo_is_deterministic_and_holds_only_references() {
     snapshot!("export_demo", run.stdout);
 
     // The same document as JSON matches the state file's schema.
-    let json = cli(&["--demo", "export", "--json"])
-        .run()
-        .ok()
-        .valid_json("state");
+    let json = demo(&["export", "--json"]).ok().valid_json("state");
     assert_eq!(json["provider"]["demo-torq"]["vendor"], "torq");
 
-    let torq = cli(&["--demo", "--provider", "demo-torq", "export"])
-        .run()
-        .ok();
+    let torq = demo(&["--provider", "demo-torq", "export"]).ok();
     assert!(torq.stdout.starts_with("[provider.demo-torq]\n"));
     assert!(!torq.stdout.contains("demo-looker"));
 }
@@ -93,7 +99,6 @@ fn export_writes_a_file_and_never_a_stored_secret() {
     let run = cli(&["export", "-o", "integrations.toml"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .code(0);
     assert_eq!(run.stdout, "");
     assert!(
@@ -115,30 +120,27 @@ fn export_writes_a_file_and_never_a_stored_secret() {
 
 #[test]
 fn plan_of_an_unchanged_export_exits_0() {
-    let exported = cli(&["--demo", "export"]).run().ok().stdout;
+    let exported = demo(&["export"]).ok().stdout;
     let dir = state_dir(&exported);
-    let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
+    let run = demo(&["plan", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .ok();
     assert_eq!(
         run.stdout,
         "No differences: the providers match the file.\n\nPlan: 0 to update, 0 missing, 0 unexpected, 0 drifted (cannot be changed)\n"
     );
-    let quiet = cli(&["--demo", "plan", "-f", "integrations.toml", "-q"])
+    let quiet = demo(&["plan", "-f", "integrations.toml", "-q"])
         .dir(dir.path())
-        .run()
         .ok();
     assert_eq!(quiet.stdout, "");
 }
 
 #[test]
 fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
-    let exported = cli(&["--demo", "export"]).run().ok().stdout;
+    let exported = demo(&["export"]).ok().stdout;
     let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
-    let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
+    let run = demo(&["plan", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .code(2);
     assert_eq!(run.stderr, "", "differences are not an error");
     assert_eq!(
@@ -147,9 +149,8 @@ fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
     );
     snapshot!("plan_one_change_table", run.stdout);
 
-    let json = cli(&["--demo", "plan", "-f", "integrations.toml", "--json"])
+    let json = demo(&["plan", "-f", "integrations.toml", "--json"])
         .dir(dir.path())
-        .run()
         .code(2);
     let doc = json.valid_json("plan");
     assert_eq!(doc["counts"]["update"], 1);
@@ -163,7 +164,7 @@ fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
 
 #[test]
 fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift() {
-    let exported = cli(&["--demo", "export"]).run().ok().stdout;
+    let exported = demo(&["export"]).ok().stdout;
     let text = edit(
         &exported,
         "name = \"Splunk alerts\"",
@@ -182,9 +183,8 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
     );
     blocks.push("[provider.demo-looker.integration.\"9::nowhere\"]\nenabled = true\n");
     let dir = state_dir(&blocks.join("\n\n"));
-    let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
+    let run = demo(&["plan", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .code(2);
     snapshot!("plan_missing_unexpected_drift_table", run.stdout);
     assert!(
@@ -192,16 +192,14 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
             "Plan: 0 to update, 1 missing, 1 unexpected, 1 drifted (cannot be changed)\n"
         )
     );
-    let json = cli(&["--demo", "plan", "-f", "integrations.toml", "--json"])
+    let json = demo(&["plan", "-f", "integrations.toml", "--json"])
         .dir(dir.path())
-        .run()
         .code(2);
     assert_eq!(json.valid_json("plan")["has_changes"], false);
 
     // Nothing to send, so nothing to confirm; the drift cannot be applied: incomplete, 13.
-    let apply = cli(&["--demo", "apply", "-f", "integrations.toml"])
+    let apply = demo(&["apply", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .code(13);
     assert!(
         apply.stdout.contains(
@@ -214,9 +212,8 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
         apply.stderr,
         "error: apply incomplete: 0 applied, 0 failed, 0 not attempted, 1 unsupported\n"
     );
-    let doc = cli(&["--demo", "apply", "-f", "integrations.toml", "--json"])
+    let doc = demo(&["apply", "-f", "integrations.toml", "--json"])
         .dir(dir.path())
-        .run()
         .code(13)
         .valid_json("apply");
     assert_eq!(doc["complete"], false);
@@ -225,14 +222,10 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
 
 #[test]
 fn apply_without_a_terminal_refuses_unless_yes() {
-    let fakes = Fakes::start();
-    let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
-    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
-    fakes.looker().reset_counters();
+    let (fakes, dir) = fakes_and_an_edited_export();
     let refused = cli(&["apply", "-f", "integrations.toml"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .code(2);
     assert_eq!(
         refused.stderr,
@@ -245,22 +238,16 @@ fn apply_without_a_terminal_refuses_unless_yes() {
         .envs(fakes.env())
         .dir(dir.path())
         .stdin("yes\n")
-        .run()
         .code(2);
     assert_eq!(fakes.looker().requests("update_integration"), 0);
 }
 
 #[test]
 fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
-    let fakes = Fakes::start();
-    let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
-    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
-    fakes.looker().reset_counters();
-    fakes.torq().reset_counters();
+    let (fakes, dir) = fakes_and_an_edited_export();
     let run = cli(&["apply", "-f", "integrations.toml", "--yes"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .code(0);
     assert_eq!(run.stderr, "");
     assert_eq!(fakes.looker().requests("update_integration"), 1);
@@ -282,7 +269,6 @@ fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
     let again = cli(&["plan", "-f", "integrations.toml"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .ok();
     assert!(
         again.stdout.starts_with("No differences"),
@@ -292,7 +278,6 @@ fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
     let nothing = cli(&["apply", "-f", "integrations.toml", "--json"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .ok()
         .valid_json("apply");
     assert_eq!(nothing["complete"], true);
@@ -307,7 +292,7 @@ fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
 #[test]
 fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
     let fakes = Fakes::start();
-    let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
+    let exported = cli(&["export"]).envs(fakes.env()).ok().stdout;
     let (hubspot, _) = exported
         .split_once("integration.\"1::hubspot_contacts\"]\n")
         .expect("hubspot is exported");
@@ -328,7 +313,6 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
         .envs(fakes.env())
         .env("HUBSPOT_KEY", secret)
         .dir(dir.path())
-        .run()
         .code(2);
     assert!(
         plan.stdout
@@ -342,7 +326,6 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
     let unset = cli(&["apply", "-f", "integrations.toml", "--yes"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .code(8);
     assert!(
         unset.stderr.contains("`hubspot_api_key`")
@@ -357,7 +340,6 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
         .envs(fakes.env())
         .env("HUBSPOT_KEY", secret)
         .dir(dir.path())
-        .run()
         .code(0);
     assert_eq!(fakes.looker().requests("update_integration"), 1);
     assert_eq!(
@@ -389,7 +371,6 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
     .envs(fakes.env())
     .envs(vars.clone())
     .dir(dir.path())
-    .run()
     .code(0);
     rotated.valid_json("apply");
     let twilio = fakes.looker_value("1::twilio", "authToken").unwrap();
@@ -433,14 +414,13 @@ fn a_bad_state_file_gets_an_error_naming_the_file_and_line() {
             if command == "apply" {
                 args.push("--yes");
             }
-            let run = cli(&args).dir(dir.path()).run().code(8);
+            let run = cli(&args).dir(dir.path()).code(8);
             assert_eq!(run.stderr, error, "{command}");
             assert_eq!(run.stdout, "");
         }
     }
-    cli(&["--demo", "plan", "-f", "absent.toml"])
+    demo(&["plan", "-f", "absent.toml"])
         .dir(dir.path())
-        .run()
         .code(1)
         .stderr_starts("error: reading absent.toml: ");
 }
@@ -455,16 +435,16 @@ fn plan_exits_with_2_only_for_differences() {
         &["--json", "--quiet", "plan", "-f", "x.toml"],
         &["--demo", "--provider", "nobody", "plan", "-f", "x.toml"],
     ] {
-        let run = cli(args).run().code(1);
+        let run = cli(args).code(1);
         assert!(
             run.stderr.starts_with("error: "),
             "{args:?}: {}",
             run.stderr
         );
     }
-    cli(&["apply"]).run().code(2);
-    cli(&["list", "--bogus"]).run().code(2);
-    let help = cli(&["plan", "--help"]).run().ok();
+    cli(&["apply"]).code(2);
+    cli(&["list", "--bogus"]).code(2);
+    let help = cli(&["plan", "--help"]).ok();
     assert!(help.stdout.contains("exit code 2 when it does"));
 }
 
@@ -479,7 +459,7 @@ fn the_readme_shows_a_real_export_and_plan() {
     let (_, section) = readme
         .split_once("## Integrations as code\n")
         .expect("the README has the section");
-    let exported = cli(&["--demo", "export"]).run().ok().stdout;
+    let exported = demo(&["export"]).ok().stdout;
 
     // Each table of the excerpt is one of the export's, as it prints it.
     let (_, excerpt) = section.split_once("```toml\n").expect("an example file");
@@ -495,9 +475,8 @@ fn the_readme_shows_a_real_export_and_plan() {
     // The plan after the README's edit (`sed` replaces twilio's `from`).
     assert!(section.contains("sed -i 's/^from = .*/from = \"+15550001111\"/' integrations.toml"));
     let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
-    let plan = cli(&["--demo", "plan", "-f", "integrations.toml"])
+    let plan = demo(&["plan", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .code(2);
     let (_, shown) = section
         .split_once("$ integrations --demo plan -f integrations.toml\n")
