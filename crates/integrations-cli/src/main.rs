@@ -183,11 +183,7 @@ async fn run(
             cmd_set_param::run(&mut ctx, id, name, value).await
         }
         Command::ClearParam { id, name } => cmd_clear_param::run(&mut ctx, id, name).await,
-        Command::BindParam {
-            id,
-            name,
-            attribute,
-        } => cmd_bind_param::run(&mut ctx, id, name, attribute).await,
+        Command::BindParam(args) => cmd_bind_param::run(&mut ctx, args).await,
         Command::UnbindParam { id, name } => cmd_unbind_param::run(&mut ctx, id, name).await,
         Command::SetOauthTargets { id, targets } => {
             cmd_set_oauth_targets::run(&mut ctx, id, targets).await
