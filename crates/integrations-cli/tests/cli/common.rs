@@ -1,4 +1,4 @@
-//! Running the binary, and fake servers that outlive a call.
+//! Running the binary, fake servers that outlive a call, and what else the tests share.
 
 /// `insta::assert_snapshot!`, with the snapshots in `tests/snapshots/`.
 macro_rules! snapshot {
