@@ -168,14 +168,7 @@ pub enum Command {
         name: String,
     },
     /// Take a parameter's value from a user attribute (Looker).
-    BindParam {
-        /// `looker:<id>`.
-        id: IntegrationId,
-        /// The parameter's name.
-        name: String,
-        /// The user attribute (e.g. `email`).
-        attribute: String,
-    },
+    BindParam(crate::cmd_bind_param::BindParamArgs),
     /// Stop taking a parameter's value from a user attribute; its own value applies again
     /// (Looker).
     UnbindParam {

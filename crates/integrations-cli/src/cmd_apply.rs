@@ -43,13 +43,9 @@ pub struct ApplyArgs {
 const YES: &str = "yes";
 
 /// Runs the command.
-pub async fn run(
-    ctx: &mut Context<'_>,
-    args: &ApplyArgs,
-    selected: &[String],
-) -> Result<(), CliError> {
+pub async fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<(), CliError> {
+    let desired = read_state(&args.file, &ctx.providers).await?;
     let providers = ctx.providers.all().to_vec();
-    let desired = read_state(&args.file, &providers, selected).await?;
     let plan = live_plan(ctx, &providers, &desired, args.rotate_secrets).await?;
     let plan_doc = PlanDocument::new(&plan);
     if !ctx.out.is_json() {

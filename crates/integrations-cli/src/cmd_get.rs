@@ -8,11 +8,7 @@ use crate::error::CliError;
 
 /// Runs the command.
 pub async fn run(ctx: &mut Context<'_>, id: &IntegrationId) -> Result<(), CliError> {
-    let provider = ctx.providers.for_id(id)?.clone();
-    let integration = provider
-        .get(id)
-        .await
-        .map_err(|e| CliError::provider(provider.as_ref(), e))?;
+    let (provider, integration) = ctx.call(id, async |p| p.get(id).await).await?;
     ctx.out
         .integration(&IntegrationDocument::new(provider.as_ref(), integration))
 }

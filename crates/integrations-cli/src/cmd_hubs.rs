@@ -158,11 +158,7 @@ pub async fn run(ctx: &mut Context<'_>, command: &HubsCommand) -> Result<(), Cli
             if doc.health.healthy {
                 Ok(())
             } else {
-                Err(CliError::HubUnhealthy {
-                    provider: doc.provider,
-                    hub: doc.hub,
-                    message: doc.health.message,
-                })
+                Err(CliError::HubUnhealthy(doc))
             }
         }
         HubsCommand::AcceptAgreement { id } => {

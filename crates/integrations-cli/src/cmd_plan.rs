@@ -18,6 +18,7 @@ use crate::context::Context;
 use crate::document_state::PlanDocument;
 use crate::error::{CliError, ErrorKind, ProviderFailure};
 use crate::progress::Progress;
+use crate::providers::Providers;
 
 /// The options of `plan`.
 #[derive(Debug, Args)]
@@ -33,24 +34,20 @@ pub struct PlanArgs {
 
 /// Runs the command: prints the plan, and returns [`CliError::Differences`] (exit code 2) when
 /// there are differences.
-pub async fn run(
-    ctx: &mut Context<'_>,
-    args: &PlanArgs,
-    selected: &[String],
-) -> Result<(), CliError> {
-    let providers = ctx.providers.all().to_vec();
-    let desired = read_state(&args.file, &providers, selected).await?;
+pub async fn run(ctx: &mut Context<'_>, args: &PlanArgs) -> Result<(), CliError> {
+    let desired = read_state(&args.file, &ctx.providers).await?;
     if desired.providers.is_empty() {
         ctx.out.warning(&format!(
             "{} names no provider{}: there is nothing to compare",
             args.file.display(),
-            if selected.is_empty() {
+            if ctx.providers.selected().is_empty() {
                 ""
             } else {
                 " that --provider selects"
             }
         ))?;
     }
+    let providers = ctx.providers.all().to_vec();
     let plan = live_plan(ctx, &providers, &desired, args.rotate_secrets).await?;
     let doc = PlanDocument::new(&plan);
     ctx.out.plan(&doc)?;
@@ -82,20 +79,16 @@ pub fn invokes_plan<T: Into<std::ffi::OsString> + Clone>(
         .is_ok_and(|m| m.subcommand_name() == Some("plan"))
 }
 
-/// Reads the state file at `path` off the runtime's threads, keeps the providers `selected`
-/// names (all when empty), and checks that each is configured with the file's vendor. Every
+/// Reads the state file at `path` off the runtime's threads, keeps the providers `--provider`
+/// selected (all when none), and checks that each is configured with the file's vendor. Every
 /// error names the file, and the line when it is known.
-pub async fn read_state(
-    path: &Path,
-    providers: &[Arc<dyn IntegrationProvider>],
-    selected: &[String],
-) -> Result<StateDocument, CliError> {
+pub async fn read_state(path: &Path, providers: &Providers) -> Result<StateDocument, CliError> {
     let owned = path.to_owned();
     let text = tokio::task::spawn_blocking(move || std::fs::read_to_string(owned))
         .await
         .map_err(|e| CliError::io("reading the state file", std::io::Error::other(e)))?
         .map_err(|e| CliError::io(format!("reading {}", path.display()), e))?;
-    parse_state(path, &text, providers, selected)
+    parse_state(path, &text, providers.all(), providers.selected())
 }
 
 /// The state document `text` (read from `path`), checked as [`read_state`] says.
@@ -224,9 +217,13 @@ mod tests {
 
     #[test]
     fn plans_usage_errors_exit_with_1_and_differences_with_2() {
-        assert_eq!(exit_code(ErrorKind::Usage), 1);
-        assert_eq!(exit_code(ErrorKind::Differences), 2);
-        assert_eq!(exit_code(ErrorKind::Config), 8);
+        for (kind, code) in [
+            (ErrorKind::Usage, 1),
+            (ErrorKind::Differences, 2),
+            (ErrorKind::Config, 8),
+        ] {
+            assert_eq!(exit_code(kind), code, "{kind:?}");
+        }
     }
 
     #[test]

@@ -9,24 +9,12 @@ use crate::error::CliError;
 
 /// Runs the command.
 pub async fn run(ctx: &mut Context<'_>, id: &IntegrationId) -> Result<(), CliError> {
-    let provider = ctx.providers.for_id(id)?.clone();
-    let outcome = provider
-        .test(id)
-        .await
-        .map_err(|e| CliError::provider(provider.as_ref(), e))?;
-    let doc = TestDocument {
-        id: id.clone(),
-        provider: provider.name().to_owned(),
-        outcome,
-    };
+    let (provider, outcome) = ctx.call(id, async |p| p.test(id).await).await?;
+    let doc = TestDocument::new(provider.as_ref(), id.clone(), outcome);
     ctx.out.test(&doc)?;
     if doc.outcome.success {
         Ok(())
     } else {
-        Err(CliError::TestFailed {
-            provider: doc.provider,
-            id: doc.id,
-            message: doc.outcome.message,
-        })
+        Err(CliError::TestFailed(doc))
     }
 }

@@ -86,9 +86,7 @@ struct Setting {
 
 impl fmt::Debug for Setting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Setting")
-            .field("key", &self.key)
-            .finish_non_exhaustive()
+        write!(f, "Setting {{ key: {:?}, .. }}", self.key)
     }
 }
 

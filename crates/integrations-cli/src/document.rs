@@ -157,6 +157,21 @@ pub struct TestDocument {
     pub outcome: TestOutcome,
 }
 
+impl TestDocument {
+    /// The `outcome` of testing `id`, held by `provider`.
+    pub fn new(
+        provider: &dyn IntegrationProvider,
+        id: IntegrationId,
+        outcome: TestOutcome,
+    ) -> Self {
+        Self {
+            id,
+            provider: provider.name().to_owned(),
+            outcome,
+        }
+    }
+}
+
 /// What `capabilities --json` prints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CapabilitiesDocument {

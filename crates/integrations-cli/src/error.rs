@@ -3,9 +3,12 @@
 use std::error::Error as StdError;
 use std::io;
 
-use integrations::{Error as FacadeError, IntegrationId, IntegrationProvider, Vendor};
+use integrations::{Error as FacadeError, IntegrationProvider, Vendor};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::document::TestDocument;
+use crate::document_hubs::HealthDocument;
 
 /// What went wrong, as a category with its exit code. The codes are part of the interface: see
 /// the crate documentation and `integrations --help`.
@@ -148,32 +151,19 @@ pub enum CliError {
         /// How many.
         count: usize,
     },
-    /// `test` ran and the integration's test failed.
-    #[error("{provider}: {id}: test failed{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
-    TestFailed {
-        /// The provider's name.
-        provider: String,
-        /// The integration.
-        id: IntegrationId,
-        /// What the vendor said.
-        message: Option<String>,
-    },
+    /// `test` ran and the integration's test failed: the document printed, with what the vendor
+    /// said.
+    #[error("{}: {}: test failed{}", .0.provider, .0.id, said(&.0.outcome.message))]
+    TestFailed(TestDocument),
     /// `doctor` found problems (each one printed); the message is its summary.
     #[error("{summary}")]
     Problems {
         /// `3 problems in 2 integrations across 2 providers`.
         summary: String,
     },
-    /// `hubs health` found the hub unhealthy.
-    #[error("{provider}: hub `{hub}` is unhealthy{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
-    HubUnhealthy {
-        /// The provider's name.
-        provider: String,
-        /// The hub's id.
-        hub: String,
-        /// What the instance said.
-        message: Option<String>,
-    },
+    /// `hubs health` found the hub unhealthy: the document printed, with what the instance said.
+    #[error("{}: hub `{}` is unhealthy{}", .0.provider, .0.hub, said(&.0.health.message))]
+    HubUnhealthy(HealthDocument),
     /// `plan` found differences (the plan was printed): nothing more to say, exit code 2.
     #[error("{summary}")]
     Differences {
@@ -198,6 +188,14 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+}
+
+/// `: message` when the vendor said something, for the end of an error's line.
+fn said(message: &Option<String>) -> String {
+    message
+        .as_deref()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default()
 }
 
 impl CliError {
@@ -231,8 +229,8 @@ impl CliError {
                 }
             }
             CliError::Skipped { .. } => ErrorKind::Incomplete,
-            CliError::TestFailed { .. } => ErrorKind::TestFailed,
-            CliError::Problems { .. } | CliError::HubUnhealthy { .. } => ErrorKind::Problems,
+            CliError::TestFailed(_) => ErrorKind::TestFailed,
+            CliError::Problems { .. } | CliError::HubUnhealthy(_) => ErrorKind::Problems,
             CliError::Differences { .. } => ErrorKind::Differences,
             CliError::ApplyIncomplete { .. } => ErrorKind::ApplyIncomplete,
             CliError::Io { .. } | CliError::Cancelled => ErrorKind::Other,

@@ -183,11 +183,7 @@ async fn run(
             cmd_set_param::run(&mut ctx, id, name, value).await
         }
         Command::ClearParam { id, name } => cmd_clear_param::run(&mut ctx, id, name).await,
-        Command::BindParam {
-            id,
-            name,
-            attribute,
-        } => cmd_bind_param::run(&mut ctx, id, name, attribute).await,
+        Command::BindParam(args) => cmd_bind_param::run(&mut ctx, args).await,
         Command::UnbindParam { id, name } => cmd_unbind_param::run(&mut ctx, id, name).await,
         Command::SetOauthTargets { id, targets } => {
             cmd_set_oauth_targets::run(&mut ctx, id, targets).await
@@ -199,8 +195,8 @@ async fn run(
         Command::Form(args) => cmd_form::run(&mut ctx, args).await,
         Command::Doctor(args) => cmd_doctor::run(&mut ctx, args).await,
         Command::Export(args) => cmd_export::run(&mut ctx, args).await,
-        Command::Plan(args) => cmd_plan::run(&mut ctx, args, &global.provider).await,
-        Command::Apply(args) => cmd_apply::run(&mut ctx, args, &global.provider).await,
+        Command::Plan(args) => cmd_plan::run(&mut ctx, args).await,
+        Command::Apply(args) => cmd_apply::run(&mut ctx, args).await,
     };
     if let Some(demo) = demo {
         demo.stop().await;

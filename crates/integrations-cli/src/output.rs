@@ -100,119 +100,29 @@ impl Output {
         })
     }
 
-    /// `get` and the commands that change an integration: the integration.
-    pub fn integration(&mut self, doc: &IntegrationDocument) -> Result {
+    /// A command's document: JSON with `--json`, nothing with `--quiet`, otherwise the text
+    /// `table` makes of it.
+    fn document<D: Serialize>(&mut self, doc: &D, table: impl FnOnce(&D) -> String) -> Result {
         match self.format {
             Format::Json | Format::JsonLines => self.json(doc),
             Format::Quiet => Ok(()),
-            Format::Table => {
-                let it = &doc.integration;
-                let mut fields = vec![
-                    ("ID", it.id.to_string()),
-                    ("NAME", it.name.clone()),
-                    ("PROVIDER", doc.provider.clone()),
-                    ("KIND", it.kind.clone().unwrap_or_else(|| "-".into())),
-                    ("ENABLED", yes_no_dash(it.enabled)),
-                ];
-                if let Some(d) = &it.description {
-                    fields.push(("DESCRIPTION", d.clone()));
-                }
-                if let Some(t) = it.created_at {
-                    fields.push(("CREATED", timestamp(t)));
-                }
-                if let Some(t) = it.last_used_at {
-                    fields.push(("LAST USED", timestamp(t)));
-                }
-                let mut text = key_values(&fields);
-                if !it.parameters.is_empty() {
-                    let rows: Vec<Vec<String>> = it.parameters.iter().map(parameter_row).collect();
-                    text.push('\n');
-                    text.push_str(&table(
-                        &[
-                            "PARAMETER",
-                            "SET",
-                            "VALUE",
-                            "REQUIRED",
-                            "USER ATTRIBUTE",
-                            "LABEL",
-                        ],
-                        &rows,
-                    ));
-                }
-                self.out(&text)
-            }
+            Format::Table => self.out(&table(doc)),
         }
+    }
+
+    /// `get` and the commands that change an integration: the integration.
+    pub fn integration(&mut self, doc: &IntegrationDocument) -> Result {
+        self.document(doc, integration_table)
     }
 
     /// `test`: the outcome.
     pub fn test(&mut self, doc: &TestDocument) -> Result {
-        match self.format {
-            Format::Json | Format::JsonLines => self.json(doc),
-            Format::Quiet => Ok(()),
-            Format::Table => {
-                let mut fields = vec![
-                    ("ID", doc.id.to_string()),
-                    ("PROVIDER", doc.provider.clone()),
-                    (
-                        "RESULT",
-                        if doc.outcome.success {
-                            "passed"
-                        } else {
-                            "failed"
-                        }
-                        .into(),
-                    ),
-                ];
-                if let Some(m) = &doc.outcome.message {
-                    fields.push(("MESSAGE", m.clone()));
-                }
-                self.out(&key_values(&fields))
-            }
-        }
+        self.document(doc, test_table)
     }
 
     /// `capabilities`: what each provider can do.
     pub fn capabilities(&mut self, doc: &CapabilitiesDocument) -> Result {
-        match self.format {
-            Format::Json | Format::JsonLines => self.json(doc),
-            Format::Quiet => Ok(()),
-            Format::Table => {
-                let rows: Vec<Vec<String>> = doc
-                    .providers
-                    .iter()
-                    .map(|p| {
-                        let Capabilities {
-                            list,
-                            get,
-                            get_by_listing,
-                            update,
-                            test,
-                            logout,
-                            ..
-                        } = p.capabilities;
-                        let get = match (get, get_by_listing) {
-                            (true, true) => "yes (by listing)".to_owned(),
-                            (get, _) => yes_no(get),
-                        };
-                        vec![
-                            p.provider.clone(),
-                            p.vendor.to_string(),
-                            yes_no(list),
-                            get,
-                            yes_no(update),
-                            yes_no(test),
-                            yes_no(logout),
-                        ]
-                    })
-                    .collect();
-                self.out(&table(
-                    &[
-                        "PROVIDER", "VENDOR", "LIST", "GET", "UPDATE", "TEST", "LOGOUT",
-                    ],
-                    &rows,
-                ))
-            }
-        }
+        self.document(doc, capabilities_table)
     }
 
     /// `schema`: a JSON Schema, whatever the format.
@@ -440,6 +350,97 @@ fn nested_json<T: Serialize + ?Sized>(
     Ok(())
 }
 
+/// An integration for people: its fields, then its parameters.
+fn integration_table(doc: &IntegrationDocument) -> String {
+    let it = &doc.integration;
+    let mut fields = vec![
+        ("ID", it.id.to_string()),
+        ("NAME", it.name.clone()),
+        ("PROVIDER", doc.provider.clone()),
+        ("KIND", it.kind.clone().unwrap_or_else(|| "-".into())),
+        ("ENABLED", yes_no_dash(it.enabled)),
+    ];
+    if let Some(d) = &it.description {
+        fields.push(("DESCRIPTION", d.clone()));
+    }
+    if let Some(t) = it.created_at {
+        fields.push(("CREATED", timestamp(t)));
+    }
+    if let Some(t) = it.last_used_at {
+        fields.push(("LAST USED", timestamp(t)));
+    }
+    let mut text = key_values(&fields);
+    if !it.parameters.is_empty() {
+        let rows: Vec<Vec<String>> = it.parameters.iter().map(parameter_row).collect();
+        text.push('\n');
+        text.push_str(&table(
+            &[
+                "PARAMETER",
+                "SET",
+                "VALUE",
+                "REQUIRED",
+                "USER ATTRIBUTE",
+                "LABEL",
+            ],
+            &rows,
+        ));
+    }
+    text
+}
+
+/// A test's outcome for people.
+fn test_table(doc: &TestDocument) -> String {
+    let result = if doc.outcome.success {
+        "passed"
+    } else {
+        "failed"
+    };
+    let fields = vec![
+        ("ID", doc.id.to_string()),
+        ("PROVIDER", doc.provider.clone()),
+        ("RESULT", result.into()),
+    ];
+    key_values_and_message(fields, doc.outcome.message.as_ref())
+}
+
+/// What each provider can do, a row each.
+fn capabilities_table(doc: &CapabilitiesDocument) -> String {
+    let rows: Vec<Vec<String>> = doc
+        .providers
+        .iter()
+        .map(|p| {
+            let Capabilities {
+                list,
+                get,
+                get_by_listing,
+                update,
+                test,
+                logout,
+                ..
+            } = p.capabilities;
+            let get = match (get, get_by_listing) {
+                (true, true) => "yes (by listing)".to_owned(),
+                (get, _) => yes_no(get),
+            };
+            vec![
+                p.provider.clone(),
+                p.vendor.to_string(),
+                yes_no(list),
+                get,
+                yes_no(update),
+                yes_no(test),
+                yes_no(logout),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "PROVIDER", "VENDOR", "LIST", "GET", "UPDATE", "TEST", "LOGOUT",
+        ],
+        &rows,
+    )
+}
+
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
@@ -515,6 +516,12 @@ fn key_values(fields: &[(&str, String)]) -> String {
         .iter()
         .map(|(k, v)| format!("{k:<width$}  {}\n", clean(v)))
         .collect()
+}
+
+/// [`key_values`] of `fields`, then of the vendor's `message` when it sent one.
+fn key_values_and_message(mut fields: Vec<(&str, String)>, message: Option<&String>) -> String {
+    fields.extend(message.map(|m| ("MESSAGE", m.clone())));
+    key_values(&fields)
 }
 
 #[cfg(test)]

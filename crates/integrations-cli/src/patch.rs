@@ -13,11 +13,7 @@ pub async fn apply(
     id: &IntegrationId,
     patch: IntegrationPatch,
 ) -> Result<IntegrationDocument, CliError> {
-    let provider = ctx.providers.for_id(id)?.clone();
-    let updated = provider
-        .update(id, &patch)
-        .await
-        .map_err(|e| CliError::provider(provider.as_ref(), e))?;
+    let (provider, updated) = ctx.call(id, async |p| p.update(id, &patch).await).await?;
     let doc = IntegrationDocument::new(provider.as_ref(), updated);
     ctx.out.integration(&doc)?;
     Ok(doc)

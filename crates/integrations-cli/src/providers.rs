@@ -168,8 +168,8 @@ pub enum Source {
 #[derive(Debug, Clone)]
 pub struct Providers {
     all: Vec<Arc<dyn IntegrationProvider>>,
-    /// Whether `--provider` narrowed them (for messages).
-    narrowed: bool,
+    /// The names `--provider` kept them to (none: every provider).
+    selected: Vec<String>,
 }
 
 impl Providers {
@@ -244,13 +244,18 @@ impl Providers {
         }
         Ok(Self {
             all,
-            narrowed: !selected.is_empty(),
+            selected: selected.to_vec(),
         })
     }
 
     /// Every provider.
     pub fn all(&self) -> &[Arc<dyn IntegrationProvider>] {
         &self.all
+    }
+
+    /// The names `--provider` kept the providers to (none: every provider).
+    pub fn selected(&self) -> &[String] {
+        &self.selected
     }
 
     /// The one provider `id` goes to: the only provider of its vendor. With several (a config
@@ -261,7 +266,7 @@ impl Providers {
         let mut candidates = self.all.iter().filter(|p| p.vendor() == vendor);
         match (candidates.next(), candidates.next()) {
             (Some(only), None) => Ok(only),
-            (None, _) if self.narrowed => Err(CliError::Usage(format!(
+            (None, _) if !self.selected.is_empty() => Err(CliError::Usage(format!(
                 "`{id}` is a {vendor} id, but --provider names no {vendor} provider"
             ))),
             (None, _) => Err(no_provider(vendor)),

@@ -4,9 +4,9 @@
 
 use integrations::hubs::{FormField, IntegrationHub};
 
-use super::{Format, Output, Result, key_values, table, yes_no};
+use super::{Format, Output, Result, key_values, key_values_and_message, table, yes_no};
 use crate::document_hubs::{
-    DoctorDocument, FormDocument, HealthDocument, HubDocument, HubsDocument,
+    DoctorDocument, FormDocument, HealthDocument, HubDocument, HubsDocument, ProblemDocument,
 };
 
 impl Output {
@@ -20,21 +20,7 @@ impl Output {
             }
             Format::Table if doc.hubs.is_empty() => self.note("no hubs"),
             Format::Table => {
-                let rows: Vec<Vec<String>> = doc
-                    .hubs
-                    .iter()
-                    .map(|h| {
-                        vec![
-                            h.id.clone(),
-                            or_dash(h.label.as_deref()),
-                            or_dash(h.url.as_deref()),
-                            yes_no(h.official),
-                            token(h).into(),
-                            agreement(h).into(),
-                            or_dash(h.fetch_error_message.as_deref()),
-                        ]
-                    })
-                    .collect();
+                let rows: Vec<Vec<String>> = doc.hubs.iter().map(hub_row).collect();
                 self.out(&table(
                     &[
                         "ID",
@@ -53,75 +39,36 @@ impl Output {
 
     /// `hubs get|add|update|accept-agreement`: one hub.
     pub fn hub(&mut self, doc: &HubDocument) -> Result {
-        match self.format {
-            Format::Json | Format::JsonLines => self.json(doc),
-            Format::Quiet => Ok(()),
-            Format::Table => {
-                let h = &doc.hub;
-                let mut fields = vec![
-                    ("ID", h.id.clone()),
-                    ("LABEL", or_dash(h.label.as_deref())),
-                    ("URL", or_dash(h.url.as_deref())),
-                    ("PROVIDER", doc.provider.clone()),
-                    ("OFFICIAL", yes_no(h.official)),
-                    ("TOKEN", token(h).into()),
-                    ("AGREEMENT", agreement(h).into()),
-                ];
-                if h.agreement_pending() {
-                    fields.push((
-                        "ACCEPT WITH",
-                        format!("integrations hubs accept-agreement {}", h.id),
-                    ));
-                }
-                if let Some(text) = &h.legal_agreement_text {
-                    fields.push(("AGREEMENT TEXT", text.clone()));
-                }
-                if let Some(e) = &h.fetch_error_message {
-                    fields.push(("FETCH ERROR", e.clone()));
-                }
-                self.out(&key_values(&fields))
-            }
-        }
+        self.document(doc, hub_table)
     }
 
     /// `hubs remove`: the hub that was removed.
     pub fn removed_hub(&mut self, doc: &HubDocument) -> Result {
-        match self.format {
-            Format::Json | Format::JsonLines => self.json(doc),
-            Format::Quiet => Ok(()),
-            Format::Table => {
-                let label = doc
-                    .hub
-                    .label
-                    .as_deref()
-                    .map(|l| format!(" ({l})"))
-                    .unwrap_or_default();
-                self.out(&format!(
-                    "removed hub {}{label} from {}\n",
-                    super::clean(&doc.hub.id),
-                    super::clean(&doc.provider)
-                ))
-            }
-        }
+        self.document(doc, |doc| {
+            let label = doc
+                .hub
+                .label
+                .as_deref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            format!(
+                "removed hub {}{label} from {}\n",
+                super::clean(&doc.hub.id),
+                super::clean(&doc.provider)
+            )
+        })
     }
 
     /// `hubs health`: whether the instance reaches the hub.
     pub fn hub_health(&mut self, doc: &HealthDocument) -> Result {
-        match self.format {
-            Format::Json | Format::JsonLines => self.json(doc),
-            Format::Quiet => Ok(()),
-            Format::Table => {
-                let mut fields = vec![
-                    ("HUB", doc.hub.clone()),
-                    ("PROVIDER", doc.provider.clone()),
-                    ("HEALTHY", yes_no(doc.health.healthy)),
-                ];
-                if let Some(m) = &doc.health.message {
-                    fields.push(("MESSAGE", m.clone()));
-                }
-                self.out(&key_values(&fields))
-            }
-        }
+        self.document(doc, |doc| {
+            let fields = vec![
+                ("HUB", doc.hub.clone()),
+                ("PROVIDER", doc.provider.clone()),
+                ("HEALTHY", yes_no(doc.health.healthy)),
+            ];
+            key_values_and_message(fields, doc.health.message.as_ref())
+        })
     }
 
     /// `form`: the fields of an integration's form.
@@ -157,18 +104,7 @@ impl Output {
             Format::Quiet => {}
             Format::Table if doc.problems.is_empty() => {}
             Format::Table => {
-                let rows: Vec<Vec<String>> = doc
-                    .problems
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            p.provider.clone(),
-                            p.id.to_string(),
-                            p.problem.label().to_owned(),
-                            p.detail.clone(),
-                        ]
-                    })
-                    .collect();
+                let rows: Vec<Vec<String>> = doc.problems.iter().map(problem_row).collect();
                 self.out(&table(
                     &["PROVIDER", "INTEGRATION", "PROBLEM", "DETAIL"],
                     &rows,
@@ -180,6 +116,56 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// A hub as a row of `hubs list`'s table.
+fn hub_row(h: &IntegrationHub) -> Vec<String> {
+    vec![
+        h.id.clone(),
+        or_dash(h.label.as_deref()),
+        or_dash(h.url.as_deref()),
+        yes_no(h.official),
+        token(h).into(),
+        agreement(h).into(),
+        or_dash(h.fetch_error_message.as_deref()),
+    ]
+}
+
+/// A problem as a row of `doctor`'s table.
+fn problem_row(p: &ProblemDocument) -> Vec<String> {
+    vec![
+        p.provider.clone(),
+        p.id.to_string(),
+        p.problem.label().to_owned(),
+        p.detail.clone(),
+    ]
+}
+
+/// One hub for people, with how to accept its agreement when that is pending.
+fn hub_table(doc: &HubDocument) -> String {
+    let h = &doc.hub;
+    let mut fields = vec![
+        ("ID", h.id.clone()),
+        ("LABEL", or_dash(h.label.as_deref())),
+        ("URL", or_dash(h.url.as_deref())),
+        ("PROVIDER", doc.provider.clone()),
+        ("OFFICIAL", yes_no(h.official)),
+        ("TOKEN", token(h).into()),
+        ("AGREEMENT", agreement(h).into()),
+    ];
+    if h.agreement_pending() {
+        fields.push((
+            "ACCEPT WITH",
+            format!("integrations hubs accept-agreement {}", h.id),
+        ));
+    }
+    if let Some(text) = &h.legal_agreement_text {
+        fields.push(("AGREEMENT TEXT", text.clone()));
+    }
+    if let Some(e) = &h.fetch_error_message {
+        fields.push(("FETCH ERROR", e.clone()));
+    }
+    key_values(&fields)
 }
 
 fn or_dash(text: Option<&str>) -> String {

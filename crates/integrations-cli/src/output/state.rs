@@ -24,57 +24,12 @@ impl Output {
 
     /// `plan`: the differences, then the summary.
     pub fn plan(&mut self, doc: &PlanDocument) -> Result {
-        match self.format {
-            Format::Json | Format::JsonLines => self.json(doc),
-            Format::Quiet => Ok(()),
-            Format::Table => {
-                let text = plan_text(doc);
-                self.out(&text)
-            }
-        }
+        self.document(doc, plan_text)
     }
 
     /// `apply`: each integration's outcome, then the summary.
     pub fn apply_report(&mut self, doc: &ApplyDocument) -> Result {
-        match self.format {
-            Format::Json | Format::JsonLines => self.json(doc),
-            Format::Quiet => Ok(()),
-            Format::Table => {
-                let mut text = String::new();
-                if !doc.results.is_empty() {
-                    let rows: Vec<Vec<String>> = doc
-                        .results
-                        .iter()
-                        .map(|r| {
-                            let (result, detail) = match &r.outcome {
-                                ApplyOutcome::Applied => ("applied", "-".to_owned()),
-                                ApplyOutcome::Failed { message } => ("failed", message.clone()),
-                                ApplyOutcome::NotAttempted { reason } => {
-                                    ("not attempted", reason.clone())
-                                }
-                                ApplyOutcome::Unsupported { message } => {
-                                    ("unsupported", message.clone())
-                                }
-                                _ => ("other", "-".to_owned()),
-                            };
-                            vec![
-                                result.to_owned(),
-                                r.provider.clone(),
-                                r.id.to_string(),
-                                detail,
-                            ]
-                        })
-                        .collect();
-                    text.push('\n');
-                    text.push_str(&table(
-                        &["RESULT", "PROVIDER", "INTEGRATION", "DETAIL"],
-                        &rows,
-                    ));
-                }
-                text.push_str(&format!("\nApply: {}\n", doc.summary));
-                self.out(&text)
-            }
-        }
+        self.document(doc, apply_text)
     }
 
     /// Asks `question` on stderr after a blank line, whatever the format (the caller reads the
@@ -83,6 +38,39 @@ impl Output {
         write!(self.stderr, "\n{}", clean(question)).map_err(written)?;
         self.stderr.flush().map_err(written)
     }
+}
+
+/// Apply's outcome for people: a row per integration, then the summary.
+fn apply_text(doc: &ApplyDocument) -> String {
+    let mut text = String::new();
+    if !doc.results.is_empty() {
+        let rows: Vec<Vec<String>> = doc
+            .results
+            .iter()
+            .map(|r| {
+                let (result, detail) = match &r.outcome {
+                    ApplyOutcome::Applied => ("applied", "-".to_owned()),
+                    ApplyOutcome::Failed { message } => ("failed", message.clone()),
+                    ApplyOutcome::NotAttempted { reason } => ("not attempted", reason.clone()),
+                    ApplyOutcome::Unsupported { message } => ("unsupported", message.clone()),
+                    _ => ("other", "-".to_owned()),
+                };
+                vec![
+                    result.to_owned(),
+                    r.provider.clone(),
+                    r.id.to_string(),
+                    detail,
+                ]
+            })
+            .collect();
+        text.push('\n');
+        text.push_str(&table(
+            &["RESULT", "PROVIDER", "INTEGRATION", "DETAIL"],
+            &rows,
+        ));
+    }
+    text.push_str(&format!("\nApply: {}\n", doc.summary));
+    text
 }
 
 /// A plan for people: per provider, each integration's action and its fields' `old → new`.

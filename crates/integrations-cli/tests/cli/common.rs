@@ -1,4 +1,4 @@
-//! Running the binary, and fake servers that outlive a call.
+//! Running the binary, fake servers that outlive a call, and what else the tests share.
 
 /// `insta::assert_snapshot!`, with the snapshots in `tests/snapshots/`.
 macro_rules! snapshot {
@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use integrations_fake::{Control, FakeServers};
+use integrations_fake::{Control, FakeServers, LookerSeed, TorqSeed};
 
 /// What a run printed and how it ended.
 #[derive(Debug)]
@@ -47,11 +47,20 @@ impl Run {
     /// Fails, showing stderr, unless stderr contains `text`.
     #[track_caller]
     pub fn stderr_has(self, text: &str) -> Self {
-        assert!(
+        expect(
             self.stderr.contains(text),
-            "stderr lacks {text:?}:\n{}",
-            self.stderr
+            "stderr lacks",
+            text,
+            &self.stderr,
         );
+        self
+    }
+
+    /// Fails, showing stderr, unless stderr starts with `text`.
+    #[track_caller]
+    pub fn stderr_starts(self, text: &str) -> Self {
+        let starts = self.stderr.starts_with(text);
+        expect(starts, "stderr does not start with", text, &self.stderr);
         self
     }
 
@@ -60,12 +69,38 @@ impl Run {
         format!("{}\n{}", self.stdout, self.stderr)
     }
 
+    /// Fails, showing stdout, unless stdout contains `text`.
+    #[track_caller]
+    pub fn stdout_has(self, text: &str) -> Self {
+        expect(
+            self.stdout.contains(text),
+            "stdout lacks",
+            text,
+            &self.stdout,
+        );
+        self
+    }
+
     /// stdout as JSON.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.stdout))
     }
+
+    /// stdout as JSON, which must match the schema `integrations schema <document>` prints.
+    #[track_caller]
+    pub fn valid_json(&self, document: &str) -> serde_json::Value {
+        let doc = self.json();
+        assert_valid(document, &doc);
+        doc
+    }
+}
+
+/// Fails unless `holds`, saying what `stream` does not hold (`failure` `text`) and showing it.
+#[track_caller]
+fn expect(holds: bool, failure: &str, text: &str, stream: &str) {
+    assert!(holds, "{failure} {text:?}:\n{stream}");
 }
 
 /// A command line of the binary, run with a clean environment in an empty directory.
@@ -113,6 +148,18 @@ impl Cli {
         self
     }
 
+    /// Runs; fails unless it succeeded with nothing on stderr (see [`Run::ok`]).
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        self.run().ok()
+    }
+
+    /// Runs; fails unless the exit code is `code` (see [`Run::code`]).
+    #[track_caller]
+    pub fn code(self, code: i32) -> Run {
+        self.run().code(code)
+    }
+
     pub fn run(self) -> Run {
         let empty = tempfile::tempdir().expect("temp dir");
         let dir = self.dir.clone().unwrap_or_else(|| empty.path().to_owned());
@@ -145,13 +192,23 @@ pub struct Fakes {
 }
 
 impl Fakes {
+    /// The fakes with the demo data.
     pub fn start() -> Self {
+        Self::serve(FakeServers::start())
+    }
+
+    /// The fakes with data the test chooses.
+    pub fn start_with(looker: LookerSeed, torq: TorqSeed) -> Self {
+        Self::serve(FakeServers::start_with(looker, torq))
+    }
+
+    fn serve(start: impl Future<Output = std::io::Result<FakeServers>>) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .expect("runtime");
-        let servers = runtime.block_on(FakeServers::start()).expect("fakes start");
+        let servers = runtime.block_on(start).expect("fakes start");
         Self {
             servers,
             _runtime: runtime,
@@ -179,6 +236,31 @@ impl Fakes {
             .into_iter()
             .filter(|(k, _)| k.starts_with("LOOKERSDK_"))
             .collect()
+    }
+
+    /// The value the Looker fake stores for parameter `name` of integration `id` (`1::slack`).
+    #[track_caller]
+    pub fn looker_value(&self, id: &str, name: &str) -> Option<String> {
+        let integration = self
+            .servers
+            .looker
+            .integration(id)
+            .expect("the integration");
+        integration
+            .params
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name))
+            .expect("the parameter")
+            .value
+            .clone()
+    }
+
+    /// Runs `args` against both fakes while the Torq one cannot list (503 on every retry):
+    /// fails unless it exits with 7.
+    #[track_caller]
+    pub fn run_without_torq_listing(&self, args: &[&str]) -> Run {
+        self.torq().fail_next("list_integrations", 20, 503, None);
+        cli(args).envs(self.env()).code(7)
     }
 
     /// Only the `TORQ_*` variables.
@@ -209,7 +291,7 @@ pub fn redact_ports(text: &str) -> String {
 
 /// The validator of the schema `integrations schema <document>` prints.
 pub fn validator(document: &str) -> jsonschema::Validator {
-    let schema = cli(&["schema", document]).run().ok().json();
+    let schema = cli(&["schema", document]).ok().json();
     jsonschema::validator_for(&schema).expect("a valid JSON Schema")
 }
 
@@ -230,4 +312,29 @@ pub fn assert_matches(validator: &jsonschema::Validator, instance: &serde_json::
 #[track_caller]
 pub fn assert_valid(document: &str, instance: &serde_json::Value) {
     assert_matches(&validator(document), instance);
+}
+
+/// Writes `text` to `dir/name`; returns the file's path, as a command line takes it.
+pub fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write the file");
+    path.display().to_string()
+}
+
+/// Each of `documents`' schemas is a valid JSON Schema and as its snapshot `schema_<document>`
+/// keeps it.
+pub fn assert_schemas_are_stable(documents: &[&str]) {
+    for document in documents {
+        let run = cli(&["schema", document]).ok();
+        let schema = run.json();
+        assert!(jsonschema::validator_for(&schema).is_ok(), "{document}");
+        snapshot!(format!("schema_{document}"), run.stdout);
+    }
+}
+
+/// `integrations --demo ARGS…`: against the fakes the binary starts itself.
+pub fn demo(args: &[&str]) -> Cli {
+    let mut cli = cli(args);
+    cli.args.insert(0, "--demo".into());
+    cli
 }

@@ -1,13 +1,13 @@
 //! `--demo`: every command against the fakes the binary starts itself, outputs as snapshots.
 
-use crate::common::{assert_matches, assert_valid, cli, validator};
+use crate::common::{assert_matches, assert_valid, cli, demo, validator};
 
 const TWILIO: &str = "looker:1::twilio";
 const SPLUNK: &str = "torq:4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb";
 
 #[test]
 fn list_prints_every_provider_in_one_table() {
-    let run = cli(&["--demo", "list"]).run().ok();
+    let run = demo(&["list"]).ok();
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(
         lines.len(),
@@ -20,7 +20,7 @@ fn list_prints_every_provider_in_one_table() {
 
 #[test]
 fn the_readmes_show_the_real_output_of_their_first_command() {
-    let run = cli(&["--demo", "list"]).run().ok();
+    let run = demo(&["list"]).ok();
     for (name, readme) in [
         (
             "crates/integrations-cli/README.md",
@@ -41,9 +41,7 @@ fn the_readmes_show_the_real_output_of_their_first_command() {
 
 #[test]
 fn list_filters_by_vendor_and_kind() {
-    let run = cli(&["--demo", "list", "--vendor", "looker", "--kind", "2"])
-        .run()
-        .ok();
+    let run = demo(&["list", "--vendor", "looker", "--kind", "2"]).ok();
     assert!(
         run.stdout
             .lines()
@@ -51,38 +49,30 @@ fn list_filters_by_vendor_and_kind() {
             .all(|l| l.starts_with("looker:2::"))
     );
     snapshot!("list_looker_kind_2", run.stdout);
-    let torq = cli(&["--demo", "list", "--vendor", "torq", "--kind", "webhook"])
-        .run()
-        .ok();
+    let torq = demo(&["list", "--vendor", "torq", "--kind", "webhook"]).ok();
     assert_eq!(torq.stdout.lines().count(), 3, "{}", torq.stdout);
-    let none = cli(&["--demo", "list", "--kind", "no-such-kind"])
-        .run()
-        .code(0);
+    let none = demo(&["list", "--kind", "no-such-kind"]).code(0);
     assert_eq!(none.stdout, "");
     assert_eq!(none.stderr, "no integrations\n");
 }
 
 #[test]
 fn list_json_is_one_document_matching_its_schema() {
-    let run = cli(&["--demo", "list", "--json", "--kind", "3"]).run().ok();
+    let run = demo(&["list", "--json", "--kind", "3"]).ok();
     let doc = run.json();
     assert_valid("list", &doc);
     assert_eq!(doc["integrations"].as_array().unwrap().len(), 2);
     assert_eq!(doc["failures"], serde_json::json!([]));
     snapshot!("list_json_looker_kind_3", run.stdout);
 
-    let torq = cli(&[
-        "--demo", "--json", "list", "--vendor", "torq", "--kind", "webhook",
-    ])
-    .run()
-    .ok();
+    let torq = demo(&["--json", "list", "--vendor", "torq", "--kind", "webhook"]).ok();
     assert_valid("list", &torq.json());
     snapshot!("list_json_torq_webhooks", torq.stdout);
 }
 
 #[test]
 fn list_json_lines_prints_one_integration_document_per_line() {
-    let run = cli(&["--demo", "list", "--json-lines"]).run().ok();
+    let run = demo(&["list", "--json-lines"]).ok();
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 31);
     let schema = validator("integration");
@@ -90,23 +80,19 @@ fn list_json_lines_prints_one_integration_document_per_line() {
         let doc: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
         assert_matches(&schema, &doc);
     }
-    let kind3 = cli(&["--demo", "list", "--json-lines", "--kind", "3"])
-        .run()
-        .ok();
+    let kind3 = demo(&["list", "--json-lines", "--kind", "3"]).ok();
     snapshot!("list_json_lines_kind_3", kind3.stdout);
 }
 
 #[test]
 fn list_quiet_prints_only_ids() {
-    let run = cli(&["--demo", "list", "-q", "--vendor", "torq"])
-        .run()
-        .ok();
+    let run = demo(&["list", "-q", "--vendor", "torq"]).ok();
     snapshot!("list_quiet_torq", run.stdout);
 }
 
 #[test]
 fn get_shows_parameters_with_secrets_masked() {
-    let run = cli(&["--demo", "get", TWILIO]).run().ok();
+    let run = demo(&["get", TWILIO]).ok();
     assert!(
         run.stdout.contains("authToken   yes  ••••"),
         "{}",
@@ -115,13 +101,13 @@ fn get_shows_parameters_with_secrets_masked() {
     assert!(!run.stdout.contains("tw_auth_"));
     snapshot!("get_looker_table", run.stdout);
 
-    let torq = cli(&["--demo", "get", SPLUNK]).run().ok();
+    let torq = demo(&["get", SPLUNK]).ok();
     snapshot!("get_torq_table", torq.stdout);
 }
 
 #[test]
 fn get_json_matches_its_schema() {
-    let run = cli(&["--demo", "get", TWILIO, "--json"]).run().ok();
+    let run = demo(&["get", TWILIO, "--json"]).ok();
     let doc = run.json();
     assert_valid("integration", &doc);
     assert_eq!(doc["parameters"][1]["name"], "authToken");
@@ -129,18 +115,16 @@ fn get_json_matches_its_schema() {
     assert_eq!(doc["parameters"][1]["value"], serde_json::Value::Null);
     snapshot!("get_looker_json", run.stdout);
 
-    let torq = cli(&["--demo", "get", SPLUNK, "--json"]).run().ok();
+    let torq = demo(&["get", SPLUNK, "--json"]).ok();
     assert_valid("integration", &torq.json());
     snapshot!("get_torq_json", torq.stdout);
 }
 
 #[test]
 fn get_quiet_prints_nothing_and_tells_by_its_exit_code() {
-    let run = cli(&["--demo", "-q", "get", TWILIO]).run().ok();
+    let run = demo(&["-q", "get", TWILIO]).ok();
     assert_eq!(run.stdout, "");
-    let missing = cli(&["--demo", "-q", "get", "looker:1::nope"])
-        .run()
-        .code(4);
+    let missing = demo(&["-q", "get", "looker:1::nope"]).code(4);
     assert_eq!(missing.stdout, "");
     assert_eq!(
         missing.stderr,
@@ -150,35 +134,29 @@ fn get_quiet_prints_nothing_and_tells_by_its_exit_code() {
 
 #[test]
 fn enable_and_disable_print_the_changed_integration() {
-    let run = cli(&["--demo", "disable", "looker:1::slack"]).run().ok();
+    let run = demo(&["disable", "looker:1::slack"]).ok();
     assert!(run.stdout.contains("ENABLED      no\n"), "{}", run.stdout);
     snapshot!("disable_table", run.stdout);
 
-    let run = cli(&["--demo", "enable", "looker:1::dropbox", "--json"])
-        .run()
-        .ok();
+    let run = demo(&["enable", "looker:1::dropbox", "--json"]).ok();
     let doc = run.json();
     assert_valid("integration", &doc);
     assert_eq!(doc["enabled"], true);
     assert_eq!(doc["raw"]["enabled"], true);
 
-    let quiet = cli(&["--demo", "enable", "looker:1::dropbox", "-q"])
-        .run()
-        .ok();
+    let quiet = demo(&["enable", "looker:1::dropbox", "-q"]).ok();
     assert_eq!(quiet.stdout, "");
 }
 
 #[test]
 fn set_param_reads_a_secret_from_stdin_and_shows_it_masked() {
-    let run = cli(&[
-        "--demo",
+    let run = demo(&[
         "set-param",
         "looker:1::hubspot_contacts",
         "hubspot_api_key",
         "-",
     ])
     .stdin("pat-na1-0123456789abcdef\n")
-    .run()
     .ok();
     assert!(!run.stdout.contains("pat-na1"));
     assert!(
@@ -191,53 +169,23 @@ fn set_param_reads_a_secret_from_stdin_and_shows_it_masked() {
 
 #[test]
 fn set_param_on_the_command_line_sets_plain_values_and_warns_for_secrets() {
-    let run = cli(&[
-        "--demo",
-        "set-param",
-        TWILIO,
-        "from",
-        "+15005550009",
-        "--json",
-    ])
-    .run()
-    .ok();
+    let run = demo(&["set-param", TWILIO, "from", "+15005550009", "--json"]).ok();
     let doc = run.json();
     assert_valid("integration", &doc);
     assert_eq!(doc["parameters"][2]["value"], "+15005550009");
 
-    let run = cli(&["--demo", "set-param", TWILIO, "authToken", "tw_new_token"])
-        .run()
-        .code(0);
+    let run = demo(&["set-param", TWILIO, "authToken", "tw_new_token"]).code(0);
     assert!(!run.all().contains("tw_new_token"));
     snapshot!("set_param_secret_on_command_line_stderr", run.stderr);
 
-    let quiet = cli(&[
-        "--demo",
-        "-q",
-        "set-param",
-        TWILIO,
-        "authToken",
-        "tw_new_token",
-    ])
-    .run()
-    .ok();
+    let quiet = demo(&["-q", "set-param", TWILIO, "authToken", "tw_new_token"]).ok();
     assert_eq!(quiet.stdout, "", "--quiet silences the warning too");
 
-    let hyphen = cli(&[
-        "--demo",
-        "set-param",
-        TWILIO,
-        "from",
-        "-15005550006",
-        "--json",
-    ])
-    .run()
-    .ok();
+    let hyphen = demo(&["set-param", TWILIO, "from", "-15005550006", "--json"]).ok();
     assert_eq!(hyphen.json()["parameters"][2]["value"], "-15005550006");
 
-    let empty = cli(&["--demo", "set-param", TWILIO, "from", "-"])
+    let empty = demo(&["set-param", TWILIO, "from", "-"])
         .stdin("\n")
-        .run()
         .code(2);
     assert_eq!(
         empty.stderr,
@@ -247,30 +195,24 @@ fn set_param_on_the_command_line_sets_plain_values_and_warns_for_secrets() {
 
 #[test]
 fn clear_param_removes_a_value() {
-    let run = cli(&["--demo", "clear-param", TWILIO, "from"]).run().ok();
+    let run = demo(&["clear-param", TWILIO, "from"]).ok();
     assert!(run.stdout.contains("from        no   -"), "{}", run.stdout);
     snapshot!("clear_param_table", run.stdout);
 }
 
 #[test]
 fn test_reports_passes_and_failures_with_distinct_exit_codes() {
-    let passed = cli(&["--demo", "test", "looker:1::segment_event"])
-        .run()
-        .ok();
+    let passed = demo(&["test", "looker:1::segment_event"]).ok();
     snapshot!("test_passed_table", passed.stdout);
 
-    let failed = cli(&["--demo", "test", "looker:1::hubspot_contacts"])
-        .run()
-        .code(9);
+    let failed = demo(&["test", "looker:1::hubspot_contacts"]).code(9);
     snapshot!("test_failed_table", failed.stdout);
     assert_eq!(
         failed.stderr,
         "error: demo-looker: looker:1::hubspot_contacts: test failed: Missing required parameter(s): HubSpot API Key.\n"
     );
 
-    let json = cli(&["--demo", "test", "looker:1::slack", "--json"])
-        .run()
-        .ok();
+    let json = demo(&["test", "looker:1::slack", "--json"]).ok();
     let doc = json.json();
     assert_valid("test", &doc);
     assert_eq!(doc["success"], true);
@@ -279,9 +221,9 @@ fn test_reports_passes_and_failures_with_distinct_exit_codes() {
 
 #[test]
 fn capabilities_show_what_each_provider_can_do() {
-    let run = cli(&["--demo", "capabilities"]).run().ok();
+    let run = demo(&["capabilities"]).ok();
     snapshot!("capabilities_table", run.stdout);
-    let json = cli(&["--demo", "capabilities", "--json"]).run().ok();
+    let json = demo(&["capabilities", "--json"]).ok();
     let doc = json.json();
     assert_valid("capabilities", &doc);
     assert_eq!(doc["providers"][1]["capabilities"]["update"], false);
@@ -290,9 +232,7 @@ fn capabilities_show_what_each_provider_can_do() {
 
 #[test]
 fn provider_narrows_a_listing() {
-    let run = cli(&["--demo", "--provider", "demo-torq", "list", "-q"])
-        .run()
-        .ok();
+    let run = demo(&["--provider", "demo-torq", "list", "-q"]).ok();
     assert_eq!(run.stdout.lines().count(), 13);
     assert!(run.stdout.lines().all(|l| l.starts_with("torq:")));
 }
@@ -300,7 +240,7 @@ fn provider_narrows_a_listing() {
 #[test]
 fn schemas_of_every_document_are_stable() {
     for document in ["list", "integration", "test", "capabilities"] {
-        let run = cli(&["schema", document]).run().ok();
+        let run = cli(&["schema", document]).ok();
         let schema = run.json();
         assert!(jsonschema::validator_for(&schema).is_ok(), "{document}");
         snapshot!(format!("schema_{document}"), run.stdout);
@@ -309,7 +249,7 @@ fn schemas_of_every_document_are_stable() {
 
 #[test]
 fn help_documents_the_commands_and_the_exit_codes() {
-    let run = cli(&["--help"]).run().ok();
+    let run = cli(&["--help"]).ok();
     for code in [
         "0  success",
         "2  usage",
@@ -324,50 +264,31 @@ fn help_documents_the_commands_and_the_exit_codes() {
         assert!(run.stdout.contains(code), "--help lacks `{code}`");
     }
     snapshot!("help", run.stdout);
-    let short = cli(&["-h"]).run().ok();
+    let short = cli(&["-h"]).ok();
     assert!(short.stdout.contains("Exit codes:"));
 }
 
 #[test]
 fn user_attributes_can_be_bound_and_unbound() {
-    let bound = cli(&[
-        "--demo",
-        "bind-param",
-        TWILIO,
-        "from",
-        "sender_number",
-        "--json",
-    ])
-    .run()
-    .ok();
+    let bound = demo(&["bind-param", TWILIO, "from", "sender_number", "--json"]).ok();
     let from = &bound.json()["parameters"][2];
     assert_eq!(from["name"], "from");
     assert_eq!(from["user_attribute"], "sender_number");
 
     let airtable = "looker:1::airtable";
-    let before = cli(&["--demo", "get", airtable, "--json"]).run().ok();
+    let before = demo(&["get", airtable, "--json"]).ok();
     assert_eq!(
         before.json()["parameters"][0]["user_attribute"],
         "airtable_api_key"
     );
-    let unbound = cli(&[
-        "--demo",
-        "unbind-param",
-        airtable,
-        "airtable_api_key",
-        "--json",
-    ])
-    .run()
-    .ok();
+    let unbound = demo(&["unbind-param", airtable, "airtable_api_key", "--json"]).ok();
     assert_eq!(
         unbound.json()["parameters"][0]["user_attribute"],
         serde_json::Value::Null,
         "an explicit null reached the fake and unbound it"
     );
 
-    let blank = cli(&["--demo", "bind-param", TWILIO, "from", " "])
-        .run()
-        .code(2);
+    let blank = demo(&["bind-param", TWILIO, "from", " "]).code(2);
     assert!(blank.stderr.contains("unbind-param"), "{}", blank.stderr);
 }
 
@@ -376,15 +297,11 @@ fn delegate_oauth_targets_can_be_replaced_and_removed() {
     let slack = "looker:1::slack";
     let targets =
         |run: &crate::common::Run| run.json()["raw"]["installed_delegate_oauth_targets"].clone();
-    let before = cli(&["--demo", "get", slack, "--json"]).run().ok();
+    let before = demo(&["get", slack, "--json"]).ok();
     assert_eq!(targets(&before), serde_json::json!(["T04ACME0001"]));
-    let replaced = cli(&["--demo", "set-oauth-targets", slack, "T1", "T2", "--json"])
-        .run()
-        .ok();
+    let replaced = demo(&["set-oauth-targets", slack, "T1", "T2", "--json"]).ok();
     assert_eq!(targets(&replaced), serde_json::json!(["T1", "T2"]));
-    let removed = cli(&["--demo", "set-oauth-targets", slack, "--json"])
-        .run()
-        .ok();
+    let removed = demo(&["set-oauth-targets", slack, "--json"]).ok();
     // The read model leaves an empty list out: either way, no target is left.
     let left = targets(&removed);
     assert!(left.is_null() || left == serde_json::json!([]), "{left}");

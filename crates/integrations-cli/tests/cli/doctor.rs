@@ -3,13 +3,23 @@
 
 use serde_json::json;
 
-use crate::common::{assert_valid, cli, redact_ports};
+use crate::common::{cli, demo, redact_ports};
 use crate::seeded::seeded;
+
+/// The kind of each problem of a `doctor --json` document, in its order.
+fn problem_kinds(doc: &serde_json::Value) -> Vec<&str> {
+    doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["problem"].as_str().unwrap())
+        .collect()
+}
 
 #[test]
 fn doctor_reports_each_problem_of_enabled_integrations_and_exits_12() {
     let fakes = seeded();
-    let run = cli(&["doctor"]).envs(fakes.env()).run().code(12);
+    let run = cli(&["doctor"]).envs(fakes.env()).code(12);
     assert_eq!(
         run.stderr,
         "error: 4 problems in 4 integrations across 1 provider (no checks for torq)\n"
@@ -26,34 +36,20 @@ fn doctor_reports_each_problem_of_enabled_integrations_and_exits_12() {
     assert!(!run.stdout.contains("from_attribute") && !run.stdout.contains("::fine"));
     snapshot!("doctor_table", run.stdout);
     assert_eq!(
-        fakes
-            .servers
-            .looker
-            .control()
-            .requests("get_integration_hub_health"),
+        fakes.looker().requests("get_integration_hub_health"),
         3,
         "one health check per hub in use, not per integration"
     );
-    assert_eq!(
-        fakes.servers.looker.control().requests("test_integration"),
-        0
-    );
+    assert_eq!(fakes.looker().requests("test_integration"), 0);
 }
 
 #[test]
 fn doctor_json_matches_its_schema() {
     let fakes = seeded();
-    let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(12);
-    let doc = run.json();
-    assert_valid("doctor", &doc);
-    let kinds: Vec<&str> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["problem"].as_str().unwrap())
-        .collect();
+    let run = cli(&["doctor", "--json"]).envs(fakes.env()).code(12);
+    let doc = run.valid_json("doctor");
     assert_eq!(
-        kinds,
+        problem_kinds(&doc),
         [
             "required_parameter_unset",
             "hub_unhealthy",
@@ -71,7 +67,7 @@ fn doctor_json_matches_its_schema() {
 #[test]
 fn doctor_test_runs_the_vendors_test_of_each_enabled_integration() {
     let fakes = seeded();
-    let run = cli(&["doctor", "--test"]).envs(fakes.env()).run().code(12);
+    let run = cli(&["doctor", "--test"]).envs(fakes.env()).code(12);
     assert_eq!(
         run.stderr,
         "error: 5 problems in 4 integrations across 1 provider (no checks for torq)\n"
@@ -84,7 +80,7 @@ fn doctor_test_runs_the_vendors_test_of_each_enabled_integration() {
     assert_eq!(failed.len(), 1, "{}", run.stdout);
     assert!(failed[0].contains("looker:1::keyless"), "{}", failed[0]);
     assert_eq!(
-        fakes.servers.looker.control().requests("test_integration"),
+        fakes.looker().requests("test_integration"),
         6,
         "the enabled ones only"
     );
@@ -96,33 +92,26 @@ fn fixing_every_problem_makes_doctor_pass() {
     let looker = &fakes.servers.looker;
     cli(&["hubs", "accept-agreement", "3", "-q"])
         .envs(fakes.env())
-        .run()
         .ok();
     assert!(looker.set_hub_health("2", Ok(())));
     cli(&["set-param", "looker:1::keyless", "key", "-", "-q"])
         .envs(fakes.env())
         .stdin("k-6\n")
-        .run()
         .ok();
-    let run = cli(&["doctor", "--test"]).envs(fakes.env()).run().code(0);
+    let run = cli(&["doctor", "--test"]).envs(fakes.env()).code(0);
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
         "no problems found: checked 6 integrations of 2 providers (no checks for torq)\n"
     );
-    let json = cli(&["doctor", "--json"]).envs(fakes.env()).run().ok();
+    let json = cli(&["doctor", "--json"]).envs(fakes.env()).ok();
     assert_eq!(json.json()["problems"], json!([]));
 }
 
 #[test]
 fn a_provider_that_cannot_list_is_reported_as_list_does() {
     let fakes = seeded();
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
-    let run = cli(&["doctor"]).envs(fakes.env()).run().code(7);
+    let run = fakes.run_without_torq_listing(&["doctor"]);
     assert_eq!(
         run.stdout.lines().count(),
         1 + 4,
@@ -137,25 +126,17 @@ fn a_provider_that_cannot_list_is_reported_as_list_does() {
         "{stderr}"
     );
 
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
-    let json = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(7);
-    let doc = json.json();
-    assert_valid("doctor", &doc);
+    let json = fakes.run_without_torq_listing(&["doctor", "--json"]);
+    let doc = json.valid_json("doctor");
     assert_eq!(doc["failures"][0]["provider"], "torq@127.0.0.1");
     assert_eq!(doc["failures"][0]["error"]["exit_code"], 7);
     assert_eq!(doc["problems"].as_array().unwrap().len(), 4);
 
     // Hubs that cannot be listed: a failure too; the other checks still run.
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .fail_next("all_integration_hubs", 20, 503, None);
-    let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(7);
+    let run = cli(&["doctor", "--json"]).envs(fakes.env()).code(7);
     let doc = run.json();
     assert!(
         doc["failures"][0]["error"]["message"]
@@ -164,14 +145,8 @@ fn a_provider_that_cannot_list_is_reported_as_list_does() {
             .contains("looker list hubs"),
         "{doc}"
     );
-    let kinds: Vec<&str> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["problem"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        kinds,
+        problem_kinds(&doc),
         ["required_parameter_unset", "hub_unhealthy", "hub_unhealthy"],
         "no agreement is known without the hubs"
     );
@@ -181,11 +156,9 @@ fn a_provider_that_cannot_list_is_reported_as_list_does() {
 fn a_check_that_cannot_be_made_is_a_problem_of_its_own() {
     let fakes = seeded();
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .fail_next("get_integration_hub_health", 20, 503, None);
-    let run = cli(&["doctor", "--json"]).envs(fakes.env()).run().code(12);
+    let run = cli(&["doctor", "--json"]).envs(fakes.env()).code(12);
     let doc = run.json();
     let failed: Vec<&serde_json::Value> = doc["problems"]
         .as_array()
@@ -204,9 +177,8 @@ fn a_check_that_cannot_be_made_is_a_problem_of_its_own() {
 
 #[test]
 fn doctor_in_demo_finds_the_pending_agreement_and_skips_disabled_integrations() {
-    let run = cli(&["--demo", "doctor", "--json"]).run().code(12);
-    let doc = run.json();
-    assert_valid("doctor", &doc);
+    let run = demo(&["doctor", "--json"]).code(12);
+    let doc = run.valid_json("doctor");
     let problems = doc["problems"].as_array().unwrap();
     for id in ["looker:3::datadog_event", "looker:3::amazon_s3_export"] {
         assert!(
@@ -222,16 +194,14 @@ fn doctor_in_demo_finds_the_pending_agreement_and_skips_disabled_integrations() 
             .all(|p| p["id"] != "looker:1::hubspot_contacts"),
         "a disabled integration is no problem"
     );
-    let table = cli(&["--demo", "doctor"]).run().code(12);
+    let table = demo(&["doctor"]).code(12);
     assert!(table.stdout.starts_with("PROVIDER "), "{}", table.stdout);
     assert!(
         table.stderr.ends_with(" (no checks for torq)\n"),
         "{}",
         table.stderr
     );
-    let torq = cli(&["--demo", "--provider", "demo-torq", "doctor"])
-        .run()
-        .code(0);
+    let torq = demo(&["--provider", "demo-torq", "doctor"]).code(0);
     assert_eq!(
         torq.stderr,
         "no problems found: checked 0 integrations of 1 provider (no checks for torq)\n"

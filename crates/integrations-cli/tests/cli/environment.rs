@@ -3,19 +3,23 @@
 
 use std::time::Duration;
 
-use crate::common::{Fakes, cli};
+use crate::common::{Fakes, cli, write};
+
+/// How long the Looker fake takes to test an integration in the timeout tests: longer than
+/// any timeout they give.
+const SLOW_TEST: Duration = Duration::from_secs(3);
 
 #[test]
 fn the_vendors_variables_configure_each_vendor_present() {
     let fakes = Fakes::start();
-    let both = cli(&["capabilities"]).envs(fakes.env()).run().ok();
+    let both = cli(&["capabilities"]).envs(fakes.env()).ok();
     snapshot!("environment_capabilities", both.stdout);
 
-    let looker_only = cli(&["list", "-q"]).envs(fakes.looker_env()).run().ok();
+    let looker_only = cli(&["list", "-q"]).envs(fakes.looker_env()).ok();
     assert_eq!(looker_only.stdout.lines().count(), 18);
     assert!(looker_only.stdout.lines().all(|l| l.starts_with("looker:")));
 
-    let torq_only = cli(&["list", "-q"]).envs(fakes.torq_env()).run().ok();
+    let torq_only = cli(&["list", "-q"]).envs(fakes.torq_env()).ok();
     assert_eq!(torq_only.stdout.lines().count(), 13);
 }
 
@@ -33,19 +37,13 @@ fn looker_ini_in_the_working_directory_is_read_and_variables_win() {
         ),
     )
     .unwrap();
-    let refused = cli(&["get", "looker:1::slack", "-q"])
+    cli(&["get", "looker:1::slack", "-q"])
         .dir(dir.path())
-        .run()
-        .code(3);
-    assert!(
-        refused.stderr.contains("looker login: unauthorized"),
-        "{}",
-        refused.stderr
-    );
+        .code(3)
+        .stderr_has("looker login: unauthorized");
     cli(&["get", "looker:1::slack", "-q"])
         .dir(dir.path())
         .env("LOOKERSDK_CLIENT_SECRET", looker.client_secret())
-        .run()
         .ok();
 }
 
@@ -63,20 +61,15 @@ fn flags_override_the_variables() {
     .env("LOOKERSDK_BASE_URL", "http://127.0.0.1:9")
     .run();
     run.ok();
-    let run = cli(&[
+    cli(&[
         "--looker-client-id",
         "someone-else",
         "get",
         "looker:1::slack",
     ])
     .envs(fakes.looker_env())
-    .run()
-    .code(3);
-    assert!(
-        run.stderr.contains("looker login: unauthorized"),
-        "{}",
-        run.stderr
-    );
+    .code(3)
+    .stderr_has("looker login: unauthorized");
 }
 
 /// The shapes of the config file: one `[[provider]]` array naming each vendor, and the older
@@ -125,9 +118,8 @@ client_secret_env = "SOC_TORQ_SECRET"
         torq_auth = torq.auth_url(),
         torq_id = torq.client_id(),
     );
-    let path = dir.path().join("integrations.toml");
-    std::fs::write(&path, text).unwrap();
-    (dir, path.display().to_string())
+    let path = write(dir.path(), "integrations.toml", &text);
+    (dir, path)
 }
 
 /// The secrets the config files of [`config_file`] name by variable.
@@ -155,17 +147,14 @@ fn both_shapes_of_the_config_file_give_the_same_providers() {
         let (_dir, path) = config_file(&fakes, shape);
         let caps = cli(&["--config", &path, "capabilities"])
             .envs(secrets(&fakes))
-            .run()
             .ok();
         snapshot!("config_file_capabilities", caps.stdout);
         let list = cli(&["--config", &path, "list", "--kind", "3"])
             .envs(secrets(&fakes))
-            .run()
             .ok();
         snapshot!("config_file_list_kind_3", list.stdout);
         let missing = cli(&["--config", &path, "list"])
             .env("PROD_LOOKER_SECRET", "x")
-            .run()
             .code(8);
         assert_eq!(
             missing.stderr,
@@ -182,7 +171,6 @@ fn a_config_file_names_several_providers_and_provider_chooses_one() {
     let (_dir, path) = config_file(&fakes, Shape::Providers);
     let ambiguous = cli(&["--config", &path, "get", "looker:1::slack"])
         .envs(secrets(&fakes))
-        .run()
         .code(2);
     assert_eq!(
         ambiguous.stderr,
@@ -198,14 +186,12 @@ fn a_config_file_names_several_providers_and_provider_chooses_one() {
         "--json",
     ])
     .envs(secrets(&fakes))
-    .run()
     .ok();
     assert_eq!(chosen.json()["provider"], "staging");
 
     let from_env = cli(&["list", "-q"])
         .env("INTEGRATIONS_CONFIG", &path)
         .envs(secrets(&fakes))
-        .run()
         .ok();
     assert_eq!(from_env.stdout.lines().count(), 18 + 18 + 13);
 }
@@ -214,38 +200,25 @@ fn a_config_file_names_several_providers_and_provider_chooses_one() {
 fn any_client_option_and_any_key_from_a_variable_reach_the_provider() {
     let fakes = Fakes::start();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("integrations.toml");
     // A timeout of 1 s and a single attempt, against a test that takes 3 s.
-    fakes
-        .looker()
-        .delay("test_integration", Duration::from_secs(3));
-    std::fs::write(
-        &path,
-        format!(
-            "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url_env = \"PROD_URL\"\nclient_id = \"{}\"\nclient_secret_env = \"PROD_SECRET\"\ntimeout = \"1s\"\nretry_max_attempts = 1\n",
-            fakes.servers.looker.client_id()
-        ),
-    )
-    .unwrap();
-    cli(&[
-        "--config",
-        path.to_str().unwrap(),
-        "test",
-        "looker:1::slack",
-    ])
-    .env("PROD_URL", fakes.servers.looker.base_url())
-    .env("PROD_SECRET", fakes.servers.looker.client_secret())
-    .run()
-    .code(7)
-    .stderr_has("prod: looker test: timed out");
+    fakes.looker().delay("test_integration", SLOW_TEST);
+    let text = format!(
+        "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url_env = \"PROD_URL\"\nclient_id = \"{}\"\nclient_secret_env = \"PROD_SECRET\"\ntimeout = \"1s\"\nretry_max_attempts = 1\n",
+        fakes.servers.looker.client_id()
+    );
+    let path = write(dir.path(), "integrations.toml", &text);
+    cli(&["--config", &path, "test", "looker:1::slack"])
+        .env("PROD_URL", fakes.servers.looker.base_url())
+        .env("PROD_SECRET", fakes.servers.looker.client_secret())
+        .code(7)
+        .stderr_has("prod: looker test: timed out");
 
-    std::fs::write(
-        &path,
+    write(
+        dir.path(),
+        "integrations.toml",
         "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nbase_url = \"https://a.io\"\nclient_id = \"i\"\nclient_secret = \"s\"\nmax_in_flihgt = 8\n",
-    )
-    .unwrap();
-    cli(&["--config", path.to_str().unwrap(), "list"])
-        .run()
+    );
+    cli(&["--config", &path, "list"])
         .code(8)
         .stderr_has("line 7, column 1: [[provider]] `prod`: unknown configuration key `max_in_flihgt`: expected one of")
         .stderr_has("max_in_flight");
@@ -254,7 +227,6 @@ fn any_client_option_and_any_key_from_a_variable_reach_the_provider() {
 #[test]
 fn a_broken_config_file_is_one_line_without_its_values() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("broken.toml");
     for (text, at) in [
         (
             "[[provider]]\nvendor = \"looker\"\nname = \"prod\"\nclient_secret = \"inline-s3cret\"\nverify_ssl = [\"inline-s3cret\"]\n",
@@ -269,11 +241,8 @@ fn a_broken_config_file_is_one_line_without_its_values() {
             "line 5, column 1: [[looker]] `prod`: unknown configuration key `client_secrte`",
         ),
     ] {
-        std::fs::write(&path, text).unwrap();
-        let run = cli(&["--config", path.to_str().unwrap(), "list"])
-            .run()
-            .code(8)
-            .stderr_has(at);
+        let path = write(dir.path(), "broken.toml", text);
+        let run = cli(&["--config", &path, "list"]).code(8).stderr_has(at);
         assert!(!run.all().contains("inline-s3cret"), "{}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1);
     }
@@ -282,15 +251,13 @@ fn a_broken_config_file_is_one_line_without_its_values() {
 #[test]
 fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_variable() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("plain.toml");
-    std::fs::write(
-        &path,
+    let path = write(
+        dir.path(),
+        "plain.toml",
         "[[provider]]\nvendor = \"torq\"\nname = \"soc\"\nbase_url = \"http://torq.example.com\"\nauth_url = \"https://auth.example.com\"\nclient_id = \"id\"\nclient_secret_env = \"SOC_SECRET\"\n",
-    )
-    .unwrap();
-    let run = cli(&["--config", path.to_str().unwrap(), "list"])
+    );
+    let run = cli(&["--config", &path, "list"])
         .env("SOC_SECRET", "s3cret")
-        .run()
         .code(8);
     assert_eq!(
         run.stderr,
@@ -300,13 +267,12 @@ fn a_refused_value_of_the_config_file_is_named_by_its_key_not_an_environment_var
     // A flag over the file's value: the error is the flag's, and the command line's (exit 2).
     let run = cli(&[
         "--config",
-        path.to_str().unwrap(),
+        &path,
         "--torq-base-url",
         "http://10.0.0.1",
         "list",
     ])
     .env("SOC_SECRET", "s3cret")
-    .run()
     .code(2)
     .stderr_has("--torq-base-url: `http://10.0.0.1` uses plain http");
     assert!(!run.stderr.contains("[[provider]]"), "{}", run.stderr);
@@ -318,96 +284,61 @@ fn set_param_from_stdin_reaches_the_vendor_and_the_test_then_passes() {
     let hubspot = "looker:1::hubspot_contacts";
     cli(&["test", hubspot, "-q"])
         .envs(fakes.looker_env())
-        .run()
         .code(9);
     cli(&["set-param", hubspot, "hubspot_api_key", "-", "-q"])
         .envs(fakes.looker_env())
         .stdin("pat-na1-from-stdin\r\n")
-        .run()
         .ok();
-    let stored = fakes
-        .servers
-        .looker
-        .integration("1::hubspot_contacts")
-        .unwrap();
     assert_eq!(
-        stored.params[0].value.as_deref(),
+        fakes
+            .looker_value("1::hubspot_contacts", "hubspot_api_key")
+            .as_deref(),
         Some("pat-na1-from-stdin"),
         "the value arrives without its line ending"
     );
-    cli(&["test", hubspot, "-q"])
-        .envs(fakes.looker_env())
-        .run()
-        .ok();
+    cli(&["test", hubspot, "-q"]).envs(fakes.looker_env()).ok();
     cli(&["clear-param", hubspot, "hubspot_api_key", "-q"])
         .envs(fakes.looker_env())
-        .run()
         .ok();
-    let stored = fakes
-        .servers
-        .looker
-        .integration("1::hubspot_contacts")
-        .unwrap();
-    assert_eq!(stored.params[0].value, None);
+    assert_eq!(
+        fakes.looker_value("1::hubspot_contacts", "hubspot_api_key"),
+        None
+    );
 }
 
 #[test]
 fn enable_and_disable_change_the_vendor_state() {
     let fakes = Fakes::start();
-    cli(&["disable", "looker:1::slack", "-q"])
-        .envs(fakes.looker_env())
-        .run()
-        .ok();
-    assert_eq!(
-        fakes
-            .servers
-            .looker
-            .integration("1::slack")
-            .unwrap()
-            .enabled,
-        Some(false)
-    );
-    cli(&["enable", "looker:1::slack", "-q"])
-        .envs(fakes.looker_env())
-        .run()
-        .ok();
-    assert_eq!(
-        fakes
-            .servers
-            .looker
-            .integration("1::slack")
-            .unwrap()
-            .enabled,
-        Some(true)
-    );
+    for (command, enabled) in [("disable", false), ("enable", true)] {
+        cli(&[command, "looker:1::slack", "-q"])
+            .envs(fakes.looker_env())
+            .ok();
+        let stored = fakes.servers.looker.integration("1::slack").unwrap();
+        assert_eq!(stored.enabled, Some(enabled), "{command}");
+    }
 }
 
 #[test]
 fn a_slow_fan_out_off_a_terminal_prints_no_progress() {
     let fakes = Fakes::start();
-    fakes
-        .torq()
-        .delay("list_integrations", Duration::from_millis(800));
-    let run = cli(&["list"]).envs(fakes.env()).run().ok();
+    let slow = Duration::from_millis(800);
+    fakes.torq().delay("list_integrations", slow);
+    let run = cli(&["list"]).envs(fakes.env()).ok();
     assert_eq!(run.stdout.lines().count(), 1 + 18 + 13);
 }
 
 #[test]
 fn timeout_applies_to_every_provider() {
     let fakes = Fakes::start();
-    fakes
-        .looker()
-        .delay("test_integration", Duration::from_secs(3));
+    fakes.looker().delay("test_integration", SLOW_TEST);
     for timeout in ["1", "800ms"] {
         cli(&["--timeout", timeout, "test", "looker:1::slack"])
             .envs(fakes.looker_env())
-            .run()
             .code(7)
             .stderr_has("looker test: timed out");
     }
     let run = cli(&["--timeout", "0", "test", "looker:1::slack"])
         .envs(fakes.looker_env())
-        .run()
         .code(2);
     assert_eq!(
         run.stderr,
@@ -427,9 +358,8 @@ fn a_slow_fan_out_on_a_terminal_shows_progress_then_the_rows() {
         return;
     };
     let fakes = Fakes::start();
-    fakes
-        .torq()
-        .delay("list_integrations", Duration::from_millis(1500));
+    let slow = Duration::from_millis(1500);
+    fakes.torq().delay("list_integrations", slow);
     let command = format!(
         "{} list --vendor torq --kind webhook",
         env!("CARGO_BIN_EXE_integrations")

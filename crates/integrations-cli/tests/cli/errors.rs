@@ -1,32 +1,20 @@
 //! Every exit code, each with its one-line message on stderr.
 
-use crate::common::{Fakes, cli, redact_ports};
+use crate::common::{Fakes, cli, demo, redact_ports};
 
 #[test]
 fn usage_errors_exit_2() {
-    let run = cli(&["get", "slack"]).run().code(2);
-    assert!(
-        run.stderr
-            .starts_with("error: invalid value 'slack' for '<ID>': invalid integration id `slack`"),
-        "{}",
-        run.stderr
-    );
-    cli(&["frobnicate"]).run().code(2);
-    cli(&["--json", "--quiet", "list"]).run().code(2);
-    let run = cli(&["--demo", "--provider", "prod", "list"]).run().code(2);
+    cli(&["get", "slack"])
+        .code(2)
+        .stderr_starts("error: invalid value 'slack' for '<ID>': invalid integration id `slack`");
+    cli(&["frobnicate"]).code(2);
+    cli(&["--json", "--quiet", "list"]).code(2);
+    let run = demo(&["--provider", "prod", "list"]).code(2);
     assert_eq!(
         run.stderr,
         "error: no provider is named `prod` (configured: demo-looker, demo-torq)\n"
     );
-    let run = cli(&[
-        "--demo",
-        "--provider",
-        "demo-torq",
-        "get",
-        "looker:1::slack",
-    ])
-    .run()
-    .code(2);
+    let run = demo(&["--provider", "demo-torq", "get", "looker:1::slack"]).code(2);
     assert_eq!(
         run.stderr,
         "error: `looker:1::slack` is a looker id, but --provider names no looker provider\n"
@@ -39,7 +27,6 @@ fn refused_credentials_exit_3() {
     let run = cli(&["get", "looker:1::slack"])
         .envs(fakes.looker_env())
         .env("LOOKERSDK_CLIENT_SECRET", "wrong-secret")
-        .run()
         .code(3);
     assert_eq!(
         run.stderr,
@@ -48,54 +35,35 @@ fn refused_credentials_exit_3() {
     let run = cli(&["list"])
         .envs(fakes.torq_env())
         .env("TORQ_CLIENT_SECRET", "wrong-secret")
-        .run()
-        .code(3);
-    assert!(
-        run.stderr
-            .starts_with("error: torq@127.0.0.1: torq login: unauthorized"),
-        "{}",
-        run.stderr
-    );
+        .code(3)
+        .stderr_starts("error: torq@127.0.0.1: torq login: unauthorized");
     assert!(!run.all().contains("wrong-secret"));
 
-    fakes
-        .servers
-        .looker
-        .control()
-        .fail_next("integration", 1, 403, None);
-    let run = cli(&["get", "looker:1::slack"])
+    fakes.looker().fail_next("integration", 1, 403, None);
+    cli(&["get", "looker:1::slack"])
         .envs(fakes.looker_env())
-        .run()
-        .code(3);
-    assert!(
-        run.stderr.contains("looker get: forbidden"),
-        "{}",
-        run.stderr
-    );
+        .code(3)
+        .stderr_has("looker get: forbidden");
 }
 
 #[test]
 fn missing_integrations_exit_4() {
-    let run = cli(&["--demo", "get", "looker:1::nope"]).run().code(4);
+    let run = demo(&["get", "looker:1::nope"]).code(4);
     assert_eq!(
         run.stderr,
         "error: demo-looker: looker get: integration `1::nope` not found\n"
     );
-    let run = cli(&["--demo", "get", "torq:00000000-0000-4000-8000-000000000000"])
-        .run()
-        .code(4);
+    let run = demo(&["get", "torq:00000000-0000-4000-8000-000000000000"]).code(4);
     assert_eq!(
         run.stderr,
         "error: demo-torq: torq get: integration `00000000-0000-4000-8000-000000000000` not found\n"
     );
-    cli(&["--demo", "enable", "looker:9::ghost"]).run().code(4);
+    demo(&["enable", "looker:9::ghost"]).code(4);
 }
 
 #[test]
 fn rejected_changes_exit_5_with_each_field() {
-    let run = cli(&["--demo", "set-param", "looker:1::twilio", "nope", "x"])
-        .run()
-        .code(5);
+    let run = demo(&["set-param", "looker:1::twilio", "nope", "x"]).code(5);
     assert_eq!(run.stdout, "");
     snapshot!("validation_stderr", run.stderr);
 }
@@ -112,7 +80,7 @@ fn operations_a_vendor_lacks_exit_6() {
     ] {
         let mut args = vec!["--demo"];
         args.extend_from_slice(command);
-        let run = cli(&args).run().code(6);
+        let run = cli(&args).code(6);
         assert_eq!(
             run.stderr,
             format!("error: demo-torq: torq does not support {operation}\n")
@@ -126,52 +94,29 @@ fn unreachable_vendors_exit_7() {
     fakes.servers.looker.control().drop_next("integration", 10);
     let run = cli(&["get", "looker:1::slack"])
         .envs(fakes.looker_env())
-        .run()
-        .code(7);
-    assert!(
-        run.stderr
-            .starts_with("error: looker@127.0.0.1: looker get: transport error: "),
-        "{}",
-        run.stderr
-    );
+        .code(7)
+        .stderr_starts("error: looker@127.0.0.1: looker get: transport error: ");
     assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
 
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .fail_next("test_integration", 10, 429, Some(0));
-    let run = cli(&["test", "looker:1::slack"])
+    cli(&["test", "looker:1::slack"])
         .envs(fakes.looker_env())
-        .run()
-        .code(7);
-    assert!(
-        run.stderr.contains("looker test: rate limited"),
-        "{}",
-        run.stderr
-    );
+        .code(7)
+        .stderr_has("looker test: rate limited");
 
-    let dead = cli(&["list", "--vendor", "looker"])
+    cli(&["list", "--vendor", "looker"])
         .envs(fakes.looker_env())
         .env("LOOKERSDK_BASE_URL", "http://127.0.0.1:9")
-        .run()
-        .code(7);
-    assert!(
-        dead.stderr.contains("looker login: transport error"),
-        "{}",
-        redact_ports(&dead.stderr)
-    );
+        .code(7)
+        .stderr_has("looker login: transport error");
 }
 
 #[test]
 fn a_partial_listing_prints_the_rows_then_each_failure_and_exits_7() {
     let fakes = Fakes::start();
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
-    let run = cli(&["list"]).envs(fakes.env()).run().code(7);
+    let run = fakes.run_without_torq_listing(&["list"]);
     assert_eq!(
         run.stdout.lines().count(),
         1 + 18,
@@ -180,14 +125,8 @@ fn a_partial_listing_prints_the_rows_then_each_failure_and_exits_7() {
     assert!(run.stdout.lines().skip(1).all(|l| l.starts_with("looker:")));
     snapshot!("partial_list_stderr", redact_ports(&run.stderr));
 
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
-    let json = cli(&["list", "--json"]).envs(fakes.env()).run().code(7);
-    let doc = json.json();
-    crate::common::assert_valid("list", &doc);
+    let json = fakes.run_without_torq_listing(&["list", "--json"]);
+    let doc = json.valid_json("list");
     assert_eq!(doc["integrations"].as_array().unwrap().len(), 18);
     assert_eq!(doc["failures"][0]["provider"], "torq@127.0.0.1");
     assert_eq!(doc["failures"][0]["error"]["kind"], "transport");
@@ -203,60 +142,41 @@ fn failures_of_different_kinds_exit_7_and_of_one_kind_with_its_code() {
         .envs(env.clone())
         .env("LOOKERSDK_CLIENT_SECRET", "bad")
         .env("TORQ_CLIENT_SECRET", "bad")
-        .run()
         .code(3);
     assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
     assert_eq!(run.stdout, "");
 
-    fakes
-        .servers
-        .torq
-        .control()
-        .fail_next("list_integrations", 20, 503, None);
+    fakes.torq().fail_next("list_integrations", 20, 503, None);
     let run = cli(&["list"])
         .envs(fakes.env())
         .env("LOOKERSDK_CLIENT_SECRET", "bad")
-        .run()
         .code(7);
     assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
 }
 
 #[test]
 fn configuration_errors_exit_8() {
-    let run = cli(&["list"]).run().code(8);
+    let run = cli(&["list"]).code(8);
     snapshot!("no_provider_stderr", run.stderr);
 
-    let run = cli(&["get", "torq:4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb"])
+    cli(&["get", "torq:4ffba8fa-4d3f-48b2-9ef9-adf1a7d00dbb"])
         .env("LOOKERSDK_BASE_URL", "https://acme.cloud.looker.com")
         .env("LOOKERSDK_CLIENT_ID", "id")
         .env("LOOKERSDK_CLIENT_SECRET", "secret")
-        .run()
-        .code(8);
-    assert!(
-        run.stderr
-            .starts_with("error: no torq provider is configured: set TORQ_CLIENT_ID"),
-        "{}",
-        run.stderr
-    );
+        .code(8)
+        .stderr_starts("error: no torq provider is configured: set TORQ_CLIENT_ID");
 
     let run = cli(&["list"])
         .env("LOOKERSDK_BASE_URL", "http://acme.cloud.looker.com")
-        .run()
         .code(8);
     assert_eq!(
         run.stderr,
         "error: looker configuration: LOOKERSDK_BASE_URL: `http://acme.cloud.looker.com` uses plain http to a non-loopback host; use https\n"
     );
 
-    let run = cli(&["--config", "/nonexistent/integrations.toml", "list"])
-        .run()
-        .code(8);
-    assert!(
-        run.stderr
-            .starts_with("error: config file /nonexistent/integrations.toml: "),
-        "{}",
-        run.stderr
-    );
+    cli(&["--config", "/nonexistent/integrations.toml", "list"])
+        .code(8)
+        .stderr_starts("error: config file /nonexistent/integrations.toml: ");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{Fakes, assert_valid, cli, redact_ports};
+use crate::common::{Fakes, assert_schemas_are_stable, cli, demo, redact_ports, write};
 use crate::seeded::{HUB_2_TOKEN, seeded};
 
 const TWILIO: &str = "looker:1::twilio";
@@ -15,7 +15,7 @@ const HUB_TOKEN: &str = "hub-tok-never-printed-7Yq";
 #[test]
 fn hubs_list_shows_each_hub_without_its_token() {
     let fakes = seeded();
-    let run = cli(&["hubs", "list"]).envs(fakes.env()).run().ok();
+    let run = cli(&["hubs", "list"]).envs(fakes.env()).ok();
     let acme = run
         .stdout
         .lines()
@@ -33,11 +33,9 @@ fn hubs_list_shows_each_hub_without_its_token() {
     );
     let json = cli(&["hubs", "list", "--json", "-vv"])
         .envs(fakes.env())
-        .run()
         .code(0);
     assert!(!json.all().contains(HUB_2_TOKEN), "the token was printed");
-    let doc = json.json();
-    assert_valid("hubs", &doc);
+    let doc = json.valid_json("hubs");
     assert_eq!(doc["provider"], "looker@127.0.0.1");
     assert_eq!(doc["hubs"][1]["has_authorization_token"], true);
     for hub in doc["hubs"].as_array().unwrap() {
@@ -45,67 +43,51 @@ fn hubs_list_shows_each_hub_without_its_token() {
     }
     snapshot!("hubs_list_json", json.stdout);
 
-    let quiet = cli(&["hubs", "list", "-q"]).envs(fakes.env()).run().ok();
+    let quiet = cli(&["hubs", "list", "-q"]).envs(fakes.env()).ok();
     assert_eq!(quiet.stdout, "1\n2\n3\n4\n");
 }
 
 #[test]
 fn hubs_get_shows_a_pending_agreement_and_how_to_accept_it() {
-    let run = cli(&["--demo", "hubs", "get", "3"]).run().ok();
-    assert!(
-        run.stdout.contains("AGREEMENT       pending\n"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("ACCEPT WITH     integrations hubs accept-agreement 3\n")
-    );
+    let run = demo(&["hubs", "get", "3"])
+        .ok()
+        .stdout_has("AGREEMENT       pending\n")
+        .stdout_has("ACCEPT WITH     integrations hubs accept-agreement 3\n");
     snapshot!("hubs_get_table", run.stdout);
 
-    let json = cli(&["--demo", "hubs", "get", "3", "--json"]).run().ok();
-    let doc = json.json();
-    assert_valid("hub", &doc);
+    let json = demo(&["hubs", "get", "3", "--json"]).ok();
+    let doc = json.valid_json("hub");
     assert_eq!(doc["legal_agreement_required"], true);
     assert_eq!(doc["legal_agreement_signed"], false);
     snapshot!("hubs_get_json", json.stdout);
 
-    let missing = cli(&["--demo", "hubs", "get", "99"]).run().code(4);
-    assert!(
-        missing.stderr.contains("looker get hub"),
-        "{}",
-        missing.stderr
-    );
+    demo(&["hubs", "get", "99"])
+        .code(4)
+        .stderr_has("looker get hub");
 }
 
 #[test]
 fn hubs_accept_agreement_signs_it() {
-    let run = cli(&["--demo", "hubs", "accept-agreement", "3"]).run().ok();
-    assert!(
-        run.stdout.contains("AGREEMENT       accepted\n"),
-        "{}",
-        run.stdout
-    );
+    let run = demo(&["hubs", "accept-agreement", "3"])
+        .ok()
+        .stdout_has("AGREEMENT       accepted\n");
     assert!(!run.stdout.contains("ACCEPT WITH"));
     snapshot!("hubs_accept_agreement_table", run.stdout);
 
-    let json = cli(&["--demo", "hubs", "accept-agreement", "3", "--json"])
-        .run()
-        .ok();
-    let doc = json.json();
-    assert_valid("hub", &doc);
+    let json = demo(&["hubs", "accept-agreement", "3", "--json"]).ok();
+    let doc = json.valid_json("hub");
     assert_eq!(doc["legal_agreement_signed"], true);
     snapshot!("hubs_accept_agreement_json", json.stdout);
 }
 
 #[test]
 fn hubs_health_reports_and_exits_12_when_unhealthy() {
-    let run = cli(&["--demo", "hubs", "health", "1"]).run().ok();
-    assert!(run.stdout.contains("HEALTHY   yes\n"), "{}", run.stdout);
+    let run = demo(&["hubs", "health", "1"])
+        .ok()
+        .stdout_has("HEALTHY   yes\n");
     snapshot!("hubs_health_table", run.stdout);
-    let json = cli(&["--demo", "hubs", "health", "1", "--json"]).run().ok();
-    let doc = json.json();
-    assert_valid("health", &doc);
+    let json = demo(&["hubs", "health", "1", "--json"]).ok();
+    let doc = json.valid_json("health");
     assert_eq!(doc["healthy"], true);
     snapshot!("hubs_health_json", json.stdout);
 
@@ -118,45 +100,39 @@ fn hubs_health_reports_and_exits_12_when_unhealthy() {
     );
     let sick = cli(&["hubs", "health", "2"])
         .envs(fakes.looker_env())
-        .run()
-        .code(12);
-    assert!(sick.stdout.contains("HEALTHY   no\n"), "{}", sick.stdout);
+        .code(12)
+        .stdout_has("HEALTHY   no\n");
     assert_eq!(
         sick.stderr,
         "error: looker@127.0.0.1: hub `2` is unhealthy: the hub refused the connection\n"
     );
     let json = cli(&["hubs", "health", "2", "--json"])
         .envs(fakes.looker_env())
-        .run()
         .code(12);
-    let doc = json.json();
-    assert_valid("health", &doc);
+    let doc = json.valid_json("health");
     assert_eq!(doc["healthy"], false);
     assert_eq!(doc["message"], "the hub refused the connection");
 }
 
 #[test]
 fn hubs_add_reads_its_token_from_stdin_and_never_prints_it() {
-    let run = cli(&["--demo", "hubs", "add", EXAMPLE_HUB, "--token", "-"])
+    let run = demo(&["hubs", "add", EXAMPLE_HUB, "--token", "-"])
         .stdin(format!("{HUB_TOKEN}\n"))
-        .run()
-        .ok();
-    assert!(run.stdout.contains("TOKEN      set\n"), "{}", run.stdout);
+        .ok()
+        .stdout_has("TOKEN      set\n");
     snapshot!("hubs_add_table", run.stdout);
 
     let fakes = Fakes::start();
     let json = cli(&["hubs", "add", EXAMPLE_HUB, "--token", "-", "--json", "-vv"])
         .envs(fakes.looker_env())
         .stdin(format!("{HUB_TOKEN}\n"))
-        .run()
         .code(0);
     assert!(!json.all().contains(HUB_TOKEN), "the token was printed");
     assert!(
         json.stderr.contains("integrations.call"),
         "-vv logs the calls"
     );
-    let doc = json.json();
-    assert_valid("hub", &doc);
+    let doc = json.valid_json("hub");
     assert_eq!(doc["label"], "Example Action Hub");
     assert_eq!(doc["has_authorization_token"], true);
     let id = doc["id"].as_str().unwrap();
@@ -176,11 +152,8 @@ fn hubs_add_reads_its_token_from_stdin_and_never_prints_it() {
         .unwrap();
     assert_eq!(body["url"], EXAMPLE_HUB);
 
-    let plain = cli(&["--demo", "hubs", "add", EXAMPLE_HUB, "--json"])
-        .run()
-        .ok();
-    assert_valid("hub", &plain.json());
-    assert_eq!(plain.json()["has_authorization_token"], false);
+    let plain = demo(&["hubs", "add", EXAMPLE_HUB, "--json"]).ok();
+    assert_eq!(plain.valid_json("hub")["has_authorization_token"], false);
     snapshot!("hubs_add_json", plain.stdout);
 }
 
@@ -197,14 +170,13 @@ fn a_token_on_the_command_line_is_refused_without_being_repeated() {
         ],
         &["--demo", "hubs", "update", "2", "--token", HUB_TOKEN],
     ] {
-        let run = cli(args).run().code(2);
+        let run = cli(args).code(2);
         assert!(!run.all().contains(HUB_TOKEN), "{args:?}: {}", run.stderr);
         assert_eq!(run.stdout, "");
         snapshot!("hubs_token_on_command_line_stderr", run.stderr);
     }
-    let empty = cli(&["--demo", "hubs", "add", EXAMPLE_HUB, "--token", "-"])
+    let empty = demo(&["hubs", "add", EXAMPLE_HUB, "--token", "-"])
         .stdin("\n")
-        .run()
         .code(2);
     assert!(empty.stderr.contains("the token on stdin is empty"));
 }
@@ -216,7 +188,6 @@ fn hubs_update_changes_the_url_and_the_token() {
     let run = cli(&["hubs", "update", "2", "--token", "-", "-q"])
         .envs(fakes.looker_env())
         .stdin(HUB_TOKEN)
-        .run()
         .ok();
     assert_eq!(run.stdout, "");
     assert_eq!(
@@ -225,106 +196,72 @@ fn hubs_update_changes_the_url_and_the_token() {
     );
     let removed = cli(&["hubs", "update", "2", "--remove-token", "--json"])
         .envs(fakes.looker_env())
-        .run()
         .ok();
-    assert_valid("hub", &removed.json());
-    assert_eq!(removed.json()["has_authorization_token"], false);
+    assert_eq!(removed.valid_json("hub")["has_authorization_token"], false);
     assert_eq!(looker.integration_hub_authorization_token("2"), None);
 
-    let moved = cli(&["hubs", "update", "3", "--url", EXAMPLE_HUB])
+    cli(&["hubs", "update", "3", "--url", EXAMPLE_HUB])
         .envs(fakes.looker_env())
-        .run()
-        .ok();
-    assert!(
-        moved
-            .stdout
-            .contains(&format!("URL        {EXAMPLE_HUB}\n")),
-        "{}",
-        moved.stdout
-    );
+        .ok()
+        .stdout_has(&format!("URL        {EXAMPLE_HUB}\n"));
     assert_eq!(
         looker.integration_hub("3").unwrap().url.as_deref(),
         Some(EXAMPLE_HUB)
     );
 
-    let table = cli(&["--demo", "hubs", "update", "2", "--remove-token"])
-        .run()
-        .ok();
-    assert!(table.stdout.contains("TOKEN      -\n"), "{}", table.stdout);
+    let table = demo(&["hubs", "update", "2", "--remove-token"])
+        .ok()
+        .stdout_has("TOKEN      -\n");
     snapshot!("hubs_update_table", table.stdout);
-    let json = cli(&["--demo", "hubs", "update", "2", "--remove-token", "--json"])
-        .run()
-        .ok();
+    let json = demo(&["hubs", "update", "2", "--remove-token", "--json"]).ok();
     snapshot!("hubs_update_json", json.stdout);
 
-    let nothing = cli(&["--demo", "hubs", "update", "2"]).run().code(2);
+    let nothing = demo(&["hubs", "update", "2"]).code(2);
     assert_eq!(
         nothing.stderr,
         "error: nothing to change: give --url URL, --token - or --remove-token\n"
     );
-    cli(&[
-        "--demo",
-        "hubs",
-        "update",
-        "2",
-        "--token",
-        "-",
-        "--remove-token",
-    ])
-    .run()
-    .code(2);
+    demo(&["hubs", "update", "2", "--token", "-", "--remove-token"]).code(2);
 }
 
 #[test]
 fn hubs_remove_removes_the_hub_and_names_it() {
-    let run = cli(&["--demo", "hubs", "remove", "2"]).run().ok();
+    let run = demo(&["hubs", "remove", "2"]).ok();
     assert_eq!(
         run.stdout,
         "removed hub 2 (ACME actions) from demo-looker\n"
     );
-    let json = cli(&["--demo", "hubs", "remove", "2", "--json"]).run().ok();
-    assert_valid("hub", &json.json());
-    assert_eq!(json.json()["label"], "ACME actions");
+    let json = demo(&["hubs", "remove", "2", "--json"]).ok();
+    assert_eq!(json.valid_json("hub")["label"], "ACME actions");
     snapshot!("hubs_remove_table", run.stdout);
     snapshot!("hubs_remove_json", json.stdout);
 
     let fakes = Fakes::start();
     cli(&["hubs", "remove", "2", "-q"])
         .envs(fakes.looker_env())
-        .run()
         .ok();
     assert!(fakes.servers.looker.integration_hub("2").is_none());
-    let official = cli(&["hubs", "remove", "1"])
+    cli(&["hubs", "remove", "1"])
         .envs(fakes.looker_env())
-        .run()
-        .code(5);
-    assert!(
-        official.stderr.contains("looker delete hub"),
-        "{}",
-        official.stderr
-    );
+        .code(5)
+        .stderr_has("looker delete hub");
     assert!(fakes.servers.looker.integration_hub("1").is_some());
 }
 
 #[test]
 fn hubs_on_a_torq_provider_are_unsupported() {
-    let run = cli(&["--demo", "--provider", "demo-torq", "hubs", "list"])
-        .run()
-        .code(6);
+    let run = demo(&["--provider", "demo-torq", "hubs", "list"]).code(6);
     assert_eq!(
         run.stderr,
         "error: demo-torq: torq does not support list hubs\n"
     );
     let fakes = Fakes::start();
-    let torq_only = cli(&["hubs", "health", "1"])
-        .envs(fakes.torq_env())
-        .run()
-        .code(6);
+    let torq_only = cli(&["hubs", "health", "1"]).envs(fakes.torq_env()).code(6);
     assert_eq!(
         torq_only.stderr,
         "error: torq@127.0.0.1: torq does not support hub health\n"
     );
-    let form = cli(&["--demo", "form", SPLUNK]).run().code(6);
+    let form = demo(&["form", SPLUNK]).code(6);
     assert_eq!(
         form.stderr,
         "error: demo-torq: torq does not support form\n"
@@ -345,9 +282,7 @@ fn two_lookers(fakes: &Fakes, dir: &Path) -> String {
         torq_auth = torq.auth_url(),
         torq_id = torq.client_id(),
     );
-    let path = dir.join("integrations.toml");
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write(dir, "integrations.toml", &text)
 }
 
 #[test]
@@ -364,7 +299,6 @@ fn with_several_looker_providers_provider_chooses_whose_hubs() {
     ];
     let ambiguous = cli(&["--config", &path, "hubs", "list"])
         .envs(secrets.clone())
-        .run()
         .code(2);
     assert_eq!(
         ambiguous.stderr,
@@ -380,12 +314,10 @@ fn with_several_looker_providers_provider_chooses_whose_hubs() {
         "--json",
     ])
     .envs(secrets.clone())
-    .run()
     .ok();
     assert_eq!(chosen.json()["provider"], "staging");
     let torq = cli(&["--config", &path, "--provider", "soc", "hubs", "list"])
         .envs(secrets.clone())
-        .run()
         .code(6);
     assert_eq!(torq.stderr, "error: soc: torq does not support list hubs\n");
     let form = cli(&[
@@ -398,14 +330,13 @@ fn with_several_looker_providers_provider_chooses_whose_hubs() {
         "-q",
     ])
     .envs(secrets)
-    .run()
     .ok();
     assert_eq!(form.stdout, "");
 }
 
 #[test]
 fn form_shows_the_fields_and_never_a_password_value() {
-    let run = cli(&["--demo", "form", TWILIO]).run().ok();
+    let run = demo(&["form", TWILIO]).ok();
     let auth = run
         .stdout
         .lines()
@@ -415,9 +346,8 @@ fn form_shows_the_fields_and_never_a_password_value() {
     assert!(!run.stdout.contains("tw_auth_"));
     snapshot!("form_table", run.stdout);
 
-    let json = cli(&["--demo", "form", TWILIO, "--json"]).run().ok();
-    let doc = json.json();
-    assert_valid("form", &doc);
+    let json = demo(&["form", TWILIO, "--json"]).ok();
+    let doc = json.valid_json("form");
     assert_eq!(doc["id"], TWILIO);
     assert_eq!(doc["fields"][1]["kind"], "password");
     assert_eq!(doc["fields"][1]["default"], serde_json::Value::Null);
@@ -438,7 +368,6 @@ fn form_values_reach_the_vendor_and_a_secret_one_comes_from_stdin() {
     ])
     .envs(fakes.looker_env())
     .stdin(format!("{HUB_TOKEN}\n"))
-    .run()
     .ok();
     assert!(!run.all().contains(HUB_TOKEN));
     let doc = run.json();
@@ -455,16 +384,9 @@ fn form_values_reach_the_vendor_and_a_secret_one_comes_from_stdin() {
     );
     assert_eq!(body["from"], "+15550123");
 
-    let warned = cli(&["--demo", "form", TWILIO, "--value", "authToken=on-the-line"])
-        .run()
-        .code(0);
-    assert!(
-        warned
-            .stderr
-            .starts_with("warning: `authToken` is a password field"),
-        "{}",
-        warned.stderr
-    );
+    let warned = demo(&["form", TWILIO, "--value", "authToken=on-the-line"])
+        .code(0)
+        .stderr_starts("warning: `authToken` is a password field");
     assert!(!warned.all().contains("on-the-line"));
 
     for bad in [
@@ -472,16 +394,14 @@ fn form_values_reach_the_vendor_and_a_secret_one_comes_from_stdin() {
         &["--demo", "form", TWILIO, "--value", "a=-", "--value", "b=-"],
         &["--demo", "form", TWILIO, "--value", "a=1", "--value", "a=2"],
     ] {
-        let run = cli(bad).run().code(2);
+        let run = cli(bad).code(2);
         assert!(!run.stderr.contains("no-equals-secret"), "{}", run.stderr);
     }
 }
 
 #[test]
 fn list_shows_hub_labels_as_kinds_in_tables_only() {
-    let table = cli(&["--demo", "list", "--vendor", "looker", "--kind", "3"])
-        .run()
-        .ok();
+    let table = demo(&["list", "--vendor", "looker", "--kind", "3"]).ok();
     assert!(
         table
             .stdout
@@ -491,24 +411,17 @@ fn list_shows_hub_labels_as_kinds_in_tables_only() {
         "{}",
         table.stdout
     );
-    let json = cli(&["--demo", "list", "--json", "--kind", "3"]).run().ok();
+    let json = demo(&["list", "--json", "--kind", "3"]).ok();
     assert_eq!(json.json()["integrations"][0]["kind"], "3");
-    let lines = cli(&["--demo", "list", "--json-lines", "--kind", "3"])
-        .run()
-        .ok();
+    let lines = demo(&["list", "--json-lines", "--kind", "3"]).ok();
     assert!(lines.stdout.contains("\"kind\":\"3\""), "{}", lines.stdout);
 
     // Hubs that cannot be listed leave the ids, and the listing succeeds.
     let fakes = Fakes::start();
     fakes
-        .servers
-        .looker
-        .control()
+        .looker()
         .fail_next("all_integration_hubs", 20, 503, None);
-    let run = cli(&["list", "--kind", "3"])
-        .envs(fakes.looker_env())
-        .run()
-        .ok();
+    let run = cli(&["list", "--kind", "3"]).envs(fakes.looker_env()).ok();
     let rows: Vec<&str> = run.stdout.lines().skip(1).collect();
     assert_eq!(rows.len(), 2);
     assert!(
@@ -517,25 +430,15 @@ fn list_shows_hub_labels_as_kinds_in_tables_only() {
         redact_ports(&run.stdout)
     );
     assert!(
-        fakes
-            .servers
-            .looker
-            .control()
-            .requests("all_integration_hubs")
-            >= 1,
+        fakes.looker().requests("all_integration_hubs") >= 1,
         "the hubs were asked for"
     );
 }
 
 #[test]
 fn schemas_of_the_hub_form_and_doctor_documents_are_stable() {
-    for document in ["hubs", "hub", "health", "form", "doctor"] {
-        let run = cli(&["schema", document]).run().ok();
-        let schema = run.json();
-        assert!(jsonschema::validator_for(&schema).is_ok(), "{document}");
-        snapshot!(format!("schema_{document}"), run.stdout);
-    }
-    let hub = cli(&["schema", "hub"]).run().ok().json();
+    assert_schemas_are_stable(&["hubs", "hub", "health", "form", "doctor"]);
+    let hub = cli(&["schema", "hub"]).ok().json();
     assert!(
         hub["properties"].get("authorization_token").is_none(),
         "a hub document has no token"

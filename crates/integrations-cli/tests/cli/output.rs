@@ -19,9 +19,7 @@ const WIDE: &str = r#"{"integrations": [
 fn tables_align_wide_names_by_their_display_width() {
     let fakes = Fakes::start();
     fakes
-        .servers
-        .torq
-        .control()
+        .torq()
         .answer_once(
             "list_integrations",
             RawAnswer::new(200)
@@ -29,7 +27,7 @@ fn tables_align_wide_names_by_their_display_width() {
                 .body(WIDE),
         )
         .unwrap();
-    let run = cli(&["list"]).envs(fakes.torq_env()).run().ok();
+    let run = cli(&["list"]).envs(fakes.torq_env()).ok();
     assert_eq!(
         run.stdout,
         "\
@@ -91,7 +89,7 @@ fn rust_log_says_what_is_logged_and_the_verbose_flags_are_its_fallback() {
         if let Some(filter) = rust_log {
             command = command.env("RUST_LOG", filter);
         }
-        let mut run = command.run().code(0);
+        let mut run = command.code(0);
         assert_eq!(run.stdout.lines().count(), 13, "{rust_log:?}");
         for text in present {
             run = run.stderr_has(text);
@@ -108,7 +106,7 @@ fn providers_are_written_in_the_configured_order_whichever_finishes_first() {
     // Looker, configured first, answers last.
     let late = Duration::from_millis(700);
     fakes.looker().delay("all_integrations", late);
-    let run = cli(&["list", "--json-lines"]).envs(fakes.env()).run().ok();
+    let run = cli(&["list", "--json-lines"]).envs(fakes.env()).ok();
     let providers: Vec<String> = run
         .stdout
         .lines()

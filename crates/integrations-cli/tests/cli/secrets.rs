@@ -1,7 +1,7 @@
 //! No secret in any output: not the API keys, not a token the servers granted, not a sensitive
 //! parameter's value, in tables, JSON, errors or `--verbose` logs.
 
-use crate::common::{Fakes, cli};
+use crate::common::{Fakes, cli, demo};
 
 /// Every sensitive value the demo data holds (the fakes never send them; the CLI must not
 /// find them anywhere else either).
@@ -89,8 +89,8 @@ fn no_secret_appears_in_any_output_even_when_verbose() {
     secrets.push(NEW_SECRET.to_owned());
     secrets.push(fakes.servers.looker.client_secret().to_owned());
     secrets.push(fakes.servers.torq.client_secret().to_owned());
-    let looker_tokens = fakes.servers.looker.control().issued_tokens();
-    let torq_tokens = fakes.servers.torq.control().issued_tokens();
+    let looker_tokens = fakes.looker().issued_tokens();
+    let torq_tokens = fakes.torq().issued_tokens();
     assert!(!looker_tokens.is_empty() && !torq_tokens.is_empty());
     secrets.extend(looker_tokens);
     secrets.extend(torq_tokens);
@@ -100,13 +100,10 @@ fn no_secret_appears_in_any_output_even_when_verbose() {
             "a secret was printed: {secret}"
         );
     }
-    let stored = fakes
-        .servers
-        .looker
-        .integration("1::hubspot_contacts")
-        .unwrap();
     assert_eq!(
-        stored.params[0].value.as_deref(),
+        fakes
+            .looker_value("1::hubspot_contacts", "hubspot_api_key")
+            .as_deref(),
         Some(NEW_SECRET),
         "the secret was set"
     );
@@ -114,7 +111,7 @@ fn no_secret_appears_in_any_output_even_when_verbose() {
 
 #[test]
 fn demo_mode_prints_no_credential_of_the_fakes() {
-    let run = cli(&["--demo", "-vv", "list", "--json"]).run().code(0);
+    let run = demo(&["-vv", "list", "--json"]).code(0);
     for secret in [
         integrations_fake::looker::DEMO_CLIENT_SECRET,
         integrations_fake::torq::DEMO_CLIENT_SECRET,

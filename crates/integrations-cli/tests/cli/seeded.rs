@@ -1,35 +1,10 @@
 //! Fakes with data a test chooses, so that its outputs do not change with the demo data.
 
-use integrations_fake::{FakeServers, HubSeed, LookerSeed, TorqSeed};
+use integrations_fake::{HubSeed, LookerSeed, TorqSeed};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-/// Fakes with the given seeds, served by a runtime of their own.
-pub struct Seeded {
-    pub servers: FakeServers,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Seeded {
-    pub fn start(looker: LookerSeed, torq: TorqSeed) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let servers = runtime
-            .block_on(FakeServers::start_with(looker, torq))
-            .expect("fakes start");
-        Self {
-            servers,
-            _runtime: runtime,
-        }
-    }
-
-    pub fn env(&self) -> Vec<(&'static str, String)> {
-        self.servers.environment()
-    }
-}
+use crate::common::Fakes;
 
 pub fn hub(id: &str, label: &str, url: &str, agreement_pending: bool) -> HubSeed {
     let hub = serde_json::from_value(json!({
@@ -97,7 +72,7 @@ fn broken_hub() -> HubSeed {
 /// enabled integrations: one fine, one taking its key from a user attribute, one without its
 /// key, two of hub 2, one of hub 3; disabled ones with every problem, which are not problems;
 /// and an empty Torq workspace.
-pub fn seeded() -> Seeded {
+pub fn seeded() -> Fakes {
     let looker = LookerSeed {
         hubs: vec![
             hub(
@@ -135,7 +110,7 @@ pub fn seeded() -> Seeded {
         integrations: Vec::new(),
         ..TorqSeed::demo()
     };
-    let fakes = Seeded::start(looker, torq);
+    let fakes = Fakes::start_with(looker, torq);
     assert!(
         fakes
             .servers

@@ -1,9 +1,9 @@
 //! Integrations as code: `export`, `plan` and `apply`, in demo mode and against fakes this test
 //! runs (so that it can count what they received and read what they stored).
 
-use std::path::Path;
+use tempfile::TempDir;
 
-use crate::common::{Fakes, Run, assert_valid, cli, redact_ports};
+use crate::common::{Fakes, Run, assert_schemas_are_stable, cli, demo, redact_ports, write};
 
 /// The demo's Twilio sender, and the value the tests give it instead.
 const FROM_NOW: &str = "from = \"+15005550006\"";
@@ -16,9 +16,22 @@ fn edit(text: &str, old: &str, new: &str) -> String {
     text.replace(old, new)
 }
 
-/// Writes `text` to `dir/name`.
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).expect("write the state file");
+/// A new directory holding `text` as `integrations.toml`.
+fn state_dir(text: &str) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "integrations.toml", text);
+    dir
+}
+
+/// Fakes, and a directory holding their export as `integrations.toml` with the Twilio sender
+/// edited; the fakes' request counters start from there.
+fn fakes_and_an_edited_export() -> (Fakes, TempDir) {
+    let fakes = Fakes::start();
+    let exported = cli(&["export"]).envs(fakes.env()).ok().stdout;
+    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
+    fakes.looker().reset_counters();
+    fakes.torq().reset_counters();
+    (fakes, dir)
 }
 
 /// Every sensitive value the Looker fake stores (none may appear in any output).
@@ -48,9 +61,9 @@ fn assert_no_secret(run: &Run, secrets: &[String]) {
 
 #[test]
 fn export_of_the_demo_is_deterministic_and_holds_only_references() {
-    let run = cli(&["--demo", "export"]).run().ok();
+    let run = demo(&["export"]).ok();
     assert_eq!(
-        cli(&["--demo", "export"]).run().ok().stdout,
+        demo(&["export"]).ok().stdout,
         run.stdout,
         "the same state exports the same document"
     );
@@ -69,13 +82,10 @@ fn export_of_the_demo_is_deterministic_and_holds_only_references() {
     snapshot!("export_demo", run.stdout);
 
     // The same document as JSON matches the state file's schema.
-    let json = cli(&["--demo", "export", "--json"]).run().ok().json();
-    assert_valid("state", &json);
+    let json = demo(&["export", "--json"]).ok().valid_json("state");
     assert_eq!(json["provider"]["demo-torq"]["vendor"], "torq");
 
-    let torq = cli(&["--demo", "--provider", "demo-torq", "export"])
-        .run()
-        .ok();
+    let torq = demo(&["--provider", "demo-torq", "export"]).ok();
     assert!(torq.stdout.starts_with("[provider.demo-torq]\n"));
     assert!(!torq.stdout.contains("demo-looker"));
 }
@@ -89,7 +99,6 @@ fn export_writes_a_file_and_never_a_stored_secret() {
     let run = cli(&["export", "-o", "integrations.toml"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .code(0);
     assert_eq!(run.stdout, "");
     assert!(
@@ -111,36 +120,27 @@ fn export_writes_a_file_and_never_a_stored_secret() {
 
 #[test]
 fn plan_of_an_unchanged_export_exits_0() {
-    let dir = tempfile::tempdir().unwrap();
-    let exported = cli(&["--demo", "export"]).run().ok().stdout;
-    write(dir.path(), "integrations.toml", &exported);
-    let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
+    let exported = demo(&["export"]).ok().stdout;
+    let dir = state_dir(&exported);
+    let run = demo(&["plan", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .ok();
     assert_eq!(
         run.stdout,
         "No differences: the providers match the file.\n\nPlan: 0 to update, 0 missing, 0 unexpected, 0 drifted (cannot be changed)\n"
     );
-    let quiet = cli(&["--demo", "plan", "-f", "integrations.toml", "-q"])
+    let quiet = demo(&["plan", "-f", "integrations.toml", "-q"])
         .dir(dir.path())
-        .run()
         .ok();
     assert_eq!(quiet.stdout, "");
 }
 
 #[test]
 fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let exported = cli(&["--demo", "export"]).run().ok().stdout;
-    write(
-        dir.path(),
-        "integrations.toml",
-        &edit(&exported, FROM_NOW, FROM_EDITED),
-    );
-    let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
+    let exported = demo(&["export"]).ok().stdout;
+    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
+    let run = demo(&["plan", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .code(2);
     assert_eq!(run.stderr, "", "differences are not an error");
     assert_eq!(
@@ -149,12 +149,10 @@ fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
     );
     snapshot!("plan_one_change_table", run.stdout);
 
-    let json = cli(&["--demo", "plan", "-f", "integrations.toml", "--json"])
+    let json = demo(&["plan", "-f", "integrations.toml", "--json"])
         .dir(dir.path())
-        .run()
         .code(2);
-    let doc = json.json();
-    assert_valid("plan", &doc);
+    let doc = json.valid_json("plan");
     assert_eq!(doc["counts"]["update"], 1);
     assert_eq!(doc["has_changes"], true);
     assert_eq!(
@@ -166,8 +164,7 @@ fn plan_after_editing_one_value_shows_that_change_and_exits_2() {
 
 #[test]
 fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift() {
-    let dir = tempfile::tempdir().unwrap();
-    let exported = cli(&["--demo", "export"]).run().ok().stdout;
+    let exported = demo(&["export"]).ok().stdout;
     let text = edit(
         &exported,
         "name = \"Splunk alerts\"",
@@ -185,11 +182,9 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
         "marketo's tables"
     );
     blocks.push("[provider.demo-looker.integration.\"9::nowhere\"]\nenabled = true\n");
-    let text = blocks.join("\n\n");
-    write(dir.path(), "integrations.toml", &text);
-    let run = cli(&["--demo", "plan", "-f", "integrations.toml"])
+    let dir = state_dir(&blocks.join("\n\n"));
+    let run = demo(&["plan", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .code(2);
     snapshot!("plan_missing_unexpected_drift_table", run.stdout);
     assert!(
@@ -197,17 +192,14 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
             "Plan: 0 to update, 1 missing, 1 unexpected, 1 drifted (cannot be changed)\n"
         )
     );
-    let json = cli(&["--demo", "plan", "-f", "integrations.toml", "--json"])
+    let json = demo(&["plan", "-f", "integrations.toml", "--json"])
         .dir(dir.path())
-        .run()
         .code(2);
-    assert_valid("plan", &json.json());
-    assert_eq!(json.json()["has_changes"], false);
+    assert_eq!(json.valid_json("plan")["has_changes"], false);
 
     // Nothing to send, so nothing to confirm; the drift cannot be applied: incomplete, 13.
-    let apply = cli(&["--demo", "apply", "-f", "integrations.toml"])
+    let apply = demo(&["apply", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .code(13);
     assert!(
         apply.stdout.contains(
@@ -220,31 +212,20 @@ fn plan_reports_missing_unexpected_and_torq_drift_and_apply_cannot_change_drift(
         apply.stderr,
         "error: apply incomplete: 0 applied, 0 failed, 0 not attempted, 1 unsupported\n"
     );
-    let doc = cli(&["--demo", "apply", "-f", "integrations.toml", "--json"])
+    let doc = demo(&["apply", "-f", "integrations.toml", "--json"])
         .dir(dir.path())
-        .run()
         .code(13)
-        .json();
-    assert_valid("apply", &doc);
+        .valid_json("apply");
     assert_eq!(doc["complete"], false);
     assert_eq!(doc["results"][0]["outcome"], "unsupported");
 }
 
 #[test]
 fn apply_without_a_terminal_refuses_unless_yes() {
-    let fakes = Fakes::start();
-    let dir = tempfile::tempdir().unwrap();
-    let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
-    write(
-        dir.path(),
-        "integrations.toml",
-        &edit(&exported, FROM_NOW, FROM_EDITED),
-    );
-    fakes.looker().reset_counters();
+    let (fakes, dir) = fakes_and_an_edited_export();
     let refused = cli(&["apply", "-f", "integrations.toml"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .code(2);
     assert_eq!(
         refused.stderr,
@@ -257,27 +238,16 @@ fn apply_without_a_terminal_refuses_unless_yes() {
         .envs(fakes.env())
         .dir(dir.path())
         .stdin("yes\n")
-        .run()
         .code(2);
     assert_eq!(fakes.looker().requests("update_integration"), 0);
 }
 
 #[test]
 fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
-    let fakes = Fakes::start();
-    let dir = tempfile::tempdir().unwrap();
-    let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
-    write(
-        dir.path(),
-        "integrations.toml",
-        &edit(&exported, FROM_NOW, FROM_EDITED),
-    );
-    fakes.looker().reset_counters();
-    fakes.torq().reset_counters();
+    let (fakes, dir) = fakes_and_an_edited_export();
     let run = cli(&["apply", "-f", "integrations.toml", "--yes"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .code(0);
     assert_eq!(run.stderr, "");
     assert_eq!(fakes.looker().requests("update_integration"), 1);
@@ -299,7 +269,6 @@ fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
     let again = cli(&["plan", "-f", "integrations.toml"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .ok();
     assert!(
         again.stdout.starts_with("No differences"),
@@ -309,10 +278,8 @@ fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
     let nothing = cli(&["apply", "-f", "integrations.toml", "--json"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .ok()
-        .json();
-    assert_valid("apply", &nothing);
+        .valid_json("apply");
     assert_eq!(nothing["complete"], true);
     assert_eq!(nothing["results"], serde_json::json!([]));
     assert_eq!(
@@ -325,8 +292,7 @@ fn apply_yes_sends_one_update_and_a_second_plan_finds_nothing() {
 #[test]
 fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
     let fakes = Fakes::start();
-    let dir = tempfile::tempdir().unwrap();
-    let exported = cli(&["export"]).envs(fakes.env()).run().ok().stdout;
+    let exported = cli(&["export"]).envs(fakes.env()).ok().stdout;
     let (hubspot, _) = exported
         .split_once("integration.\"1::hubspot_contacts\"]\n")
         .expect("hubspot is exported");
@@ -340,14 +306,13 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
         &header,
         &format!("{header}params.hubspot_api_key = {{ env = \"HUBSPOT_KEY\" }}\n"),
     );
-    write(dir.path(), "integrations.toml", &text);
+    let dir = state_dir(&text);
     let secret = "hubspot-key-never-printed-7Qx";
 
     let plan = cli(&["plan", "-f", "integrations.toml"])
         .envs(fakes.env())
         .env("HUBSPOT_KEY", secret)
         .dir(dir.path())
-        .run()
         .code(2);
     assert!(
         plan.stdout
@@ -361,7 +326,6 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
     let unset = cli(&["apply", "-f", "integrations.toml", "--yes"])
         .envs(fakes.env())
         .dir(dir.path())
-        .run()
         .code(8);
     assert!(
         unset.stderr.contains("`hubspot_api_key`")
@@ -376,19 +340,12 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
         .envs(fakes.env())
         .env("HUBSPOT_KEY", secret)
         .dir(dir.path())
-        .run()
         .code(0);
     assert_eq!(fakes.looker().requests("update_integration"), 1);
-    let stored = |id: &str, name: &str| {
-        let integration = fakes.servers.looker.integration(id).unwrap();
-        integration
-            .params
-            .iter()
-            .find(|p| p.name.as_deref() == Some(name))
-            .and_then(|p| p.value.clone())
-    };
     assert_eq!(
-        stored("1::hubspot_contacts", "hubspot_api_key").as_deref(),
+        fakes
+            .looker_value("1::hubspot_contacts", "hubspot_api_key")
+            .as_deref(),
         Some(secret),
         "the secret reached the fake"
     );
@@ -414,10 +371,9 @@ fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
     .envs(fakes.env())
     .envs(vars.clone())
     .dir(dir.path())
-    .run()
     .code(0);
-    assert_valid("apply", &rotated.json());
-    let twilio = stored("1::twilio", "authToken").unwrap();
+    rotated.valid_json("apply");
+    let twilio = fakes.looker_value("1::twilio", "authToken").unwrap();
     assert!(
         twilio.starts_with("rotated-") && twilio.ends_with("_1_TWILIO_AUTHTOKEN-9Zk"),
         "a secret already set was sent again"
@@ -458,20 +414,15 @@ fn a_bad_state_file_gets_an_error_naming_the_file_and_line() {
             if command == "apply" {
                 args.push("--yes");
             }
-            let run = cli(&args).dir(dir.path()).run().code(8);
+            let run = cli(&args).dir(dir.path()).code(8);
             assert_eq!(run.stderr, error, "{command}");
             assert_eq!(run.stdout, "");
         }
     }
-    let missing = cli(&["--demo", "plan", "-f", "absent.toml"])
+    demo(&["plan", "-f", "absent.toml"])
         .dir(dir.path())
-        .run()
-        .code(1);
-    assert!(
-        missing.stderr.starts_with("error: reading absent.toml: "),
-        "{}",
-        missing.stderr
-    );
+        .code(1)
+        .stderr_starts("error: reading absent.toml: ");
 }
 
 #[test]
@@ -484,27 +435,22 @@ fn plan_exits_with_2_only_for_differences() {
         &["--json", "--quiet", "plan", "-f", "x.toml"],
         &["--demo", "--provider", "nobody", "plan", "-f", "x.toml"],
     ] {
-        let run = cli(args).run().code(1);
+        let run = cli(args).code(1);
         assert!(
             run.stderr.starts_with("error: "),
             "{args:?}: {}",
             run.stderr
         );
     }
-    cli(&["apply"]).run().code(2);
-    cli(&["list", "--bogus"]).run().code(2);
-    let help = cli(&["plan", "--help"]).run().ok();
+    cli(&["apply"]).code(2);
+    cli(&["list", "--bogus"]).code(2);
+    let help = cli(&["plan", "--help"]).ok();
     assert!(help.stdout.contains("exit code 2 when it does"));
 }
 
 #[test]
 fn schemas_of_the_state_documents_are_stable() {
-    for document in ["plan", "apply", "state"] {
-        let run = cli(&["schema", document]).run().ok();
-        let schema = run.json();
-        assert!(jsonschema::validator_for(&schema).is_ok(), "{document}");
-        snapshot!(format!("schema_{document}"), run.stdout);
-    }
+    assert_schemas_are_stable(&["plan", "apply", "state"]);
 }
 
 #[test]
@@ -513,7 +459,7 @@ fn the_readme_shows_a_real_export_and_plan() {
     let (_, section) = readme
         .split_once("## Integrations as code\n")
         .expect("the README has the section");
-    let exported = cli(&["--demo", "export"]).run().ok().stdout;
+    let exported = demo(&["export"]).ok().stdout;
 
     // Each table of the excerpt is one of the export's, as it prints it.
     let (_, excerpt) = section.split_once("```toml\n").expect("an example file");
@@ -527,16 +473,10 @@ fn the_readme_shows_a_real_export_and_plan() {
     }
 
     // The plan after the README's edit (`sed` replaces twilio's `from`).
-    let dir = tempfile::tempdir().unwrap();
     assert!(section.contains("sed -i 's/^from = .*/from = \"+15550001111\"/' integrations.toml"));
-    write(
-        dir.path(),
-        "integrations.toml",
-        &edit(&exported, FROM_NOW, FROM_EDITED),
-    );
-    let plan = cli(&["--demo", "plan", "-f", "integrations.toml"])
+    let dir = state_dir(&edit(&exported, FROM_NOW, FROM_EDITED));
+    let plan = demo(&["plan", "-f", "integrations.toml"])
         .dir(dir.path())
-        .run()
         .code(2);
     let (_, shown) = section
         .split_once("$ integrations --demo plan -f integrations.toml\n")
