@@ -964,17 +964,6 @@ fn records_in(route: Route, case: &Case, whole: Option<&[u8]>) -> Option<usize> 
     }
 }
 
-/// Everything an error shows: Display, Debug and its sources.
-fn error_text(e: &Error) -> String {
-    let mut text = format!("{e}\n{e:?}");
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text += &format!("\n{s}");
-        source = s.source();
-    }
-    text
-}
-
 /// A token of `tokens` that appears in `text` (the fakes' tokens are 64 hex digits).
 fn issued_token_in(text: &str, tokens: &HashSet<String>) -> Option<String> {
     let bytes = text.as_bytes();
@@ -1037,7 +1026,7 @@ fn check(world: &World, case: &Case) -> Result<(), TestCaseError> {
                 "{:?}",
                 e
             );
-            error_text(e)
+            common::shown(e)
         }
     };
 
