@@ -12,8 +12,7 @@ use integrations_fake::looker::EXAMPLE_HUB_URL;
 
 #[tokio::test]
 async fn every_hub_operation_works_and_the_token_never_comes_back() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let hubs = looker.hubs().expect("Looker has hubs");
     assert!(looker.capabilities().hubs);
 
@@ -80,8 +79,7 @@ async fn every_hub_operation_works_and_the_token_never_comes_back() {
 
 #[tokio::test]
 async fn an_agreement_is_pending_until_accepted() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (_fake, looker) = common::start_looker().await;
     let hubs = looker.hubs().unwrap();
     let pending = hubs
         .list_hubs()
@@ -97,8 +95,7 @@ async fn an_agreement_is_pending_until_accepted() {
 
 #[tokio::test]
 async fn forms_list_the_fields_and_never_quote_the_values_sent() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (_fake, looker) = common::start_looker().await;
     let hubs = looker.hubs().unwrap();
     let twilio = "looker:1::twilio".parse().unwrap();
     let form = hubs
@@ -131,8 +128,7 @@ async fn hubs_are_offered_only_by_vendors_that_have_them() {
 
 #[tokio::test]
 async fn a_hub_fetch_error_never_quotes_a_secret() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let secret = fake.looker.client_secret().to_owned();
     let body = serde_json::json!([{
         "id": "9", "label": "Leaky",

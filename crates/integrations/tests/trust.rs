@@ -47,8 +47,7 @@ fn looker_id(id: &str) -> IntegrationId {
 #[tokio::test]
 async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
     let (captured, _guard) = common::capture(tracing::Level::TRACE);
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let torq = common::torq(&fake.torq);
     let control = fake.looker.control();
     let mut shown_all = String::new();
@@ -308,8 +307,7 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
 /// `Debug` nor JSON output shows it.
 #[tokio::test]
 async fn rule1_a_secret_member_of_a_record_never_reaches_a_value() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let torq = common::torq(&fake.torq);
     let wire = common::looker_wire(&fake.looker, reqwest::Method::GET, "/integrations", None).await;
     let mut records: Vec<Value> = serde_json::from_slice(&wire.body).unwrap();
@@ -400,8 +398,7 @@ async fn rule1_a_secret_member_of_a_record_never_reaches_a_value() {
 #[tokio::test]
 async fn rule1_login_answers_are_never_quoted() {
     let (captured, _guard) = common::capture(tracing::Level::TRACE);
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let control = fake.looker.control();
     let mut shown_all = String::new();
     // Login answers are never quoted, whatever their status: a 500 page, a documented 400 whose
@@ -665,8 +662,7 @@ async fn assert_not_a_listing(fake: &FakeServers, provider: &dyn IntegrationProv
 
 #[tokio::test]
 async fn rule3_one_bad_record_costs_only_itself() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let control = fake.looker.control();
     let wire = common::looker_wire(&fake.looker, reqwest::Method::GET, "/integrations", None).await;
     let records: Vec<Value> = serde_json::from_slice(&wire.body).unwrap();

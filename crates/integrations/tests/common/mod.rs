@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use integrations::{
-    Error, IntegrationProvider, ListFilter, Listing, LookerConfig, LookerProvider, RetryConfig,
-    TorqConfig, TorqProvider, Vendor,
+    Error, IntegrationId, IntegrationProvider, ListFilter, Listing, LookerConfig, LookerProvider,
+    RetryConfig, TorqConfig, TorqProvider, Vendor,
 };
 use integrations_fake::{Control, FakeServers, LookerFake, RawAnswer, TorqFake};
 
@@ -96,6 +96,13 @@ pub fn torq_with(fake: &TorqFake, adjust: impl FnOnce(TorqConfig) -> TorqConfig)
     adjust(torq_config(fake)).build().expect("torq provider")
 }
 
+/// Fresh fake servers, and a Looker provider on them as [`looker`] has it.
+pub async fn start_looker() -> (FakeServers, LookerProvider) {
+    let fake = FakeServers::start().await.expect("fake servers");
+    let looker = looker(&fake.looker);
+    (fake, looker)
+}
+
 /// Fresh fake servers, and a Looker and a Torq provider on them, each with a retry budget of
 /// `max_attempts`.
 pub async fn start_retrying(max_attempts: usize) -> (FakeServers, LookerProvider, TorqProvider) {
@@ -145,6 +152,12 @@ pub fn provider(fake: &FakeServers, vendor: Vendor) -> Box<dyn IntegrationProvid
 pub async fn list_len(provider: &dyn IntegrationProvider) -> usize {
     let listing = provider.list(&ListFilter::all()).await;
     listing.expect("a listing").integrations.len()
+}
+
+/// The ids of everything `provider` lists, in order; the listing must succeed.
+pub async fn list_ids(provider: &dyn IntegrationProvider) -> Vec<IntegrationId> {
+    let listing = provider.list(&ListFilter::all()).await.expect("a listing");
+    listing.integrations.into_iter().map(|i| i.id).collect()
 }
 
 /// What `provider` lists when its vendor's list route on `fake` answers `answer`, once.
