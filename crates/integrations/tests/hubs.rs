@@ -27,13 +27,9 @@ async fn every_hub_operation_works_and_the_token_never_comes_back() {
         .await
         .unwrap();
     assert!(created.has_authorization_token);
-    assert_eq!(
-        fake.looker
-            .integration_hub_authorization_token(&created.id)
-            .as_deref(),
-        Some(token),
-        "the token reached the instance"
-    );
+    let stored = || fake.looker.integration_hub_authorization_token(&created.id);
+    let reached = "the token reached the instance";
+    assert_eq!(stored().as_deref(), Some(token), "{reached}");
     let shown = format!("{created:?}{}", serde_json::to_string(&created).unwrap());
     assert!(!shown.contains(token));
 
@@ -45,12 +41,7 @@ async fn every_hub_operation_works_and_the_token_never_comes_back() {
         .await
         .unwrap();
     assert!(rotated.has_authorization_token);
-    assert_eq!(
-        fake.looker
-            .integration_hub_authorization_token(&created.id)
-            .as_deref(),
-        Some("rotated-token-77")
-    );
+    assert_eq!(stored().as_deref(), Some("rotated-token-77"), "{reached}");
     let removed = hubs
         .update_hub(&created.id, &HubPatch::new().remove_authorization_token())
         .await
@@ -71,10 +62,13 @@ async fn every_hub_operation_works_and_the_token_never_comes_back() {
     assert!(hubs.hub_health(&created.id).await.unwrap().healthy);
 
     hubs.delete_hub(&created.id).await.unwrap();
-    match hubs.hub(&created.id).await {
-        Err(Error::NotFound { operation, .. }) => assert_eq!(operation, Operation::GetHub),
-        other => panic!("{other:?}"),
-    }
+    common::assert_matches!(
+        hubs.hub(&created.id).await,
+        Err(Error::NotFound {
+            operation: Operation::GetHub,
+            ..
+        })
+    );
 }
 
 #[tokio::test]
