@@ -136,16 +136,9 @@ async fn an_unknown_parameter_is_a_validation_error_listing_the_field() {
 async fn updating_or_testing_a_missing_integration_is_not_found() {
     let (_fake, looker) = common::start_looker().await;
     let id: IntegrationId = "looker:nope/../x".parse().unwrap();
-    assert!(matches!(
-        looker
-            .update(&id, &IntegrationPatch::new().enabled(true))
-            .await,
-        Err(Error::NotFound { .. })
-    ));
-    assert!(matches!(
-        looker.test(&id).await,
-        Err(Error::NotFound { .. })
-    ));
+    for (operation, outcome) in common::each_call_on(&looker, &id).await {
+        common::assert_matches!(outcome, Err(Error::NotFound { .. }), "{operation}");
+    }
 }
 
 #[tokio::test]

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use integrations::{
-    Error, IntegrationId, IntegrationProvider, ListFilter, Listing, LookerConfig, LookerProvider,
-    RetryConfig, TorqConfig, TorqProvider, Vendor,
+    Error, IntegrationId, IntegrationPatch, IntegrationProvider, ListFilter, Listing, LookerConfig,
+    LookerProvider, Operation, RetryConfig, TorqConfig, TorqProvider, Vendor,
 };
 use integrations_fake::{Control, FakeServers, LookerFake, RawAnswer, TorqFake};
 
@@ -158,6 +158,22 @@ pub async fn list_len(provider: &dyn IntegrationProvider) -> usize {
 pub async fn list_ids(provider: &dyn IntegrationProvider) -> Vec<IntegrationId> {
     let listing = provider.list(&ListFilter::all()).await.expect("a listing");
     listing.integrations.into_iter().map(|i| i.id).collect()
+}
+
+/// What `provider`'s get, update (enabling it) and test of `id` end in, each with its operation.
+pub async fn each_call_on(
+    provider: &dyn IntegrationProvider,
+    id: &IntegrationId,
+) -> [(Operation, Result<(), Error>); 3] {
+    let enable = IntegrationPatch::new().enabled(true);
+    [
+        (Operation::Get, provider.get(id).await.map(drop)),
+        (
+            Operation::Update,
+            provider.update(id, &enable).await.map(drop),
+        ),
+        (Operation::Test, provider.test(id).await.map(drop)),
+    ]
 }
 
 /// What `provider` lists when its vendor's list route on `fake` answers `answer`, once.
