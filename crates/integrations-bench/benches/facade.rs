@@ -172,34 +172,33 @@ fn torq(fake: &FakeServers) -> TorqProvider {
         .expect("torq provider")
 }
 
-async fn looker_baseline(http: &reqwest::Client, fake: &FakeServers) -> String {
-    let token: Token = http
-        .post(format!("{}/login", fake.looker.api_url()))
-        .form(&[
-            ("client_id", fake.looker.client_id()),
-            ("client_secret", fake.looker.client_secret()),
-        ])
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("token");
-    token.access_token
+/// Sends the hand-written client's login and reads the access token of its answer.
+async fn access_token(login: reqwest::RequestBuilder) -> String {
+    let answer = login.send().await.expect("login");
+    answer.json::<Token>().await.expect("token").access_token
 }
 
-async fn torq_baseline(http: &reqwest::Client, fake: &FakeServers) -> String {
-    let token: Token = http
+/// The hand-written Looker client: logs in with the API key, and returns its list request.
+async fn looker_baseline(http: &reqwest::Client, fake: &FakeServers) -> reqwest::RequestBuilder {
+    let form = [
+        ("client_id", fake.looker.client_id()),
+        ("client_secret", fake.looker.client_secret()),
+    ];
+    let login = http.post(format!("{}/login", fake.looker.api_url()));
+    let token = access_token(login.form(&form)).await;
+    http.get(format!("{}/integrations", fake.looker.api_url()))
+        .header("authorization", format!("token {token}"))
+}
+
+/// The hand-written Torq client: asks for a token, and returns its list request.
+async fn torq_baseline(http: &reqwest::Client, fake: &FakeServers) -> reqwest::RequestBuilder {
+    let login = http
         .post(format!("{}/v1/auth/token", fake.torq.auth_url()))
         .basic_auth(fake.torq.client_id(), Some(fake.torq.client_secret()))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .expect("token request")
-        .json()
-        .await
-        .expect("token");
-    token.access_token
+        .form(&[("grant_type", "client_credentials")]);
+    let token = access_token(login).await;
+    http.get(format!("{}/v1alpha/integrations", fake.torq.base_url()))
+        .bearer_auth(&token)
 }
 
 fn main() {
@@ -234,41 +233,30 @@ async fn run() {
         let fake = Servers::start(LookerSeed::synthetic(n), TorqSeed::synthetic(n));
         let http = reqwest::Client::new();
 
-        let token = looker_baseline(&http, &fake).await;
-        let request = http
-            .get(format!("{}/integrations", fake.looker.api_url()))
-            .header("authorization", format!("token {token}"));
-        let looker = looker(&fake);
-        let case = ListCase {
-            vendor: "Looker",
-            n,
-            iterations,
-            provider: &looker,
-            request,
-            minimal: |body| decode::<Vec<MinimalLooker>>(body).len(),
-            typed: |body| decode::<Vec<looker_api::types::Integration>>(body).len(),
-        };
-        case.run().await;
-
-        let token = torq_baseline(&http, &fake).await;
-        let request = http
-            .get(format!("{}/v1alpha/integrations", fake.torq.base_url()))
-            .bearer_auth(&token);
-        let torq = torq(&fake);
-        let case = ListCase {
-            vendor: "Torq",
-            n,
-            iterations,
-            provider: &torq,
-            request,
-            minimal: |body| decode::<MinimalTorqList>(body).integrations.len(),
-            typed: |body| {
-                decode::<torq_api::types::V1alphaListIntegrationsResponse>(body)
-                    .integrations
-                    .len()
+        let (looker, torq) = (looker(&fake), torq(&fake));
+        let cases = [
+            ListCase {
+                vendor: "Looker",
+                provider: &looker,
+                request: looker_baseline(&http, &fake).await,
+                minimal: |body| decode::<Vec<MinimalLooker>>(body).len(),
+                typed: |body| decode::<Vec<looker_api::types::Integration>>(body).len(),
             },
-        };
-        case.run().await;
+            ListCase {
+                vendor: "Torq",
+                provider: &torq,
+                request: torq_baseline(&http, &fake).await,
+                minimal: |body| decode::<MinimalTorqList>(body).integrations.len(),
+                typed: |body| {
+                    decode::<torq_api::types::V1alphaListIntegrationsResponse>(body)
+                        .integrations
+                        .len()
+                },
+            },
+        ];
+        for case in cases {
+            case.run(n, iterations).await;
+        }
     }
 
     if run("get") {
@@ -406,13 +394,11 @@ fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> T {
     serde_json::from_slice(body).expect("decode")
 }
 
-/// One vendor's `list` of `n` integrations three ways: through the facade; by hand with
+/// One vendor's `list` three ways: through the facade; by hand with
 /// `reqwest` + `serde_json` into a minimal struct (the baseline); and by hand into the
 /// generated types (what decoding the vendor's full record costs by itself).
 struct ListCase<'a> {
     vendor: &'a str,
-    n: usize,
-    iterations: usize,
     provider: &'a dyn IntegrationProvider,
     /// The authenticated list request of the hand-written client.
     request: reqwest::RequestBuilder,
@@ -423,8 +409,8 @@ struct ListCase<'a> {
 }
 
 impl ListCase<'_> {
-    async fn run(&self) {
-        let n = self.n;
+    /// Lists `n` integrations the three ways, `iterations` rounds after one to warm up.
+    async fn run(&self, n: usize, iterations: usize) {
         let facade = || async {
             let listed = self.provider.list(&ListFilter::all()).await.expect("list");
             assert_eq!(listed.integrations.len(), n);
@@ -445,7 +431,7 @@ impl ListCase<'_> {
         // The three in turn within each round, so that a drift of the machine (another
         // process, the heap's state) weighs on all three alike.
         let mut samples = [vec![], vec![], vec![]];
-        for round in 0..=self.iterations {
+        for round in 0..=iterations {
             let took = [
                 timed(facade()).await,
                 timed(by_hand(self.minimal)).await,

@@ -246,14 +246,7 @@ async fn gets_survive_chaos_and_writes_are_never_replayed() {
         .build()
         .unwrap();
     let control = fake.looker.control();
-    let ids: Vec<IntegrationId> = looker
-        .list(&ListFilter::all())
-        .await
-        .unwrap()
-        .integrations
-        .into_iter()
-        .map(|i| i.id)
-        .collect();
+    let ids = common::list_ids(&looker).await;
     control.reset_counters();
 
     let (faults, ()) = tokio::join!(

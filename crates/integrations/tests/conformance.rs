@@ -17,8 +17,7 @@ use integrations_fake::FakeServers;
 
 #[tokio::test]
 async fn looker_conforms() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (_fake, looker) = common::start_looker().await;
     run_all(&looker).await;
     integrations::conformance::hub_lifecycle(
         &looker,

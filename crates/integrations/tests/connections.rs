@@ -4,26 +4,16 @@ mod common;
 
 use std::sync::Arc;
 
-use integrations::{IntegrationProvider, ListFilter};
+use integrations::IntegrationProvider;
 use integrations_fake::FakeServers;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_callers_opens_no_more_connections_than_the_bound_allows() {
     let fake = FakeServers::start().await.unwrap();
-    let provider = Arc::new(
-        common::looker_config(&fake.looker)
-            .with_max_in_flight(4)
-            .build()
-            .unwrap(),
-    );
-    let ids: Vec<_> = provider
-        .list(&ListFilter::all())
-        .await
-        .unwrap()
-        .integrations
-        .into_iter()
-        .map(|i| i.id)
-        .collect();
+    let provider = Arc::new(common::looker_with(&fake.looker, |c| {
+        c.with_max_in_flight(4)
+    }));
+    let ids = common::list_ids(provider.as_ref()).await;
     fake.looker.control().reset_counters();
     let callers: Vec<_> = (0..64)
         .map(|c| {

@@ -26,20 +26,14 @@ async fn every_provider_reports_its_own_result() {
         .unwrap();
 
     let providers: Vec<Arc<dyn IntegrationProvider>> = vec![
-        Arc::new(
-            common::looker_config(&fake.looker)
-                .with_name("looker@one")
-                .build()
-                .unwrap(),
-        ),
+        Arc::new(common::looker_with(&fake.looker, |c| {
+            c.with_name("looker@one")
+        })),
         Arc::new(dead),
         Arc::new(common::torq(&fake.torq)),
-        Arc::new(
-            common::looker_config(&other.looker)
-                .with_name("looker@two")
-                .build()
-                .unwrap(),
-        ),
+        Arc::new(common::looker_with(&other.looker, |c| {
+            c.with_name("looker@two")
+        })),
     ];
     let mut listings: Vec<_> = list_all(&providers, &ListFilter::all(), 2).collect().await;
     listings.sort_by_key(|l| l.index);
@@ -70,18 +64,8 @@ async fn results_stream_in_as_providers_finish() {
         .control()
         .delay("all_integrations", std::time::Duration::from_millis(600));
     let providers: Vec<Arc<dyn IntegrationProvider>> = vec![
-        Arc::new(
-            common::looker_config(&slow.looker)
-                .with_name("slow")
-                .build()
-                .unwrap(),
-        ),
-        Arc::new(
-            common::looker_config(&fake.looker)
-                .with_name("fast")
-                .build()
-                .unwrap(),
-        ),
+        Arc::new(common::looker_with(&slow.looker, |c| c.with_name("slow"))),
+        Arc::new(common::looker_with(&fake.looker, |c| c.with_name("fast"))),
     ];
     let filter = ListFilter::all();
     let mut stream = list_all(&providers, &filter, 2);

@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use integrations::{
-    Error, IntegrationId, IntegrationPatch, IntegrationProvider, ListFilter, LookerProvider,
-    ParamChange, RetryConfig, TorqProvider, Vendor,
+    ClientOptions, Error, IntegrationId, IntegrationPatch, IntegrationProvider, ListFilter,
+    LookerProvider, ParamChange, RetryConfig, TorqProvider, Vendor,
 };
 use integrations_fake::{Control, FakeServers, RawAnswer};
 use proptest::prelude::*;
@@ -348,18 +348,18 @@ impl World {
             .unwrap();
         let (fakes, looker, torq, looker_list, looker_test, torq_list) = runtime.block_on(async {
             let fakes = FakeServers::start().await.unwrap();
-            let looker = common::looker_config(&fakes.looker)
+            // Both providers: one quick retry, a short timeout, bounded reads; Torq unpaced, as
+            // `common::torq_config` has it.
+            let options = ClientOptions::new()
                 .with_retry(quick_retry())
                 .with_timeout(Duration::from_secs(5))
-                .with_max_response_bytes(MAX_RESPONSE_BYTES)
-                .build()
-                .unwrap();
-            let torq = common::torq_config(&fakes.torq)
-                .with_retry(quick_retry())
-                .with_timeout(Duration::from_secs(5))
-                .with_max_response_bytes(MAX_RESPONSE_BYTES)
-                .build()
-                .unwrap();
+                .with_max_response_bytes(MAX_RESPONSE_BYTES);
+            let looker =
+                common::looker_with(&fakes.looker, |c| c.with_client_options(options.clone()));
+            let torq = common::torq_with(&fakes.torq, |c| {
+                c.with_client_options(options.clone())
+                    .with_requests_per_second(10_000)
+            });
             let list =
                 common::looker_wire(&fakes.looker, reqwest::Method::GET, "/integrations", None)
                     .await;
@@ -566,6 +566,20 @@ fn records(route: Route, body: &mut Value) -> Vec<&mut Value> {
 }
 
 /// Applies `mutation` to `body`; raw fragments are left as placeholders in `raws`.
+/// The members of `record` and the name of the one `m` picks, when `record` is an object with
+/// members.
+fn picked_member<'a>(
+    record: &'a mut Value,
+    m: &Index,
+) -> Option<(&'a mut serde_json::Map<String, Value>, String)> {
+    let map = record.as_object_mut()?;
+    if map.is_empty() {
+        return None;
+    }
+    let key = map.keys().nth(m.index(map.len()))?.clone();
+    Some((map, key))
+}
+
 fn mutate(
     route: Route,
     body: &mut Value,
@@ -587,16 +601,10 @@ fn mutate(
     let n = records.len();
     match mutation {
         Mutation::WrongType(r, m, kind) => {
-            let record = &mut *records[pick(r, n)];
-            let Some(map) = record.as_object_mut() else {
+            let Some((map, key)) = picked_member(&mut *records[pick(r, n)], m) else {
                 return;
             };
-            let keys: Vec<String> = map.keys().cloned().collect();
-            if keys.is_empty() {
-                return;
-            }
-            let key = &keys[pick(m, keys.len())];
-            let old = &map[key];
+            let old = &map[&key];
             let candidates = [
                 json!("wrong-type"),
                 json!(42),
@@ -614,34 +622,21 @@ fn mutate(
                     json!("wrong-type")
                 };
             }
-            map.insert(key.clone(), new);
+            map.insert(key, new);
         }
         Mutation::Huge(r, m, huge) => {
-            let record = &mut *records[pick(r, n)];
-            if let Some(map) = record.as_object_mut() {
-                let keys: Vec<String> = map.keys().cloned().collect();
-                if !keys.is_empty() {
-                    let key = keys[pick(m, keys.len())].clone();
-                    map.insert(key, placeholder(raws, Raw::HugeNumber(huge)));
-                }
+            if let Some((map, key)) = picked_member(&mut *records[pick(r, n)], m) {
+                map.insert(key, placeholder(raws, Raw::HugeNumber(huge)));
             }
         }
         Mutation::Deep(r, m, depth) => {
-            let record = &mut *records[pick(r, n)];
-            if let Some(map) = record.as_object_mut() {
-                let keys: Vec<String> = map.keys().cloned().collect();
-                if !keys.is_empty() {
-                    let key = keys[pick(m, keys.len())].clone();
-                    map.insert(key, placeholder(raws, Raw::Deep(*depth)));
-                }
+            if let Some((map, key)) = picked_member(&mut *records[pick(r, n)], m) {
+                map.insert(key, placeholder(raws, Raw::Deep(*depth)));
             }
         }
         Mutation::Remove(r, m) => {
-            if let Some(map) = records[pick(r, n)].as_object_mut() {
-                let keys: Vec<String> = map.keys().cloned().collect();
-                if !keys.is_empty() {
-                    map.remove(&keys[pick(m, keys.len())]);
-                }
+            if let Some((map, key)) = picked_member(&mut *records[pick(r, n)], m) {
+                map.remove(&key);
             }
         }
         Mutation::PlantMember(r, key) => {
@@ -871,67 +866,48 @@ enum Shown {
     Err(Error),
 }
 
+/// An outcome as a caller can show it (a success's Debug and JSON), with no record count.
+fn shown<T: std::fmt::Debug + serde::Serialize>(r: Result<T, Error>) -> (Shown, Option<usize>) {
+    match r {
+        Ok(v) => {
+            let text = format!("{v:?}\n{}", serde_json::to_string(&v).unwrap());
+            (Shown::Ok(text), None)
+        }
+        Err(e) => (Shown::Err(e), None),
+    }
+}
+
+/// A listing's outcome as [`shown`] has it, with how many records it held, read or skipped.
+fn listed(r: Result<integrations::Listing, Error>) -> (Shown, Option<usize>) {
+    let n = r
+        .as_ref()
+        .ok()
+        .map(|l| l.integrations.len() + l.skipped.len());
+    (shown(r).0, n)
+}
+
 async fn run(world: &World, case: &Case) -> Option<(Shown, Option<usize>)> {
     let patch = IntegrationPatch::new()
         .enabled(true)
         .param("token", ParamChange::set(patch_value(case.seed)));
-    let shown = |r: Result<String, Error>| match r {
-        Ok(s) => Shown::Ok(s),
-        Err(e) => Shown::Err(e),
-    };
-    fn both<T: std::fmt::Debug + serde::Serialize>(v: T) -> String {
-        format!("{v:?}\n{}", serde_json::to_string(&v).unwrap())
-    }
+    let (looker, torq, all) = (&world.looker, &world.torq, ListFilter::all());
     let call = async {
         match case.route {
             Route::LookerLogin => {
                 // Whatever the session was, the next call logs in.
-                let _ = world.looker.logout().await;
-                let r = world.looker.list(&ListFilter::all()).await;
-                (shown(r.map(both)), None)
+                let _ = looker.logout().await;
+                shown(looker.list(&all).await)
             }
-            Route::LookerList => {
-                let r = world.looker.list(&ListFilter::all()).await;
-                let n = r
-                    .as_ref()
-                    .ok()
-                    .map(|l| l.integrations.len() + l.skipped.len());
-                (shown(r.map(both)), n)
-            }
-            Route::LookerGet => (
-                shown(world.looker.get(&world.looker_id).await.map(both)),
-                None,
-            ),
-            Route::LookerUpdate => (
-                shown(
-                    world
-                        .looker
-                        .update(&world.looker_id, &patch)
-                        .await
-                        .map(both),
-                ),
-                None,
-            ),
-            Route::LookerTest => (
-                shown(world.looker.test(&world.looker_id).await.map(both)),
-                None,
-            ),
+            Route::LookerList => listed(looker.list(&all).await),
+            Route::LookerGet => shown(looker.get(&world.looker_id).await),
+            Route::LookerUpdate => shown(looker.update(&world.looker_id, &patch).await),
+            Route::LookerTest => shown(looker.test(&world.looker_id).await),
             Route::TorqToken => {
                 world.fakes.torq.control().expire_all_tokens();
-                (
-                    shown(world.torq.list(&ListFilter::all()).await.map(both)),
-                    None,
-                )
+                shown(torq.list(&all).await)
             }
-            Route::TorqList => {
-                let r = world.torq.list(&ListFilter::all()).await;
-                let n = r
-                    .as_ref()
-                    .ok()
-                    .map(|l| l.integrations.len() + l.skipped.len());
-                (shown(r.map(both)), n)
-            }
-            Route::TorqGet => (shown(world.torq.get(&world.torq_id).await.map(both)), None),
+            Route::TorqList => listed(torq.list(&all).await),
+            Route::TorqGet => shown(torq.get(&world.torq_id).await),
         }
     };
     tokio::time::timeout(Duration::from_secs(30), call)
@@ -962,17 +938,6 @@ fn records_in(route: Route, case: &Case, whole: Option<&[u8]>) -> Option<usize> 
         }
         _ => None,
     }
-}
-
-/// Everything an error shows: Display, Debug and its sources.
-fn error_text(e: &Error) -> String {
-    let mut text = format!("{e}\n{e:?}");
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text += &format!("\n{s}");
-        source = s.source();
-    }
-    text
 }
 
 /// A token of `tokens` that appears in `text` (the fakes' tokens are 64 hex digits).
@@ -1037,7 +1002,7 @@ fn check(world: &World, case: &Case) -> Result<(), TestCaseError> {
                 "{:?}",
                 e
             );
-            error_text(e)
+            common::shown(e)
         }
     };
 

@@ -12,8 +12,7 @@ use integrations_fake::looker::EXAMPLE_HUB_URL;
 
 #[tokio::test]
 async fn every_hub_operation_works_and_the_token_never_comes_back() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let hubs = looker.hubs().expect("Looker has hubs");
     assert!(looker.capabilities().hubs);
 
@@ -28,13 +27,9 @@ async fn every_hub_operation_works_and_the_token_never_comes_back() {
         .await
         .unwrap();
     assert!(created.has_authorization_token);
-    assert_eq!(
-        fake.looker
-            .integration_hub_authorization_token(&created.id)
-            .as_deref(),
-        Some(token),
-        "the token reached the instance"
-    );
+    let stored = || fake.looker.integration_hub_authorization_token(&created.id);
+    let reached = "the token reached the instance";
+    assert_eq!(stored().as_deref(), Some(token), "{reached}");
     let shown = format!("{created:?}{}", serde_json::to_string(&created).unwrap());
     assert!(!shown.contains(token));
 
@@ -46,12 +41,7 @@ async fn every_hub_operation_works_and_the_token_never_comes_back() {
         .await
         .unwrap();
     assert!(rotated.has_authorization_token);
-    assert_eq!(
-        fake.looker
-            .integration_hub_authorization_token(&created.id)
-            .as_deref(),
-        Some("rotated-token-77")
-    );
+    assert_eq!(stored().as_deref(), Some("rotated-token-77"), "{reached}");
     let removed = hubs
         .update_hub(&created.id, &HubPatch::new().remove_authorization_token())
         .await
@@ -72,16 +62,18 @@ async fn every_hub_operation_works_and_the_token_never_comes_back() {
     assert!(hubs.hub_health(&created.id).await.unwrap().healthy);
 
     hubs.delete_hub(&created.id).await.unwrap();
-    match hubs.hub(&created.id).await {
-        Err(Error::NotFound { operation, .. }) => assert_eq!(operation, Operation::GetHub),
-        other => panic!("{other:?}"),
-    }
+    common::assert_matches!(
+        hubs.hub(&created.id).await,
+        Err(Error::NotFound {
+            operation: Operation::GetHub,
+            ..
+        })
+    );
 }
 
 #[tokio::test]
 async fn an_agreement_is_pending_until_accepted() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (_fake, looker) = common::start_looker().await;
     let hubs = looker.hubs().unwrap();
     let pending = hubs
         .list_hubs()
@@ -97,8 +89,7 @@ async fn an_agreement_is_pending_until_accepted() {
 
 #[tokio::test]
 async fn forms_list_the_fields_and_never_quote_the_values_sent() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (_fake, looker) = common::start_looker().await;
     let hubs = looker.hubs().unwrap();
     let twilio = "looker:1::twilio".parse().unwrap();
     let form = hubs
@@ -131,8 +122,7 @@ async fn hubs_are_offered_only_by_vendors_that_have_them() {
 
 #[tokio::test]
 async fn a_hub_fetch_error_never_quotes_a_secret() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let secret = fake.looker.client_secret().to_owned();
     let body = serde_json::json!([{
         "id": "9", "label": "Leaky",

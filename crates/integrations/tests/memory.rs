@@ -9,7 +9,7 @@ use std::sync::Arc;
 use integrations::memory::{InMemoryProvider, SeedError};
 use integrations::{
     Error, FieldError, Integration, IntegrationId, IntegrationPatch, IntegrationProvider,
-    ListFilter, Operation, ParamChange, Parameter, RawRecord, Vendor,
+    ListFilter, Operation, ParamChange, Parameter, RawRecord, TestOutcome, Vendor,
 };
 use integrations_fake::FakeServers;
 use secrecy::ExposeSecret;
@@ -46,6 +46,20 @@ fn raw_param(integration: &Integration, name: &str) -> serde_json::Value {
         .find(|p| p["name"] == name)
         .cloned()
         .unwrap()
+}
+
+/// A patch of the one parameter `name`.
+fn param_patch(name: &str, change: ParamChange) -> IntegrationPatch {
+    IntegrationPatch::new().param(name, change)
+}
+
+/// What `provider` returns for its update of `id` with `patch`, which must succeed.
+async fn apply(
+    provider: &InMemoryProvider,
+    id: &IntegrationId,
+    patch: IntegrationPatch,
+) -> Integration {
+    provider.update(id, &patch).await.unwrap()
 }
 
 fn ids(integrations: &[Integration]) -> Vec<String> {
@@ -125,18 +139,7 @@ async fn looker_logs_out() {
 async fn unknown_ids_are_not_found_for_every_operation() {
     let looker = looker();
     let missing = id("looker:1::nope");
-    let operations = [
-        (Operation::Get, looker.get(&missing).await.map(drop)),
-        (
-            Operation::Update,
-            looker
-                .update(&missing, &IntegrationPatch::new().enabled(true))
-                .await
-                .map(drop),
-        ),
-        (Operation::Test, looker.test(&missing).await.map(drop)),
-    ];
-    for (expected, outcome) in operations {
+    for (expected, outcome) in common::each_call_on(&looker, &missing).await {
         match outcome {
             Err(Error::NotFound {
                 vendor: Vendor::Looker,
@@ -160,20 +163,9 @@ async fn unknown_ids_are_not_found_for_every_operation() {
 async fn ids_of_the_other_vendor_are_refused() {
     let looker = looker();
     let foreign = id("torq:d7639fb8-8037-4ce2-80e9-c50bc3345c5a");
-    assert!(matches!(
-        looker.get(&foreign).await,
-        Err(Error::InvalidId { .. })
-    ));
-    assert!(matches!(
-        looker
-            .update(&foreign, &IntegrationPatch::new().enabled(true))
-            .await,
-        Err(Error::InvalidId { .. })
-    ));
-    assert!(matches!(
-        looker.test(&foreign).await,
-        Err(Error::InvalidId { .. })
-    ));
+    for (operation, outcome) in common::each_call_on(&looker, &foreign).await {
+        common::assert_matches!(outcome, Err(Error::InvalidId { .. }), "{operation}");
+    }
     // Even the id of an integration it holds, under the other vendor's name.
     let torq = torq();
     match torq
@@ -229,7 +221,7 @@ async fn updates_set_clear_and_leave_values_and_toggle_enabled() {
         .enabled(false)
         .param("url", ParamChange::set("https://hooks.example.com/y"))
         .param("api_key", ParamChange::set("k-123"));
-    let updated = looker.update(&webhook, &patch).await.unwrap();
+    let updated = apply(&looker, &webhook, patch).await;
     assert_eq!(updated.enabled, Some(false));
     assert_eq!(
         param(&updated, "url").value.as_deref(),
@@ -247,26 +239,19 @@ async fn updates_set_clear_and_leave_values_and_toggle_enabled() {
     // What `update` returned is what is stored.
     assert_eq!(looker.get(&webhook).await.unwrap(), updated);
 
-    let cleared = looker
-        .update(
-            &webhook,
-            &IntegrationPatch::new().param("url", ParamChange::clear()),
-        )
-        .await
-        .unwrap();
+    let cleared = apply(&looker, &webhook, param_patch("url", ParamChange::clear())).await;
     let url = param(&cleared, "url");
     assert_eq!((url.value.as_deref(), url.has_value), (None, false));
     assert_eq!(cleared.enabled, Some(false), "left as it was");
     assert!(param(&cleared, "api_key").has_value, "left as it was");
 
     // Looker: setting "" clears too.
-    let emptied = looker
-        .update(
-            &webhook,
-            &IntegrationPatch::new().param("api_key", ParamChange::set("")),
-        )
-        .await
-        .unwrap();
+    let emptied = apply(
+        &looker,
+        &webhook,
+        param_patch("api_key", ParamChange::set("")),
+    )
+    .await;
     assert!(!param(&emptied, "api_key").has_value);
     assert!(looker.param_value(&webhook, "api_key").is_none());
 }
@@ -278,7 +263,7 @@ async fn updates_bind_and_unbind_user_attributes() {
     let patch = IntegrationPatch::new()
         .param("api_key", ParamChange::bind_user_attribute("key_attr"))
         .param("region", ParamChange::unbind_user_attribute());
-    let updated = looker.update(&webhook, &patch).await.unwrap();
+    let updated = apply(&looker, &webhook, patch).await;
     assert_eq!(
         param(&updated, "api_key").user_attribute.as_deref(),
         Some("key_attr")
@@ -289,13 +274,12 @@ async fn updates_bind_and_unbind_user_attributes() {
     );
     assert_eq!(param(&updated, "region").user_attribute, None);
     // Looker: binding to "" unbinds.
-    let updated = looker
-        .update(
-            &webhook,
-            &IntegrationPatch::new().param("api_key", ParamChange::bind_user_attribute("")),
-        )
-        .await
-        .unwrap();
+    let updated = apply(
+        &looker,
+        &webhook,
+        param_patch("api_key", ParamChange::bind_user_attribute("")),
+    )
+    .await;
     assert_eq!(param(&updated, "api_key").user_attribute, None);
 }
 
@@ -304,31 +288,28 @@ async fn updates_replace_and_clear_delegate_oauth_targets_in_the_raw_record() {
     let looker = looker();
     let slack = id("looker:1::slack");
     let targets = |i: &Integration| i.raw.to_value()["installed_delegate_oauth_targets"].clone();
-    let updated = looker
-        .update(
-            &slack,
-            &IntegrationPatch::new().delegate_oauth_targets(vec!["T02".into(), "T03".into()]),
-        )
-        .await
-        .unwrap();
+    let updated = apply(
+        &looker,
+        &slack,
+        IntegrationPatch::new().delegate_oauth_targets(vec!["T02".into(), "T03".into()]),
+    )
+    .await;
     assert_eq!(targets(&updated), json!(["T02", "T03"]));
-    let updated = looker
-        .update(
-            &slack,
-            &IntegrationPatch::new().clear_delegate_oauth_targets(),
-        )
-        .await
-        .unwrap();
+    let updated = apply(
+        &looker,
+        &slack,
+        IntegrationPatch::new().clear_delegate_oauth_targets(),
+    )
+    .await;
     assert_eq!(targets(&updated), json!([]));
     // An integration without delegate OAuth may have its (no) targets cleared, not set.
     let webhook = id("looker:2::webhook");
-    looker
-        .update(
-            &webhook,
-            &IntegrationPatch::new().clear_delegate_oauth_targets(),
-        )
-        .await
-        .unwrap();
+    apply(
+        &looker,
+        &webhook,
+        IntegrationPatch::new().clear_delegate_oauth_targets(),
+    )
+    .await;
     match looker
         .update(
             &webhook,
@@ -349,11 +330,15 @@ async fn updates_replace_and_clear_delegate_oauth_targets_in_the_raw_record() {
 async fn the_raw_record_follows_each_update() {
     let looker = looker();
     let slack = id("looker:1::slack");
-    let patch = IntegrationPatch::new()
-        .enabled(false)
-        .param("channel", ParamChange::set("#ops"))
-        .param("bot_token", ParamChange::bind_user_attribute("slack_token"));
-    let updated = looker.update(&slack, &patch).await.unwrap();
+    let updated = apply(
+        &looker,
+        &slack,
+        IntegrationPatch::new()
+            .enabled(false)
+            .param("channel", ParamChange::set("#ops"))
+            .param("bot_token", ParamChange::bind_user_attribute("slack_token")),
+    )
+    .await;
     let raw = updated.raw.to_value();
     assert_eq!(raw["enabled"], false);
     assert_eq!(raw_param(&updated, "channel")["value"], "#ops");
@@ -373,13 +358,12 @@ async fn the_raw_record_follows_each_update() {
         .with_integration(first.clone())
         .build()
         .unwrap();
-    let updated = memory
-        .update(
-            &first.id,
-            &IntegrationPatch::new().enabled(!first.enabled.unwrap()),
-        )
-        .await
-        .unwrap();
+    let updated = apply(
+        &memory,
+        &first.id,
+        IntegrationPatch::new().enabled(!first.enabled.unwrap()),
+    )
+    .await;
     assert_eq!(
         updated.raw.to_value()["enabled"],
         json!(!first.enabled.unwrap())
@@ -435,13 +419,12 @@ async fn sensitive_values_are_never_returned_nor_shown() {
     let looker = looker();
     let slack = id("looker:1::slack");
     let webhook = id("looker:2::webhook");
-    looker
-        .update(
-            &webhook,
-            &IntegrationPatch::new().param("api_key", ParamChange::set("k-upd4ted-s3cret")),
-        )
-        .await
-        .unwrap();
+    apply(
+        &looker,
+        &webhook,
+        param_patch("api_key", ParamChange::set("k-upd4ted-s3cret")),
+    )
+    .await;
     let listed = looker.list(&ListFilter::all()).await.unwrap();
     let got = looker.get(&slack).await.unwrap();
     let token = param(&got, "bot_token");
@@ -532,66 +515,60 @@ async fn seeds_given_in_code_lose_their_secrets_too() {
 
 // ---- test ------------------------------------------------------------------------------------
 
+/// Asserts what `provider`'s test of `id` finds: whether it succeeded, and its message.
+async fn assert_tested(
+    provider: &InMemoryProvider,
+    id: &IntegrationId,
+    success: bool,
+    message: &str,
+) -> TestOutcome {
+    let outcome = provider.test(id).await.unwrap();
+    assert_eq!(outcome.success, success, "{outcome:?}");
+    assert_eq!(outcome.message.as_deref(), Some(message));
+    outcome
+}
+
 #[tokio::test]
 async fn tests_fail_on_a_missing_required_value_as_the_fake_does() {
     let looker = looker();
     let webhook = id("looker:2::webhook");
-    let outcome = looker.test(&webhook).await.unwrap();
-    assert!(!outcome.success);
-    assert_eq!(
-        outcome.message.as_deref(),
-        Some("Missing required parameter(s): API key.")
-    );
+    let missing = "Missing required parameter(s): API key.";
+    let outcome = assert_tested(&looker, &webhook, false, missing).await;
     assert_eq!(outcome.raw["success"], false);
 
     // A user attribute to take the value from is enough…
-    looker
-        .update(
-            &webhook,
-            &IntegrationPatch::new()
-                .param("api_key", ParamChange::bind_user_attribute("key_attr"))
-                .param("url", ParamChange::clear()),
-        )
-        .await
-        .unwrap();
-    let outcome = looker.test(&webhook).await.unwrap();
-    assert_eq!(
-        outcome.message.as_deref(),
-        Some("Missing required parameter(s): URL.")
-    );
+    apply(
+        &looker,
+        &webhook,
+        IntegrationPatch::new()
+            .param("api_key", ParamChange::bind_user_attribute("key_attr"))
+            .param("url", ParamChange::clear()),
+    )
+    .await;
+    let missing = "Missing required parameter(s): URL.";
+    assert_tested(&looker, &webhook, false, missing).await;
     // …and so is a value.
-    looker
-        .update(
-            &webhook,
-            &IntegrationPatch::new().param("url", ParamChange::set("https://h.example.com")),
-        )
-        .await
-        .unwrap();
-    let outcome = looker.test(&webhook).await.unwrap();
-    assert!(outcome.success, "{outcome:?}");
-    assert_eq!(
-        outcome.message.as_deref(),
-        Some("Integration test succeeded.")
-    );
+    apply(
+        &looker,
+        &webhook,
+        param_patch("url", ParamChange::set("https://h.example.com")),
+    )
+    .await;
+    assert_tested(&looker, &webhook, true, "Integration test succeeded.").await;
 }
 
 #[tokio::test]
 async fn delegate_oauth_integrations_need_an_installed_target() {
     let looker = looker();
     let teams = id("looker:1::teams_bot");
-    let outcome = looker.test(&teams).await.unwrap();
-    assert!(!outcome.success);
-    assert_eq!(
-        outcome.message.as_deref(),
-        Some("No delegate OAuth target is installed for this integration.")
-    );
-    looker
-        .update(
-            &teams,
-            &IntegrationPatch::new().delegate_oauth_targets(vec!["T9".into()]),
-        )
-        .await
-        .unwrap();
+    let none = "No delegate OAuth target is installed for this integration.";
+    assert_tested(&looker, &teams, false, none).await;
+    apply(
+        &looker,
+        &teams,
+        IntegrationPatch::new().delegate_oauth_targets(vec!["T9".into()]),
+    )
+    .await;
     let outcome = looker.test(&teams).await.unwrap();
     assert!(outcome.success);
     assert_eq!(

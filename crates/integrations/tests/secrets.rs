@@ -10,8 +10,7 @@ use integrations_fake::FakeServers;
 
 #[tokio::test]
 async fn no_secret_in_debug_display_or_traces() {
-    let captured = common::Captured::default();
-    let _guard = captured.install(tracing::Level::TRACE);
+    let (captured, _guard) = common::capture(tracing::Level::TRACE);
 
     let fake = FakeServers::start().await.unwrap();
     let secret_value = "param-value-that-is-secret-1234";

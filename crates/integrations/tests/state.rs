@@ -10,21 +10,24 @@ use integrations::state::{self, IntegrationPlan, ParamState, Secret, SecretSourc
 use integrations::{IntegrationPatch, IntegrationProvider, ParamChange};
 use integrations_fake::FakeServers;
 
+/// A Looker provider named `prod` and a Torq one named `soc`, on `fake`.
 fn providers(fake: &FakeServers) -> Vec<Arc<dyn IntegrationProvider>> {
     vec![
-        Arc::new(
-            common::looker_config(&fake.looker)
-                .with_name("prod")
-                .build()
-                .unwrap(),
-        ),
-        Arc::new(
-            common::torq_config(&fake.torq)
-                .with_name("soc")
-                .build()
-                .unwrap(),
-        ),
+        Arc::new(common::looker_with(&fake.looker, |c| c.with_name("prod"))),
+        Arc::new(common::torq_with(&fake.torq, |c| c.with_name("soc"))),
     ]
+}
+
+/// Fresh fake servers, the [`providers`] on them, and the document they export.
+async fn exported() -> (
+    FakeServers,
+    Vec<Arc<dyn IntegrationProvider>>,
+    StateDocument,
+) {
+    let fake = FakeServers::start().await.unwrap();
+    let all = providers(&fake);
+    let doc = state::export(&all).await.unwrap();
+    (fake, all, doc)
 }
 
 /// Every reference of `doc`, with a value each (as a CI job's environment would hold them).
@@ -98,9 +101,7 @@ async fn export_then_apply_elsewhere_converges_to_no_changes() {
 
 #[tokio::test]
 async fn one_edited_value_is_one_change_and_one_patch() {
-    let fake = FakeServers::start().await.unwrap();
-    let all = providers(&fake);
-    let mut doc = state::export(&all).await.unwrap();
+    let (fake, all, mut doc) = exported().await;
     let prod = doc.providers.get_mut("prod").unwrap();
     prod.integrations
         .get_mut("1::twilio")
@@ -132,9 +133,7 @@ async fn one_edited_value_is_one_change_and_one_patch() {
 
 #[tokio::test]
 async fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output() {
-    let fake = FakeServers::start().await.unwrap();
-    let all = providers(&fake);
-    let mut doc = state::export(&all).await.unwrap();
+    let (fake, all, mut doc) = exported().await;
     // hubspot_contacts has a required sensitive key that is not set.
     let hubspot = doc
         .providers
@@ -194,9 +193,7 @@ async fn a_secret_from_the_environment_reaches_the_vendor_and_never_the_output()
 
 #[tokio::test]
 async fn an_interrupted_apply_says_what_happened_and_a_second_one_converges() {
-    let fake = FakeServers::start().await.unwrap();
-    let all = providers(&fake);
-    let mut doc = state::export(&all).await.unwrap();
+    let (fake, all, mut doc) = exported().await;
     for id in ["1::twilio", "1::slack", "1::braze"] {
         let entry = doc
             .providers
@@ -232,9 +229,7 @@ async fn an_interrupted_apply_says_what_happened_and_a_second_one_converges() {
 
 #[tokio::test]
 async fn torq_drift_is_reported_and_never_applied() {
-    let fake = FakeServers::start().await.unwrap();
-    let all = providers(&fake);
-    let mut doc = state::export(&all).await.unwrap();
+    let (fake, all, mut doc) = exported().await;
     let soc = doc.providers.get_mut("soc").unwrap();
     let (id, entry) = soc.integrations.iter_mut().next().unwrap();
     let id = id.clone();

@@ -3,15 +3,12 @@
 mod common;
 
 use integrations::{IntegrationProvider, ListFilter};
-use integrations_fake::FakeServers;
 
 #[tokio::test]
 async fn each_call_has_a_span_with_its_outcome() {
-    let captured = common::Captured::default();
-    let _guard = captured.install(tracing::Level::INFO);
+    let (captured, _guard) = common::capture(tracing::Level::INFO);
 
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     fake.looker
         .control()
         .fail_next("all_integrations", 1, 503, None);

@@ -21,17 +21,6 @@ fn json_answer(status: u16, body: impl Into<Vec<u8>>) -> RawAnswer {
         .body(body.into())
 }
 
-/// Everything an error shows: its Display, its Debug and every source's Display.
-fn shown(e: &Error) -> String {
-    let mut text = format!("{e}\n{e:?}");
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text += &format!("\n{s}");
-        source = s.source();
-    }
-    text
-}
-
 /// Fails when any of `secrets` appears in `text`.
 fn assert_no_secret(what: &str, text: &str, secrets: &[String]) {
     for secret in secrets {
@@ -57,10 +46,8 @@ fn looker_id(id: &str) -> IntegrationId {
 
 #[tokio::test]
 async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
-    let captured = common::Captured::default();
-    let _guard = captured.install(tracing::Level::TRACE);
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (captured, _guard) = common::capture(tracing::Level::TRACE);
+    let (fake, looker) = common::start_looker().await;
     let torq = common::torq(&fake.torq);
     let control = fake.looker.control();
     let mut shown_all = String::new();
@@ -96,7 +83,7 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
         } => {}
         other => panic!("expected a bad login response without excerpt, got {other:?}"),
     }
-    shown_all += &shown(&e);
+    shown_all += &common::shown(&e);
 
     // A working session: its token and the client secret are secrets the scrubber knows.
     let all = looker.list(&ListFilter::all()).await.unwrap().integrations;
@@ -130,7 +117,7 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
     ] {
         control.answer_once("all_integrations", answer).unwrap();
         let e = looker.list(&ListFilter::all()).await.unwrap_err();
-        let text = shown(&e);
+        let text = common::shown(&e);
         assert_no_secret(
             what,
             &text,
@@ -167,10 +154,10 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
     );
     assert_no_secret(
         "get",
-        &shown(&e),
+        &common::shown(&e),
         &["PLANTED-GET".into(), client_secret.clone()],
     );
-    shown_all += &shown(&e);
+    shown_all += &common::shown(&e);
 
     // An HTML page with a token in a link, as a 200 and as a 500.
     let html = format!(
@@ -192,10 +179,10 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
         control.clear_faults();
         assert_no_secret(
             &format!("html {status}"),
-            &shown(&e),
+            &common::shown(&e),
             &["PLANTED-HTML".into(), client_secret.clone()],
         );
-        shown_all += &shown(&e);
+        shown_all += &common::shown(&e);
     }
 
     // A 422 whose message echoes the value the patch set, in every form it can take.
@@ -236,7 +223,7 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
         }
         assert_no_secret(
             &format!("update {status}"),
-            &shown(&e),
+            &common::shown(&e),
             &[
                 patch_secret.into(),
                 escaped.into(),
@@ -244,7 +231,7 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
                 "PATCH-SECRET".into(),
             ],
         );
-        shown_all += &shown(&e);
+        shown_all += &common::shown(&e);
     }
 
     // Torq: a token answer of the wrong type, and an error body echoing secrets.
@@ -274,7 +261,7 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
         ),
         "{e:?}"
     );
-    shown_all += &shown(&e);
+    shown_all += &common::shown(&e);
     torq.list(&ListFilter::all()).await.unwrap();
     let torq_secret = fake.torq.client_secret().to_owned();
     let echo = json!({"code": 13, "message": format!("{torq_secret} {torq_token}"),
@@ -289,7 +276,7 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
         let outcome = torq.list(&ListFilter::all()).await;
         let text = match &outcome {
             Ok(listing) => format!("{listing:?}{}", serde_json::to_string(listing).unwrap()),
-            Err(e) => shown(e),
+            Err(e) => common::shown(e),
         };
         assert_no_secret(
             &format!("torq {status}"),
@@ -320,8 +307,7 @@ async fn rule1_no_secret_in_errors_or_traces_whatever_the_server_sends() {
 /// `Debug` nor JSON output shows it.
 #[tokio::test]
 async fn rule1_a_secret_member_of_a_record_never_reaches_a_value() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let torq = common::torq(&fake.torq);
     let wire = common::looker_wire(&fake.looker, reqwest::Method::GET, "/integrations", None).await;
     let mut records: Vec<Value> = serde_json::from_slice(&wire.body).unwrap();
@@ -411,10 +397,8 @@ async fn rule1_a_secret_member_of_a_record_never_reaches_a_value() {
 /// A login answer is never quoted, whatever its status and however it is wrong.
 #[tokio::test]
 async fn rule1_login_answers_are_never_quoted() {
-    let captured = common::Captured::default();
-    let _guard = captured.install(tracing::Level::TRACE);
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (captured, _guard) = common::capture(tracing::Level::TRACE);
+    let (fake, looker) = common::start_looker().await;
     let control = fake.looker.control();
     let mut shown_all = String::new();
     // Login answers are never quoted, whatever their status: a 500 page, a documented 400 whose
@@ -458,8 +442,12 @@ async fn rule1_login_answers_are_never_quoted() {
             ),
             "login {status}: {e:?}"
         );
-        assert_no_secret(&format!("login {status}"), &shown(&e), &["PLANTED".into()]);
-        shown_all += &shown(&e);
+        assert_no_secret(
+            &format!("login {status}"),
+            &common::shown(&e),
+            &["PLANTED".into()],
+        );
+        shown_all += &common::shown(&e);
     }
 
     // The same for Torq's token request (which documents no error status at all).
@@ -485,10 +473,10 @@ async fn rule1_login_answers_are_never_quoted() {
         assert_eq!(operation(&e), Some(Operation::Login), "{e:?}");
         assert_no_secret(
             &format!("torq token {status}"),
-            &shown(&e),
+            &common::shown(&e),
             &["PLANTED".into()],
         );
-        shown_all += &shown(&e);
+        shown_all += &common::shown(&e);
     }
     assert_no_secret("errors", &shown_all, &["PLANTED".into()]);
     assert_no_secret("traces", &captured.text(), &["PLANTED".into()]);
@@ -497,6 +485,20 @@ async fn rule1_login_answers_are_never_quoted() {
 // ---------------------------------------------------------------------------------------------
 // Rule 2: credentials before the request; a failed login is the caller's error.
 // ---------------------------------------------------------------------------------------------
+
+/// Whether `e` is a login's own failure: the server failed, or its answer held no usable token.
+fn is_login_failure(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Server {
+            operation: Operation::Login,
+            ..
+        } | Error::BadResponse {
+            operation: Operation::Login,
+            ..
+        }
+    )
+}
 
 #[tokio::test]
 async fn rule2_a_failed_login_is_the_callers_error_and_nothing_leaves_without_a_token() {
@@ -545,16 +547,7 @@ async fn rule2_a_failed_login_is_the_callers_error_and_nothing_leaves_without_a_
                 "{what} {operation}: {e:?}"
             );
             assert!(
-                matches!(
-                    e,
-                    Error::Server {
-                        operation: Operation::Login,
-                        ..
-                    } | Error::BadResponse {
-                        operation: Operation::Login,
-                        ..
-                    }
-                ),
+                is_login_failure(&e),
                 "{what} {operation}: expected the login's error, got {e:?}"
             );
             assert_eq!(control.requests("login"), 1, "{what} {operation}");
@@ -575,100 +568,55 @@ async fn rule2_a_failed_login_is_the_callers_error_and_nothing_leaves_without_a_
 
     // Wrong credentials: the login's Unauthorized, nothing else sent.
     control.reset_counters();
-    let wrong = common::looker_config(&fake.looker)
-        .with_client_secret("wrong")
-        .build()
-        .unwrap();
-    match wrong.get(&id).await {
+    let wrong = common::looker_with(&fake.looker, |c| c.with_client_secret("wrong"));
+    common::assert_matches!(
+        wrong.get(&id).await,
         Err(Error::Unauthorized {
             operation: Operation::Login,
             ..
-        }) => {}
-        other => panic!("expected the login's Unauthorized, got {other:?}"),
-    }
+        }),
+        "the login"
+    );
     assert_eq!(control.requests("integration"), 0);
 
-    // After the server forgets the session, a failing re-login is what the caller sees, not
-    // the vendor's 401; the refused call is not sent again without a token.
-    let looker = common::looker(&fake.looker);
-    looker.list(&ListFilter::all()).await.unwrap();
-    for answer in [
+    // A failing login, first and after the server forgot the session (Looker's 401, Torq's
+    // 302), is what the caller sees, not the vendor's refusal; the refused call is not sent
+    // again without a token, and the next call logs in properly.
+    let looker_logins = [
         json_answer(503, r#"{"message":"down"}"#),
         json_answer(200, r#"{"expires_in":3599}"#),
-    ] {
-        control.reset_counters();
-        control.expire_all_tokens();
-        control.answer_once("login", answer).unwrap();
-        match looker.list(&ListFilter::all()).await {
-            Err(
-                Error::Server {
-                    operation: Operation::Login,
-                    ..
-                }
-                | Error::BadResponse {
-                    operation: Operation::Login,
-                    ..
-                },
-            ) => {}
-            other => panic!("expected the re-login's error, got {other:?}"),
-        }
-        assert_eq!(
-            control.requests("all_integrations"),
-            1,
-            "only the refused call left, with its (expired) token"
-        );
-        assert_eq!(control.requests("login"), 1);
-        // And the next call logs in properly.
-        looker.list(&ListFilter::all()).await.unwrap();
-    }
-
-    // Torq: a failing token request, first and after an expiry (Torq's 302).
-    let tcontrol = fake.torq.control();
-    for answer in [
+    ]
+    .map(|answer| (Vendor::Looker, answer));
+    let torq_logins = [
         json_answer(500, r#"{"code":13}"#),
         json_answer(200, r#"{"token_type":"Bearer","expires_in":3600}"#),
         json_answer(200, r#"{"access_token":"","expires_in":3600}"#),
-    ] {
-        let torq = common::torq(&fake.torq);
-        tcontrol.reset_counters();
-        tcontrol
-            .answer_once("create_token", answer.clone())
-            .unwrap();
-        let e = torq.list(&ListFilter::all()).await.unwrap_err();
-        assert!(
-            matches!(
-                e,
-                Error::Server {
-                    operation: Operation::Login,
-                    ..
-                } | Error::BadResponse {
-                    operation: Operation::Login,
-                    ..
-                }
-            ),
-            "{e:?}"
-        );
-        assert_eq!(tcontrol.requests("list_integrations"), 0);
-
-        torq.list(&ListFilter::all()).await.unwrap();
-        tcontrol.reset_counters();
-        tcontrol.expire_all_tokens();
-        tcontrol.answer_once("create_token", answer).unwrap();
-        let e = torq.list(&ListFilter::all()).await.unwrap_err();
-        assert!(
-            matches!(
-                e,
-                Error::Server {
-                    operation: Operation::Login,
-                    ..
-                } | Error::BadResponse {
-                    operation: Operation::Login,
-                    ..
-                }
-            ),
-            "after a 302, expected the re-login's error, got {e:?}"
-        );
-        assert_eq!(tcontrol.requests("list_integrations"), 1);
+    ]
+    .map(|answer| (Vendor::Torq, answer));
+    for (vendor, answer) in looker_logins.into_iter().chain(torq_logins) {
+        let provider = common::provider(&fake, vendor);
+        let control = common::control(&fake, vendor);
+        let (login, list) = (common::login_route(vendor), common::list_route(vendor));
+        for expired in [false, true] {
+            if expired {
+                provider.list(&ListFilter::all()).await.unwrap();
+                control.expire_all_tokens();
+            }
+            control.reset_counters();
+            control.answer_once(login, answer.clone()).unwrap();
+            common::assert_matches!(
+                provider.list(&ListFilter::all()).await,
+                Err(e) if is_login_failure(&e),
+                "{vendor} {answer:?}, after an expiry: {expired}"
+            );
+            assert_eq!(
+                control.requests(list),
+                usize::from(expired),
+                "only the refused call left, with its (expired) token"
+            );
+            assert_eq!(control.requests(login), 1);
+            provider.list(&ListFilter::all()).await.unwrap();
+        }
     }
 }
 
@@ -685,19 +633,42 @@ fn vendor_ids(listing: &integrations::Listing) -> Vec<String> {
         .collect()
 }
 
+/// The position and the id of each record a listing skipped, in order.
+fn skipped_at(listing: &integrations::Listing) -> Vec<(usize, Option<String>)> {
+    let skipped = listing.skipped.iter();
+    skipped.map(|s| (s.position, s.id.clone())).collect()
+}
+
+/// The `id` member of each of the vendor's `records`.
+fn record_ids(records: &[Value]) -> Vec<String> {
+    let id = |r: &Value| r["id"].as_str().unwrap().to_owned();
+    records.iter().map(id).collect()
+}
+
+/// Asserts that `provider`'s list is a bad response when its list route answers `body`, a 200
+/// JSON answer that is no list of the vendor's.
+async fn assert_not_a_listing(fake: &FakeServers, provider: &dyn IntegrationProvider, body: &str) {
+    common::assert_matches!(
+        common::list_answered(fake, provider, json_answer(200, body.to_owned())).await,
+        Err(Error::BadResponse {
+            operation: Operation::List,
+            status: Some(200),
+            ..
+        }),
+        "{} {body:.40}",
+        provider.vendor()
+    );
+}
+
 #[tokio::test]
 async fn rule3_one_bad_record_costs_only_itself() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let control = fake.looker.control();
     let wire = common::looker_wire(&fake.looker, reqwest::Method::GET, "/integrations", None).await;
     let records: Vec<Value> = serde_json::from_slice(&wire.body).unwrap();
     let n = records.len();
     assert!(n >= 6, "the demo has records to spare");
-    let ids: Vec<String> = records
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = record_ids(&records);
 
     // A field of the wrong type in record 3.
     let bad_value = "PLANTED-BAD-VALUE";
@@ -731,12 +702,7 @@ async fn rule3_one_bad_record_costs_only_itself() {
         .unwrap();
     let listing = looker.list(&ListFilter::all()).await.unwrap();
     assert_eq!(listing.integrations.len(), n - 2);
-    let reports: Vec<_> = listing
-        .skipped
-        .iter()
-        .map(|s| (s.position, s.id.clone()))
-        .collect();
-    assert_eq!(reports, [(1, None), (4, None)]);
+    assert_eq!(skipped_at(&listing), [(1, None), (4, None)]);
     assert!(!format!("{listing:?}").contains("PLANTED-NOT-A-RECORD"));
 
     // A body that is not an array: a bad response.
@@ -746,17 +712,7 @@ async fn rule3_one_bad_record_costs_only_itself() {
         "42".to_owned(),
         "null".to_owned(),
     ] {
-        control
-            .answer_once("all_integrations", json_answer(200, body.clone()))
-            .unwrap();
-        match looker.list(&ListFilter::all()).await {
-            Err(Error::BadResponse {
-                operation: Operation::List,
-                status: Some(200),
-                ..
-            }) => {}
-            other => panic!("{body:.40}: expected a bad response, got {other:?}"),
-        }
+        assert_not_a_listing(&fake, &looker, &body).await;
     }
 
     // Torq: `{"integrations": [...]}`.
@@ -765,10 +721,7 @@ async fn rule3_one_bad_record_costs_only_itself() {
     let answer: Value = serde_json::from_slice(&wire.body).unwrap();
     let records = answer["integrations"].as_array().unwrap().clone();
     let n = records.len();
-    let ids: Vec<String> = records
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = record_ids(&records);
     let mut bad = records.clone();
     bad[2]["sharing_data"] = json!(bad_value);
     bad[5].as_object_mut().unwrap().remove("id");
@@ -781,13 +734,8 @@ async fn rule3_one_bad_record_costs_only_itself() {
         .unwrap();
     let listing = torq.list(&ListFilter::all()).await.unwrap();
     assert_eq!(listing.integrations.len(), n - 3);
-    let reports: Vec<_> = listing
-        .skipped
-        .iter()
-        .map(|s| (s.position, s.id.clone()))
-        .collect();
     assert_eq!(
-        reports,
+        skipped_at(&listing),
         [
             (2, Some(ids[2].clone())),
             (5, None),
@@ -806,22 +754,11 @@ async fn rule3_one_bad_record_costs_only_itself() {
     assert_eq!(vendor_ids(&listing), expected);
 
     for body in [
-        "[]".to_owned(),
-        r#"{"integrations":"none"}"#.to_owned(),
-        r#"{"integrations":{"id":"x"}}"#.to_owned(),
+        "[]",
+        r#"{"integrations":"none"}"#,
+        r#"{"integrations":{"id":"x"}}"#,
     ] {
-        fake.torq
-            .control()
-            .answer_once("list_integrations", json_answer(200, body.clone()))
-            .unwrap();
-        match torq.list(&ListFilter::all()).await {
-            Err(Error::BadResponse {
-                operation: Operation::List,
-                status: Some(200),
-                ..
-            }) => {}
-            other => panic!("{body}: expected a bad response, got {other:?}"),
-        }
+        assert_not_a_listing(&fake, &torq, body).await;
     }
 }
 
@@ -847,18 +784,16 @@ fn assert_bad_response(what: &str, outcome: Result<(), Error>, status: u16, cont
     }
 }
 
+/// The first half of `body` with the length of all of it: a body cut short.
+fn cut_short(body: &[u8]) -> RawAnswer {
+    let whole = body.len();
+    RawAnswer::truncated(200, body[..whole / 2].to_vec(), whole as u64).header("Content-Type", JSON)
+}
+
 #[tokio::test]
 async fn rule4_errors_name_the_cause() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker_config(&fake.looker)
-        .with_retry(common::fast_retry(3))
-        .build()
-        .unwrap();
+    let (fake, looker, torq) = common::start_retrying(3).await;
     let control = fake.looker.control();
-    let torq = common::torq_config(&fake.torq)
-        .with_retry(common::fast_retry(3))
-        .build()
-        .unwrap();
     let tcontrol = fake.torq.control();
     let wire = common::looker_wire(&fake.looker, reqwest::Method::GET, "/integrations", None).await;
     let records: Vec<Value> = serde_json::from_slice(&wire.body).unwrap();
@@ -871,94 +806,65 @@ async fn rule4_errors_name_the_cause() {
     let get = || async { looker.get(&id).await.map(drop) };
     let torq_list = || async { torq.list(&ListFilter::all()).await.map(drop) };
 
-    // The wrong type, not JSON, a sign-in page with 200, a body cut short.
-    control
-        .answer_once("integration", json_answer(200, wrong_type.to_string()))
-        .unwrap();
-    assert_bad_response("wrong type", get().await, 200, JSON);
-    control
-        .answer_once("integration", json_answer(200, "Internal error<br>"))
-        .unwrap();
-    assert_bad_response("not JSON", get().await, 200, JSON);
-    let sign_in = || {
-        RawAnswer::new(200)
-            .header("Content-Type", "text/html; charset=utf-8")
-            .body("<html><form action=/login>Sign in</form></html>")
-    };
-    control.answer_once("integration", sign_in()).unwrap();
-    assert_bad_response("sign-in page", get().await, 200, "text/html; charset=utf-8");
-    control.answer_once("all_integrations", sign_in()).unwrap();
-    assert_bad_response(
-        "sign-in page",
-        list().await,
-        200,
-        "text/html; charset=utf-8",
-    );
-    tcontrol
-        .answer_once("list_integrations", sign_in())
-        .unwrap();
-    assert_bad_response(
-        "sign-in page",
-        torq_list().await,
-        200,
-        "text/html; charset=utf-8",
-    );
-    // A JSON answer with a lying content type is not the vendor's answer either.
-    control
-        .answer_once(
-            "all_integrations",
-            RawAnswer::new(200)
-                .header("Content-Type", "text/plain")
-                .body(wire.body.clone()),
-        )
-        .unwrap();
-    assert_bad_response("text/plain", list().await, 200, "text/plain");
-
-    let half = wire.body.len() / 2;
-    control
-        .answer_once(
-            "all_integrations",
-            RawAnswer::truncated(200, wire.body[..half].to_vec(), wire.body.len() as u64)
-                .header("Content-Type", JSON),
-        )
-        .unwrap();
-    assert_bad_response("truncated", list().await, 200, JSON);
-    let half = torq_wire.body.len() / 2;
-    tcontrol
-        .answer_once(
-            "list_integrations",
-            RawAnswer::truncated(
-                200,
-                torq_wire.body[..half].to_vec(),
-                torq_wire.body.len() as u64,
-            )
-            .header("Content-Type", JSON),
-        )
-        .unwrap();
-    assert_bad_response("truncated", torq_list().await, 200, JSON);
+    // The wrong type, not JSON, a sign-in page with 200, a JSON answer with a lying content
+    // type (not the vendor's answer either), a body cut short; on Looker's get (`integration`)
+    // and list, and on Torq's list.
+    let html = "text/html; charset=utf-8";
+    let sign_in = RawAnswer::new(200)
+        .header("Content-Type", html)
+        .body("<html><form action=/login>Sign in</form></html>");
+    let lying = RawAnswer::new(200)
+        .header("Content-Type", "text/plain")
+        .body(wire.body.clone());
+    let wrong_type = json_answer(200, wrong_type.to_string());
+    let not_json = json_answer(200, "Internal error<br>");
+    let (cut, torq_cut) = (cut_short(&wire.body), cut_short(&torq_wire.body));
+    for (what, route, answer, content_type) in [
+        ("wrong type", "integration", wrong_type, JSON),
+        ("not JSON", "integration", not_json, JSON),
+        ("sign-in page", "integration", sign_in.clone(), html),
+        ("sign-in page", "all_integrations", sign_in.clone(), html),
+        ("sign-in page", "list_integrations", sign_in, html),
+        ("text/plain", "all_integrations", lying, "text/plain"),
+        ("truncated", "all_integrations", cut, JSON),
+        ("truncated", "list_integrations", torq_cut, JSON),
+    ] {
+        let control = if route == "list_integrations" {
+            tcontrol
+        } else {
+            control
+        };
+        control.answer_once(route, answer).unwrap();
+        let outcome = match route {
+            "integration" => get().await,
+            "all_integrations" => list().await,
+            _ => torq_list().await,
+        };
+        assert_bad_response(what, outcome, 200, content_type);
+    }
 
     // A dropped connection: a transport error, once the GET's retries are spent.
     control.reset_counters();
     control.drop_next("integration", 3);
-    match get().await {
+    common::assert_matches!(
+        get().await,
         Err(Error::Transport {
             operation: Operation::Get,
             ..
-        }) => {}
-        other => panic!("expected a transport error, got {other:?}"),
-    }
+        })
+    );
     assert_eq!(control.requests("integration"), 3, "retried to the budget");
     tcontrol.reset_counters();
     tcontrol
         .answer_next("list_integrations", 3, RawAnswer::hang_up())
         .unwrap();
-    match torq_list().await {
+    common::assert_matches!(
+        torq_list().await,
         Err(Error::Transport {
             operation: Operation::List,
             ..
-        }) => {}
-        other => panic!("expected a transport error, got {other:?}"),
-    }
+        })
+    );
     assert_eq!(tcontrol.requests("list_integrations"), 3);
 
     // 503, as the vendor's error: the server failed.
@@ -967,54 +873,42 @@ async fn rule4_errors_name_the_cause() {
         Some(json_answer(503, r#"{"message":"down","code":14}"#)),
     ] {
         let what = format!("{answer:?}");
-        match &answer {
-            None => control.fail_next("all_integrations", 3, 503, None),
-            Some(a) => control
-                .answer_next("all_integrations", 3, a.clone())
-                .unwrap(),
-        }
-        match list().await {
-            Err(Error::Server {
-                operation: Operation::List,
-                status: 503,
-                ..
-            }) => {}
-            other => panic!("looker {what}: expected Server 503, got {other:?}"),
-        }
-        match &answer {
-            None => tcontrol.fail_next("list_integrations", 3, 503, None),
-            Some(a) => tcontrol
-                .answer_next("list_integrations", 3, a.clone())
-                .unwrap(),
-        }
-        match torq_list().await {
-            Err(Error::Server {
-                operation: Operation::List,
-                status: 503,
-                ..
-            }) => {}
-            other => panic!("torq {what}: expected Server 503, got {other:?}"),
+        for provider in [&looker as &dyn IntegrationProvider, &torq] {
+            let vendor = provider.vendor();
+            let (control, route) = (common::control(&fake, vendor), common::list_route(vendor));
+            match &answer {
+                None => control.fail_next(route, 3, 503, None),
+                Some(a) => control.answer_next(route, 3, a.clone()).unwrap(),
+            }
+            common::assert_matches!(
+                provider.list(&ListFilter::all()).await,
+                Err(Error::Server {
+                    operation: Operation::List,
+                    status: 503,
+                    ..
+                }),
+                "{vendor} {what}"
+            );
         }
     }
 
     // Past the timeout: a timeout, neither transport nor bad response.
-    let slow = common::looker_config(&fake.looker)
-        .with_timeout(Duration::from_millis(200))
-        .with_retry(common::fast_retry(2))
-        .build()
-        .unwrap();
+    let slow = common::looker_with(&fake.looker, |c| {
+        c.with_timeout(Duration::from_millis(200))
+            .with_retry(common::fast_retry(2))
+    });
     slow.get(&id).await.unwrap();
     control.delay("integration", Duration::from_secs(3));
     let started = Instant::now();
     let outcome = slow.get(&id).await;
     control.delay("integration", Duration::ZERO);
-    match outcome {
+    common::assert_matches!(
+        outcome,
         Err(Error::Timeout {
             operation: Operation::Get,
             ..
-        }) => {}
-        other => panic!("expected a timeout, got {other:?}"),
-    }
+        })
+    );
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
@@ -1026,39 +920,21 @@ async fn rule4_errors_name_the_cause() {
 /// error body.
 #[tokio::test]
 async fn rule4_a_503_page_is_a_server_failure() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker_config(&fake.looker)
-        .with_retry(common::fast_retry(1))
-        .build()
-        .unwrap();
-    let torq = common::torq_config(&fake.torq)
-        .with_retry(common::fast_retry(1))
-        .build()
-        .unwrap();
-    let pages = [
+    let (fake, looker, torq) = common::start_retrying(1).await;
+    for page in [
         RawAnswer::new(503)
             .header("Content-Type", "text/html")
             .body("<html><h1>503 Service Temporarily Unavailable</h1></html>"),
         RawAnswer::new(503),
         RawAnswer::new(503).body("upstream connect error"),
-    ];
-    for page in pages {
-        let what = format!("{page:?}");
-        fake.looker
-            .control()
-            .answer_once("all_integrations", page.clone())
-            .unwrap();
-        match looker.list(&ListFilter::all()).await {
-            Err(Error::Server { status: 503, .. }) => {}
-            other => panic!("looker {what}: expected Server 503, got {other:?}"),
-        }
-        fake.torq
-            .control()
-            .answer_once("list_integrations", page)
-            .unwrap();
-        match torq.list(&ListFilter::all()).await {
-            Err(Error::Server { status: 503, .. }) => {}
-            other => panic!("torq {what}: expected Server 503, got {other:?}"),
+    ] {
+        for provider in [&looker as &dyn IntegrationProvider, &torq] {
+            common::assert_matches!(
+                common::list_answered(&fake, provider, page.clone()).await,
+                Err(Error::Server { status: 503, .. }),
+                "{} {page:?}",
+                provider.vendor()
+            );
         }
     }
 }
@@ -1067,15 +943,7 @@ async fn rule4_a_503_page_is_a_server_failure() {
 /// CDN's rate-limit page, a proxy's 404): rate limited, not found, not "a bad response".
 #[tokio::test]
 async fn rule4_a_status_names_the_cause_whatever_its_body() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker_config(&fake.looker)
-        .with_retry(common::fast_retry(1))
-        .build()
-        .unwrap();
-    let torq = common::torq_config(&fake.torq)
-        .with_retry(common::fast_retry(1))
-        .build()
-        .unwrap();
+    let (fake, looker, torq) = common::start_retrying(1).await;
     let id = looker_id("1::slack");
     let pages = |status: u16| {
         [
@@ -1088,24 +956,19 @@ async fn rule4_a_status_names_the_cause_whatever_its_body() {
     };
     for page in pages(429) {
         let what = format!("{page:?}");
-        fake.looker
-            .control()
-            .answer_once("all_integrations", page.clone())
-            .unwrap();
-        match looker.list(&ListFilter::all()).await {
-            Err(Error::RateLimited { retry_after, .. }) => {
-                assert_eq!(retry_after, Some(Duration::from_secs(7)), "looker {what}")
-            }
-            other => panic!("looker {what}: expected RateLimited, got {other:?}"),
-        }
-        fake.torq
-            .control()
-            .answer_once("list_integrations", page)
-            .unwrap();
-        match torq.list(&ListFilter::all()).await {
-            Err(Error::RateLimited { .. }) => {}
-            other => panic!("torq {what}: expected RateLimited, got {other:?}"),
-        }
+        common::assert_matches!(
+            common::list_answered(&fake, &looker, page.clone()).await,
+            Err(Error::RateLimited {
+                retry_after: Some(wait),
+                ..
+            }) if wait == Duration::from_secs(7),
+            "looker {what}"
+        );
+        common::assert_matches!(
+            common::list_answered(&fake, &torq, page).await,
+            Err(Error::RateLimited { .. }),
+            "torq {what}"
+        );
     }
     for page in pages(404) {
         let what = format!("{page:?}");
@@ -1113,53 +976,33 @@ async fn rule4_a_status_names_the_cause_whatever_its_body() {
             .control()
             .answer_once("integration", page)
             .unwrap();
-        match looker.get(&id).await {
-            Err(Error::NotFound { .. }) => {}
-            other => panic!("looker get {what}: expected NotFound, got {other:?}"),
-        }
+        common::assert_matches!(
+            looker.get(&id).await,
+            Err(Error::NotFound { .. }),
+            "looker get {what}"
+        );
     }
 }
 
 /// A status the vendor uses for failure never reads as a listing, whatever its body holds.
 #[tokio::test]
 async fn rule4_an_error_status_is_never_a_listing() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker_config(&fake.looker)
-        .with_retry(common::fast_retry(1))
-        .build()
-        .unwrap();
-    let torq = common::torq_config(&fake.torq)
-        .with_retry(common::fast_retry(1))
-        .build()
-        .unwrap();
+    let (fake, looker, torq) = common::start_retrying(1).await;
     looker.list(&ListFilter::all()).await.unwrap();
     torq.list(&ListFilter::all()).await.unwrap();
 
-    // Torq: an rpcStatus whose `code` is a string (as gateways send) on a 4xx/5xx.
-    for status in [400, 403, 404, 429, 500, 503] {
-        fake.torq
-            .control()
-            .answer_once(
-                "list_integrations",
-                json_answer(status, r#"{"code":"INTERNAL","message":"boom"}"#),
-            )
-            .unwrap();
-        let outcome = torq.list(&ListFilter::all()).await;
+    // Torq: an rpcStatus whose `code` is a string (as gateways send) on a 4xx/5xx. Looker: a
+    // documented error status (400, 404, 429) whose body is a JSON array.
+    let rpc_status = r#"{"code":"INTERNAL","message":"boom"}"#;
+    let torq_cases = [400, 403, 404, 429, 500, 503].map(|status| (&torq as _, status, rpc_status));
+    let looker_cases = [400, 404, 429].map(|status| (&looker as _, status, "[]"));
+    for (provider, status, body) in torq_cases.into_iter().chain(looker_cases) {
+        let provider: &dyn IntegrationProvider = provider;
+        let outcome = common::list_answered(&fake, provider, json_answer(status, body)).await;
         assert!(
             outcome.is_err(),
-            "torq {status} with an undecodable error body gave {outcome:?}"
-        );
-    }
-    // Looker: a documented error status (400, 404, 429) whose body is a JSON array.
-    for status in [400, 404, 429] {
-        fake.looker
-            .control()
-            .answer_once("all_integrations", json_answer(status, "[]"))
-            .unwrap();
-        let outcome = looker.list(&ListFilter::all()).await;
-        assert!(
-            outcome.is_err(),
-            "looker {status} with an array body gave {outcome:?}"
+            "{} {status} with the body {body} gave {outcome:?}",
+            provider.vendor()
         );
     }
 }
@@ -1179,41 +1022,36 @@ async fn hung_up(control: &integrations_fake::Control, route: &str) {
     .unwrap_or_else(|_| panic!("the client kept reading the endless body of {route}"));
 }
 
+/// A 200 JSON answer that starts with `start` and never ends.
+fn endless_json(start: &'static str) -> RawAnswer {
+    RawAnswer::endless(200, start).header("Content-Type", JSON)
+}
+
 #[tokio::test]
 async fn rule5_reads_are_bounded() {
     const LIMIT: u64 = 1 << 20;
     const SENT_BOUND: u64 = 64 << 20;
     let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker_config(&fake.looker)
-        .with_max_response_bytes(LIMIT)
-        .build()
-        .unwrap();
+    let looker = common::looker_with(&fake.looker, |c| c.with_max_response_bytes(LIMIT));
     let control = fake.looker.control();
     looker.list(&ListFilter::all()).await.unwrap();
 
-    // `[{…},[{…},[{…},…`: an array whose second record never ends.
-    let endless_list = || {
-        RawAnswer::endless(200, r#"[{"id":"x","label":"endless"},"#).header("Content-Type", JSON)
-    };
     control.reset_counters();
     control
-        .answer_once(
-            "all_integrations",
-            RawAnswer::endless(200, "[").header("Content-Type", JSON),
-        )
+        .answer_once("all_integrations", endless_json("["))
         .unwrap();
     let started = Instant::now();
     let outcome = tokio::time::timeout(Duration::from_secs(10), looker.list(&ListFilter::all()))
         .await
         .expect("an endless body is given up on, not read for ever");
-    match outcome {
+    common::assert_matches!(
+        outcome,
         Err(Error::ResponseTooLarge {
             vendor: Vendor::Looker,
             operation: Operation::List,
             limit: 1_048_576,
-        }) => {}
-        other => panic!("expected ResponseTooLarge, got {other:?}"),
-    }
+        })
+    );
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",
@@ -1225,29 +1063,26 @@ async fn rule5_reads_are_bounded() {
 
     // Records that never end, a login that never ends, an error page that never ends.
     control.reset_counters();
-    control
-        .answer_once("all_integrations", endless_list())
-        .unwrap();
-    match looker.list(&ListFilter::all()).await {
-        Err(Error::ResponseTooLarge { limit: LIMIT, .. }) => {}
-        other => panic!("expected ResponseTooLarge, got {other:?}"),
-    }
+    // `[{…},[{…},[{…},…`: an array whose second record never ends.
+    let records = endless_json(r#"[{"id":"x","label":"endless"},"#);
+    common::assert_matches!(
+        common::list_answered(&fake, &looker, records).await,
+        Err(Error::ResponseTooLarge { limit: LIMIT, .. })
+    );
     hung_up(control, "all_integrations").await;
     looker.logout().await.unwrap();
     control
-        .answer_once(
-            "login",
-            RawAnswer::endless(200, r#"{"access_token":"x"#).header("Content-Type", JSON),
-        )
+        .answer_once("login", endless_json(r#"{"access_token":"x"#))
         .unwrap();
-    match looker.list(&ListFilter::all()).await {
+    common::assert_matches!(
+        looker.list(&ListFilter::all()).await,
         Err(Error::ResponseTooLarge {
             operation: Operation::Login,
             limit: LIMIT,
             ..
-        }) => {}
-        other => panic!("expected the login's ResponseTooLarge, got {other:?}"),
-    }
+        }),
+        "the login"
+    );
     hung_up(control, "login").await;
     assert!(control.raw_bytes_sent("login") < SENT_BOUND);
     for status in [500, 429, 404] {
@@ -1274,39 +1109,19 @@ async fn rule5_reads_are_bounded() {
         );
     }
 
-    // Torq: its list and its token request.
-    let torq = common::torq_config(&fake.torq)
-        .with_max_response_bytes(LIMIT)
-        .build()
-        .unwrap();
+    // Torq: its token request and its list.
+    let torq = common::torq_with(&fake.torq, |c| c.with_max_response_bytes(LIMIT));
     let tcontrol = fake.torq.control();
-    tcontrol
-        .answer_once(
-            "create_token",
-            RawAnswer::endless(200, "          ").header("Content-Type", JSON),
-        )
-        .unwrap();
-    match torq.list(&ListFilter::all()).await {
-        Err(Error::ResponseTooLarge {
-            operation: Operation::Login,
-            limit: LIMIT,
-            ..
-        }) => {}
-        other => panic!("expected the token request's ResponseTooLarge, got {other:?}"),
-    }
-    tcontrol
-        .answer_once(
-            "list_integrations",
-            RawAnswer::endless(200, r#"{"integrations":["#).header("Content-Type", JSON),
-        )
-        .unwrap();
-    match torq.list(&ListFilter::all()).await {
-        Err(Error::ResponseTooLarge {
-            operation: Operation::List,
-            limit: LIMIT,
-            ..
-        }) => {}
-        other => panic!("expected ResponseTooLarge, got {other:?}"),
+    for (route, start, operation) in [
+        ("create_token", "          ", Operation::Login),
+        ("list_integrations", r#"{"integrations":["#, Operation::List),
+    ] {
+        tcontrol.answer_once(route, endless_json(start)).unwrap();
+        common::assert_matches!(
+            torq.list(&ListFilter::all()).await,
+            Err(Error::ResponseTooLarge { operation: o, limit: LIMIT, .. }) if o == operation,
+            "{route}"
+        );
     }
     hung_up(tcontrol, "list_integrations").await;
     assert!(tcontrol.raw_bytes_sent("list_integrations") < SENT_BOUND);
@@ -1322,45 +1137,22 @@ async fn rule5_the_limit_is_the_most_bytes_read_and_the_default_fits_the_demo() 
         .len();
 
     let default = common::looker(&fake.looker);
-    assert_eq!(
-        default
-            .list(&ListFilter::all())
-            .await
-            .unwrap()
-            .integrations
-            .len(),
-        n
-    );
+    assert_eq!(common::list_len(&default).await, n);
     let torq = common::torq(&fake.torq);
     assert_eq!(
-        torq.list(&ListFilter::all())
-            .await
-            .unwrap()
-            .integrations
-            .len(),
+        common::list_len(&torq).await,
         fake.torq.integrations().len()
     );
 
-    let exact = common::looker_config(&fake.looker)
-        .with_max_response_bytes(len)
-        .build()
-        .unwrap();
+    let exact = common::looker_with(&fake.looker, |c| c.with_max_response_bytes(len));
     assert_eq!(
-        exact
-            .list(&ListFilter::all())
-            .await
-            .unwrap()
-            .integrations
-            .len(),
+        common::list_len(&exact).await,
         n,
         "a body of exactly the limit is read"
     );
-    let short = common::looker_config(&fake.looker)
-        .with_max_response_bytes(len - 1)
-        .build()
-        .unwrap();
-    match short.list(&ListFilter::all()).await {
-        Err(Error::ResponseTooLarge { limit, .. }) => assert_eq!(limit, len - 1),
-        other => panic!("expected ResponseTooLarge, got {other:?}"),
-    }
+    let short = common::looker_with(&fake.looker, |c| c.with_max_response_bytes(len - 1));
+    common::assert_matches!(
+        short.list(&ListFilter::all()).await,
+        Err(Error::ResponseTooLarge { limit, .. }) if limit == len - 1
+    );
 }

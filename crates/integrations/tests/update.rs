@@ -6,7 +6,6 @@ mod common;
 use integrations::{
     Error, IntegrationId, IntegrationPatch, IntegrationProvider, ListFilter, Operation, ParamChange,
 };
-use integrations_fake::FakeServers;
 use serde_json::json;
 
 /// A seeded Looker integration with a sensitive parameter and a plain one, both with values.
@@ -30,8 +29,7 @@ async fn target(provider: &dyn IntegrationProvider) -> (IntegrationId, String, S
 
 #[tokio::test]
 async fn set_clear_and_leave_reach_the_wire_as_looker_expects() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let (id, secret, plain) = target(&looker).await;
     let before = fake.looker.integration(id.vendor_id()).unwrap();
 
@@ -98,8 +96,7 @@ async fn set_clear_and_leave_reach_the_wire_as_looker_expects() {
 
 #[tokio::test]
 async fn binding_a_user_attribute_sends_only_the_binding() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let (id, _, plain) = target(&looker).await;
     let updated = looker
         .update(
@@ -119,8 +116,7 @@ async fn binding_a_user_attribute_sends_only_the_binding() {
 
 #[tokio::test]
 async fn an_unknown_parameter_is_a_validation_error_listing_the_field() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (_fake, looker) = common::start_looker().await;
     let (id, _, _) = target(&looker).await;
     let patch = IntegrationPatch::new().param("no_such_param", ParamChange::set("x"));
     match looker.update(&id, &patch).await {
@@ -138,25 +134,16 @@ async fn an_unknown_parameter_is_a_validation_error_listing_the_field() {
 
 #[tokio::test]
 async fn updating_or_testing_a_missing_integration_is_not_found() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (_fake, looker) = common::start_looker().await;
     let id: IntegrationId = "looker:nope/../x".parse().unwrap();
-    assert!(matches!(
-        looker
-            .update(&id, &IntegrationPatch::new().enabled(true))
-            .await,
-        Err(Error::NotFound { .. })
-    ));
-    assert!(matches!(
-        looker.test(&id).await,
-        Err(Error::NotFound { .. })
-    ));
+    for (operation, outcome) in common::each_call_on(&looker, &id).await {
+        common::assert_matches!(outcome, Err(Error::NotFound { .. }), "{operation}");
+    }
 }
 
 #[tokio::test]
 async fn a_test_reports_what_the_vendor_found() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (_fake, looker) = common::start_looker().await;
     let all = looker.list(&ListFilter::all()).await.unwrap().integrations;
     let missing = all
         .iter()
@@ -180,8 +167,7 @@ async fn a_test_reports_what_the_vendor_found() {
 /// them, and an explicit null unbinds a user attribute (the fake applies what reached the wire).
 #[tokio::test]
 async fn targets_can_be_cleared_and_user_attributes_unbound() {
-    let fake = FakeServers::start().await.unwrap();
-    let looker = common::looker(&fake.looker);
+    let (fake, looker) = common::start_looker().await;
     let slack: IntegrationId = "looker:1::slack".parse().unwrap();
     assert!(
         !fake

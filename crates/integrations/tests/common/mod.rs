@@ -6,8 +6,39 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use integrations::{LookerConfig, LookerProvider, RetryConfig, TorqConfig, TorqProvider};
-use integrations_fake::{LookerFake, TorqFake};
+use integrations::{
+    Error, IntegrationId, IntegrationPatch, IntegrationProvider, ListFilter, Listing, LookerConfig,
+    LookerProvider, Operation, RetryConfig, TorqConfig, TorqProvider, Vendor,
+};
+use integrations_fake::{Control, FakeServers, LookerFake, RawAnswer, TorqFake};
+
+/// Fails unless `outcome` matches the pattern (and its guard), showing what it was instead.
+/// Anything after the pattern is a format string and its arguments naming the case, e.g.
+/// `assert_matches!(list().await, Err(Error::Server { status: 503, .. }), "looker {what}")`.
+#[allow(unused_macros)]
+macro_rules! assert_matches {
+    ($outcome:expr, $pattern:pat $(if $guard:expr)? $(,)?) => {
+        match $outcome {
+            $pattern $(if $guard)? => {}
+            other => panic!(
+                "expected {}, got {other:?}",
+                stringify!($pattern $(if $guard)?)
+            ),
+        }
+    };
+    ($outcome:expr, $pattern:pat $(if $guard:expr)?, $($case:tt)+) => {
+        match $outcome {
+            $pattern $(if $guard)? => {}
+            other => panic!(
+                "{}: expected {}, got {other:?}",
+                format_args!($($case)+),
+                stringify!($pattern $(if $guard)?)
+            ),
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use assert_matches;
 
 /// A retry budget with short waits, so that tests run fast.
 pub fn fast_retry(max_attempts: usize) -> RetryConfig {
@@ -18,6 +49,7 @@ pub fn fast_retry(max_attempts: usize) -> RetryConfig {
         .with_deadline(Duration::from_secs(20))
 }
 
+/// The configuration of a Looker provider on `fake`, with [`fast_retry`]`(4)`.
 pub fn looker_config(fake: &LookerFake) -> LookerConfig {
     LookerConfig::new()
         .with_base_url(fake.base_url())
@@ -26,10 +58,24 @@ pub fn looker_config(fake: &LookerFake) -> LookerConfig {
         .with_retry(fast_retry(4))
 }
 
+/// A Looker provider on `fake`, as [`looker_config`] has it.
 pub fn looker(fake: &LookerFake) -> LookerProvider {
-    looker_config(fake).build().expect("looker provider")
+    looker_with(fake, |config| config)
 }
 
+/// A Looker provider on `fake`, [`looker_config`] changed by `adjust` (e.g.
+/// `|c| c.with_name("prod")`).
+pub fn looker_with(
+    fake: &LookerFake,
+    adjust: impl FnOnce(LookerConfig) -> LookerConfig,
+) -> LookerProvider {
+    adjust(looker_config(fake))
+        .build()
+        .expect("looker provider")
+}
+
+/// The configuration of a Torq provider on `fake`, with [`fast_retry`]`(4)` and no pacing to
+/// speak of.
 pub fn torq_config(fake: &TorqFake) -> TorqConfig {
     TorqConfig::new()
         .with_base_url(fake.base_url())
@@ -40,8 +86,118 @@ pub fn torq_config(fake: &TorqFake) -> TorqConfig {
         .with_requests_per_second(10_000)
 }
 
+/// A Torq provider on `fake`, as [`torq_config`] has it.
 pub fn torq(fake: &TorqFake) -> TorqProvider {
-    torq_config(fake).build().expect("torq provider")
+    torq_with(fake, |config| config)
+}
+
+/// A Torq provider on `fake`, [`torq_config`] changed by `adjust`.
+pub fn torq_with(fake: &TorqFake, adjust: impl FnOnce(TorqConfig) -> TorqConfig) -> TorqProvider {
+    adjust(torq_config(fake)).build().expect("torq provider")
+}
+
+/// Fresh fake servers, and a Looker provider on them as [`looker`] has it.
+pub async fn start_looker() -> (FakeServers, LookerProvider) {
+    let fake = FakeServers::start().await.expect("fake servers");
+    let looker = looker(&fake.looker);
+    (fake, looker)
+}
+
+/// Fresh fake servers, and a Looker and a Torq provider on them, each with a retry budget of
+/// `max_attempts`.
+pub async fn start_retrying(max_attempts: usize) -> (FakeServers, LookerProvider, TorqProvider) {
+    let fake = FakeServers::start().await.expect("fake servers");
+    let looker = looker_with(&fake.looker, |c| c.with_retry(fast_retry(max_attempts)));
+    let torq = torq_with(&fake.torq, |c| c.with_retry(fast_retry(max_attempts)));
+    (fake, looker, torq)
+}
+
+/// The control of the fake serving `vendor`.
+pub fn control(fake: &FakeServers, vendor: Vendor) -> &Control {
+    match vendor {
+        Vendor::Looker => fake.looker.control(),
+        Vendor::Torq => fake.torq.control(),
+        other => panic!("no fake serves {other:?}"),
+    }
+}
+
+/// The operationId of `vendor`'s list route.
+pub fn list_route(vendor: Vendor) -> &'static str {
+    match vendor {
+        Vendor::Looker => "all_integrations",
+        Vendor::Torq => "list_integrations",
+        other => panic!("no list route for {other:?}"),
+    }
+}
+
+/// The operationId of `vendor`'s login (Looker's `POST /login`, Torq's token request).
+pub fn login_route(vendor: Vendor) -> &'static str {
+    match vendor {
+        Vendor::Looker => "login",
+        Vendor::Torq => "create_token",
+        other => panic!("no login route for {other:?}"),
+    }
+}
+
+/// A provider of `vendor` on its fake in `fake`, as [`looker`] or [`torq`] has it.
+pub fn provider(fake: &FakeServers, vendor: Vendor) -> Box<dyn IntegrationProvider> {
+    match vendor {
+        Vendor::Looker => Box::new(looker(&fake.looker)),
+        Vendor::Torq => Box::new(torq(&fake.torq)),
+        other => panic!("no fake serves {other:?}"),
+    }
+}
+
+/// How many integrations `provider` lists, all of them; the listing must succeed.
+pub async fn list_len(provider: &dyn IntegrationProvider) -> usize {
+    let listing = provider.list(&ListFilter::all()).await;
+    listing.expect("a listing").integrations.len()
+}
+
+/// The ids of everything `provider` lists, in order; the listing must succeed.
+pub async fn list_ids(provider: &dyn IntegrationProvider) -> Vec<IntegrationId> {
+    let listing = provider.list(&ListFilter::all()).await.expect("a listing");
+    listing.integrations.into_iter().map(|i| i.id).collect()
+}
+
+/// What `provider`'s get, update (enabling it) and test of `id` end in, each with its operation.
+pub async fn each_call_on(
+    provider: &dyn IntegrationProvider,
+    id: &IntegrationId,
+) -> [(Operation, Result<(), Error>); 3] {
+    let enable = IntegrationPatch::new().enabled(true);
+    [
+        (Operation::Get, provider.get(id).await.map(drop)),
+        (
+            Operation::Update,
+            provider.update(id, &enable).await.map(drop),
+        ),
+        (Operation::Test, provider.test(id).await.map(drop)),
+    ]
+}
+
+/// What `provider` lists when its vendor's list route on `fake` answers `answer`, once.
+pub async fn list_answered(
+    fake: &FakeServers,
+    provider: &dyn IntegrationProvider,
+    answer: RawAnswer,
+) -> Result<Listing, Error> {
+    let vendor = provider.vendor();
+    control(fake, vendor)
+        .answer_once(list_route(vendor), answer)
+        .expect("a raw answer the fake takes");
+    provider.list(&ListFilter::all()).await
+}
+
+/// Everything an error shows: its Display, its Debug and every source's Display.
+pub fn shown(e: &Error) -> String {
+    let mut text = format!("{e}\n{e:?}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text += &format!("\n{s}");
+        source = s.source();
+    }
+    text
 }
 
 /// Everything a tracing subscriber writes, captured for assertions.
@@ -56,6 +212,14 @@ impl Write for Captured {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// A capture of every tracing event at `level` and above of the current thread, and the guard
+/// that ends it when dropped.
+pub fn capture(level: tracing::Level) -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let guard = captured.install(level);
+    (captured, guard)
 }
 
 impl Captured {
