@@ -165,7 +165,7 @@ impl<'a> Call<'a> {
                     response,
                     elements: Elements::new(member),
                     ready: VecDeque::new(),
-                    position: 0,
+                    failed: None,
                     convert,
                     ended: false,
                 }));
@@ -262,10 +262,10 @@ struct Reading<'a, T> {
     response: reqwest::Response,
     facts: ResponseFacts,
     elements: Elements,
-    /// Items read and not yet yielded.
-    ready: VecDeque<Result<ListItem>>,
-    /// The position of the next record.
-    position: usize,
+    /// Records read and not yet yielded.
+    ready: VecDeque<ListItem>,
+    /// Why the listing cannot go on, yielded after the records before it.
+    failed: Option<Error>,
     convert: Convert<T>,
     /// The body is read (or failed): no more chunks.
     ended: bool,
@@ -276,7 +276,18 @@ impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
     async fn next(&mut self) -> Option<Result<ListItem>> {
         loop {
             if let Some(item) = self.ready.pop_front() {
-                return Some(item);
+                if let ListItem::Skipped(report) = &item {
+                    tracing::warn!(
+                        position = report.position,
+                        id = report.id.as_deref().unwrap_or("-"),
+                        reason = %report.reason,
+                        "skipping a record the model cannot read"
+                    );
+                }
+                return Some(Ok(item));
+            }
+            if let Some(error) = self.failed.take() {
+                return Some(Err(error));
             }
             if self.ended {
                 if let Some(slot) = self.slot.take() {
@@ -284,24 +295,14 @@ impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
                 }
                 return None;
             }
-            let read = match self.response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let Self {
-                        call,
-                        elements,
-                        ready,
-                        position,
-                        convert,
-                        ..
-                    } = self;
-                    elements.feed(&chunk, |text| {
-                        ready.push_back(Ok(records::record(call, *position, text, *convert)));
-                        *position += 1;
-                    })
-                }
+            let chunk = self.response.chunk().await;
+            let (call, convert) = (&self.call, self.convert);
+            let reader = |position, bytes: &[u8]| records::read(call, position, bytes, convert);
+            let read = match chunk {
+                Ok(Some(chunk)) => self.elements.feed(&chunk, reader, &mut self.ready),
                 Ok(None) => {
                     self.ended = true;
-                    self.elements.finish()
+                    self.elements.finish(reader, &mut self.ready)
                 }
                 Err(e) => {
                     self.ended = true;
@@ -313,20 +314,20 @@ impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
                         .call
                         .error(record, ApiError::<()>::ResponseBodyError(e))
                         .await;
-                    self.ready.push_back(Err(error));
+                    self.failed = Some(error);
                     continue;
                 }
             };
             if let Err(malformed) = read {
                 self.ended = true;
-                self.ready.push_back(Err(Error::BadResponse {
+                self.failed = Some(Error::BadResponse {
                     vendor: self.call.vendor(),
                     operation: self.call.operation,
                     status: Some(self.facts.status),
                     content_type: self.facts.content_type.clone(),
                     reason: malformed.reason,
                     excerpt: self.call.excerpt(self.elements.head()),
-                }));
+                });
             }
         }
     }

@@ -1,16 +1,29 @@
 //! The records of a JSON listing, cut out of its body while the body arrives.
 //!
 //! A listing is one JSON array: the whole body (Looker's `[ … ]`) or one member of the body's
-//! object (Torq's `{"integrations": [ … ]}`). [`Elements`] reads the body chunk by chunk and hands
-//! out each record's text as soon as the record is complete, so neither the whole body nor every
-//! decoded record is ever held at once. It checks the structure around the records (brackets,
-//! commas, strings); each record's own text is checked by whoever decodes it, so a record of an
-//! unexpected shape costs only itself.
+//! object (Torq's `{"integrations": [ … ]}`). [`Elements`] reads the body chunk by chunk, walks
+//! the structure around the records itself (brackets, commas, the envelope's other members) and
+//! hands each record's start to a [reader](Read) that decodes one record and says how long it
+//! was, so each record is parsed once, as soon as it is complete, and neither the whole body nor
+//! every decoded record is ever held at once. Only the record that straddles two chunks is kept
+//! between them; it is tried again once at least twice as many of its bytes have arrived, so a
+//! record of any size costs at most about twice its parsing.
 
 use memchr::memchr2;
 
 /// How much of the start of a body is kept, for an error's excerpt.
 const HEAD_BYTES: usize = 4096;
+
+/// What a reader made of the bytes at the start of a record.
+#[derive(Debug)]
+pub(crate) enum Read<I> {
+    /// A record, what it read as, and how many bytes it took.
+    Record(I, usize),
+    /// The bytes end before the record does.
+    Incomplete,
+    /// The record is not JSON: the listing cannot go on.
+    Malformed(String),
+}
 
 /// Why a body is not a listing; the records handed out before it was found stay good.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,9 +57,11 @@ enum Phase {
     Skip,
     /// Just inside the listing's `[`: a record or `]`.
     Open,
+    /// After a record: `,` or `]`.
+    Next,
     /// After a comma: a record.
     Comma,
-    /// In a record.
+    /// At a record's first byte, waiting for enough of it to read it.
     Record,
     /// After the document: white space only.
     Done,
@@ -66,8 +81,13 @@ pub(crate) struct Elements {
     escaped: bool,
     /// The listing's array was read (a second member of the same name is skipped).
     found: bool,
-    /// The current record's bytes from earlier chunks.
+    /// The bytes from the current record's start, when it did not fit in its chunk.
     partial: Vec<u8>,
+    /// How many bytes from the current record's start must have arrived before it is read
+    /// again (twice what the last try had).
+    need: usize,
+    /// Records read so far.
+    records: usize,
     /// The current key's text, escapes undone later if it has any.
     key: Vec<u8>,
     /// The start of the body.
@@ -85,6 +105,8 @@ impl Elements {
             escaped: false,
             found: false,
             partial: Vec::new(),
+            need: 0,
+            records: 0,
             key: Vec::new(),
             head: Vec::new(),
         }
@@ -95,30 +117,47 @@ impl Elements {
         &self.head
     }
 
-    /// The depth inside the listing's array, where its records start.
-    fn records_depth(&self) -> usize {
-        if self.member.is_some() { 2 } else { 1 }
-    }
-
-    /// Reads the next `chunk` of the body and gives `record` the text of every record it
-    /// completes, in order.
-    pub(crate) fn feed(
+    /// Reads the next `chunk` of the body. For each record it reaches, `read` gets the record's
+    /// position and the bytes from its start on, and reads one record from them; what it read
+    /// goes to `out`, in order.
+    pub(crate) fn feed<I>(
         &mut self,
         chunk: &[u8],
-        mut record: impl FnMut(&[u8]),
+        mut read: impl FnMut(usize, &[u8]) -> Read<I>,
+        out: &mut impl Extend<I>,
     ) -> Result<(), Malformed> {
         if self.head.len() < HEAD_BYTES {
             let room = HEAD_BYTES - self.head.len();
             self.head.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
-        let mut start = 0;
+        if self.partial.is_empty() {
+            let kept = self.walk(chunk, &mut read, out)?;
+            self.partial.extend_from_slice(&chunk[kept..]);
+        } else {
+            let mut data = std::mem::take(&mut self.partial);
+            data.extend_from_slice(chunk);
+            let kept = self.walk(&data, &mut read, out)?;
+            data.drain(..kept);
+            self.partial = data;
+        }
+        Ok(())
+    }
+
+    /// Walks `data`; returns where the bytes to keep for the next chunk start (`data.len()`
+    /// when there are none).
+    fn walk<I>(
+        &mut self,
+        data: &[u8],
+        read: &mut impl FnMut(usize, &[u8]) -> Read<I>,
+        out: &mut impl Extend<I>,
+    ) -> Result<usize, Malformed> {
         let mut i = 0;
-        while i < chunk.len() {
+        while i < data.len() {
             if self.string {
-                i = self.in_string(chunk, i);
+                i = self.in_string(data, i);
                 continue;
             }
-            let byte = chunk[i];
+            let byte = data[i];
             match self.phase {
                 Phase::Start => match byte {
                     b'[' if self.member.is_none() => self.open(Phase::Open),
@@ -184,53 +223,71 @@ impl Elements {
                     }
                     _ if is_space(byte) => {}
                     _ => {
-                        // A record starts here; this byte is its first.
+                        // A record starts here.
                         self.phase = Phase::Record;
-                        start = i;
                         continue;
                     }
                 },
-                Phase::Record => match byte {
-                    b'"' => self.string = true,
-                    b'{' | b'[' => self.depth += 1,
-                    b',' | b']' if self.depth == self.records_depth() => {
-                        let text = if self.partial.is_empty() {
-                            &chunk[start..i]
-                        } else {
-                            self.partial.extend_from_slice(&chunk[start..i]);
-                            &self.partial[..]
-                        };
-                        record(trim_end(text));
-                        self.partial.clear();
-                        if byte == b',' {
-                            self.phase = Phase::Comma;
-                        } else {
-                            self.close_list();
+                Phase::Record => {
+                    let rest = &data[i..];
+                    if rest.len() < self.need {
+                        return Ok(i);
+                    }
+                    // A record is complete only once the byte after it is there: a number at
+                    // the end of the bytes may go on in the next chunk. A record cut short is
+                    // read again once twice its bytes are there; a whole one, at the next byte.
+                    let (item, len) = match read(self.records, rest) {
+                        Read::Record(item, len) if rest[len..].iter().any(|b| !is_space(*b)) => {
+                            (item, len)
                         }
-                    }
-                    b'}' if self.depth == self.records_depth() => {
-                        return Err(Malformed::new("the answer's array is not valid JSON"));
-                    }
-                    b'}' | b']' => self.depth -= 1,
-                    _ => {}
+                        Read::Record(..) => {
+                            self.need = rest.len() + 1;
+                            return Ok(i);
+                        }
+                        Read::Incomplete => {
+                            self.need = rest.len().saturating_mul(2).max(rest.len() + 1);
+                            return Ok(i);
+                        }
+                        Read::Malformed(reason) => return Err(Malformed::new(reason)),
+                    };
+                    out.extend(Some(item));
+                    self.records += 1;
+                    self.need = 0;
+                    self.phase = Phase::Next;
+                    i += len;
+                    continue;
+                }
+                Phase::Next => match byte {
+                    b',' => self.phase = Phase::Comma,
+                    b']' => self.close_list(),
+                    _ if is_space(byte) => {}
+                    _ => return Err(Malformed::new("the answer's records are not separated")),
                 },
                 Phase::Done => {
                     if !is_space(byte) {
                         return Err(Malformed::new("the answer goes on after its end"));
                     }
                 }
-                Phase::KeyText => unreachable!("a key is read in its string"),
+                // A key is read in its string, by `in_string`.
+                Phase::KeyText => {}
             }
             i += 1;
         }
-        if self.phase == Phase::Record {
-            self.partial.extend_from_slice(&chunk[start..]);
-        }
-        Ok(())
+        Ok(data.len())
     }
 
-    /// The body has ended: fine when the document did.
-    pub(crate) fn finish(&self) -> Result<(), Malformed> {
+    /// The body has ended: the record kept from the last chunk, if any, is read (with `read`,
+    /// into `out`, as [`feed`](Self::feed) does); fine when the document ended too.
+    pub(crate) fn finish<I>(
+        &mut self,
+        mut read: impl FnMut(usize, &[u8]) -> Read<I>,
+        out: &mut impl Extend<I>,
+    ) -> Result<(), Malformed> {
+        if !self.partial.is_empty() {
+            self.need = 0;
+            let data = std::mem::take(&mut self.partial);
+            self.walk(&data, &mut read, out)?;
+        }
         match self.phase {
             Phase::Done => Ok(()),
             Phase::Start => Err(Malformed::new("the answer is empty")),
@@ -309,24 +366,49 @@ impl Elements {
     }
 }
 
-fn is_space(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+/// Whether `error`, of serde_json reading a value from `bytes`, may come from the bytes ending
+/// before the value does: an end-of-input error, or one at the last byte or past it (bytes that
+/// end inside a token, like the `-` of a number to come, are reported as invalid, not cut short).
+pub(crate) fn cut_short(bytes: &[u8], error: &serde_json::Error) -> bool {
+    if error.is_eof() {
+        return true;
+    }
+    let line_start = match error.line() {
+        0 | 1 => 0,
+        line => match memchr::memchr_iter(b'\n', bytes).nth(line - 2) {
+            Some(newline) => newline + 1,
+            None => return true,
+        },
+    };
+    line_start + error.column() + 1 >= bytes.len()
 }
 
-fn trim_end(text: &[u8]) -> &[u8] {
-    let end = text
-        .iter()
-        .rposition(|b| !is_space(*b))
-        .map_or(0, |last| last + 1);
-    &text[..end]
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use serde::de::IgnoredAny;
     use serde_json::Value;
 
     use super::*;
+
+    /// Reads one JSON value of any kind: its text.
+    fn any_value(_position: usize, bytes: &[u8]) -> Read<String> {
+        let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<IgnoredAny>();
+        match values.next() {
+            Some(Ok(_)) => {
+                let len = values.byte_offset();
+                Read::Record(String::from_utf8_lossy(&bytes[..len]).into(), len)
+            }
+            Some(Err(e)) if !cut_short(bytes, &e) => {
+                Read::Malformed(format!("a record is not valid JSON: {e}"))
+            }
+            _ => Read::Incomplete,
+        }
+    }
 
     /// The records of `body` fed in chunks of `size` bytes, and how it ended.
     fn records(
@@ -337,11 +419,11 @@ mod tests {
         let mut elements = Elements::new(member);
         let mut out = Vec::new();
         for chunk in body.chunks(size.max(1)) {
-            if let Err(e) = elements.feed(chunk, |r| out.push(String::from_utf8_lossy(r).into())) {
+            if let Err(e) = elements.feed(chunk, any_value, &mut out) {
                 return (out, Err(e));
             }
         }
-        let end = elements.finish();
+        let end = elements.finish(any_value, &mut out);
         (out, end)
     }
 
@@ -362,7 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn records_of_an_array_are_cut_out_as_written() {
+    fn records_of_an_array_are_read_as_written() {
         let body = r#" [ {"id":"a","n":[1,{"x":"]"}]} , "s\"\\,]" ,7, null,[[]] ,{"q":"}"} ] "#;
         let (got, end) = same_for_every_chunking(body, None);
         assert_eq!(end, Ok(()));
@@ -378,6 +460,11 @@ mod tests {
             ]
         );
         assert_eq!(same_for_every_chunking("[]", None), (vec![], Ok(())));
+        assert_eq!(
+            same_for_every_chunking("[12345678]", None),
+            (vec!["12345678".into()], Ok(())),
+            "a number cut by a chunk is read whole"
+        );
     }
 
     #[test]
@@ -416,8 +503,10 @@ mod tests {
             ("[1,2", None, 1, "ends before"),
             ("[1,,2]", None, 1, "empty record"),
             ("[1,]", None, 1, "empty record"),
+            ("[1 2]", None, 1, "not separated"),
+            ("[1}", None, 1, "not separated"),
             ("[{]", None, 0, "ends before"),
-            ("[1}", None, 0, "not valid JSON"),
+            ("[{] , 1]", None, 0, "not valid JSON"),
             ("[1] [2]", None, 1, "goes on after"),
             (r#"[1]"#, Some("integrations"), 0, "not a JSON object"),
             (
@@ -448,12 +537,33 @@ mod tests {
     }
 
     #[test]
+    fn a_record_across_chunks_is_read_again_only_when_it_has_doubled() {
+        let record = format!(r#"{{"s":"{}"}}"#, "x".repeat(100_000));
+        let body = format!("[{record}]");
+        let mut elements = Elements::new(None);
+        let mut tries = 0;
+        let mut out = Vec::new();
+        let mut read = |position, bytes: &[u8]| {
+            tries += 1;
+            any_value(position, bytes)
+        };
+        for chunk in body.as_bytes().chunks(100) {
+            elements.feed(chunk, &mut read, &mut out).unwrap();
+        }
+        elements.finish(&mut read, &mut out).unwrap();
+        assert_eq!(out, [record]);
+        assert!(tries <= 12, "{tries} tries for 1,000 chunks");
+    }
+
+    #[test]
     fn the_head_of_the_body_is_kept_for_excerpts() {
         let mut elements = Elements::new(None);
         let body = format!("[{}]", "1,".repeat(5000) + "1");
+        let mut out = Vec::new();
         for chunk in body.as_bytes().chunks(1000) {
-            elements.feed(chunk, |_| {}).unwrap();
+            elements.feed(chunk, any_value, &mut out).unwrap();
         }
+        assert_eq!(out.len(), 5001);
         assert_eq!(elements.head(), &body.as_bytes()[..HEAD_BYTES]);
     }
 

@@ -1,13 +1,14 @@
 //! Each record of a listing decoded on its own, as the listing's body arrives.
 //!
-//! A listing's records are cut out of the body by [`Elements`](super::elements::Elements) and
-//! decoded one by one into the generated types: a record of an unexpected shape costs only
-//! itself. It is reported with its position, its id when that much is readable, and the
-//! decoding error with its quoted values masked, and logged (scrubbed).
+//! [`Elements`](super::elements::Elements) finds each record of a listing in the body; [`read`]
+//! decodes it into the generated type: a record of an unexpected shape costs only itself. It is
+//! reported with its position, its id when that much is readable, and the decoding error with
+//! its quoted values masked.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::call::Call;
+use super::elements::{Read, cut_short};
 use super::scrub;
 use crate::listing::{ListItem, SkippedRecord};
 use crate::model::Integration;
@@ -27,28 +28,42 @@ pub(crate) struct Unusable {
 /// Turns a vendor's record into the model, or says why it cannot.
 pub(crate) type Convert<T> = fn(T) -> Result<Integration, Unusable>;
 
-/// The record at `position` of a listing, whose JSON text is `text`: decoded into `T` and
-/// converted to the model by `convert`, or reported as skipped.
-pub(crate) fn record<T: DeserializeOwned>(
+/// Reads the record at `position` of a listing from `bytes` (its start, and whatever follows
+/// it): decoded into `T` and converted to the model by `convert`, or reported as skipped when it
+/// is JSON of another shape; malformed when it is not JSON.
+pub(crate) fn read<T: DeserializeOwned>(
     call: &Call<'_>,
     position: usize,
-    text: &[u8],
+    bytes: &[u8],
     convert: Convert<T>,
-) -> ListItem {
-    let report = match serde_json::from_slice::<T>(text) {
-        Ok(record) => match convert(record) {
-            Ok(integration) => return ListItem::Integration(integration),
-            Err(u) => SkippedRecord::new(position, u.id, u.reason),
-        },
-        Err(e) => SkippedRecord::new(position, readable_id(text, call), call.decoding_error(&e)),
+) -> Read<ListItem> {
+    let mut records = serde_json::Deserializer::from_slice(bytes).into_iter::<T>();
+    let error = match records.next() {
+        Some(Ok(record)) => {
+            let item = match convert(record) {
+                Ok(integration) => ListItem::Integration(integration),
+                Err(u) => ListItem::Skipped(SkippedRecord::new(position, u.id, u.reason)),
+            };
+            return Read::Record(item, records.byte_offset());
+        }
+        Some(Err(e)) if !e.is_eof() => e,
+        _ => return Read::Incomplete,
     };
-    tracing::warn!(
-        position = report.position,
-        id = report.id.as_deref().unwrap_or("-"),
-        reason = %report.reason,
-        "skipping a record the model cannot read"
-    );
-    ListItem::Skipped(report)
+    // Not a `T`: the record is passed over, if it is JSON at all.
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<IgnoredAny>();
+    match values.next() {
+        Some(Ok(_)) => {
+            let len = values.byte_offset();
+            let id = readable_id(&bytes[..len], call);
+            let report = SkippedRecord::new(position, id, call.decoding_error(&error));
+            Read::Record(ListItem::Skipped(report), len)
+        }
+        Some(Err(e)) if !cut_short(bytes, &e) => Read::Malformed(format!(
+            "record {position} is not valid JSON ({})",
+            call.decoding_error(&e)
+        )),
+        _ => Read::Incomplete,
+    }
 }
 
 /// The `id` member of a record that did not decode, when it is a string or a number; bounded,
@@ -103,12 +118,9 @@ mod tests {
         let body = br#"[{"id":"a","n":1},{"id":"b","n":"PLANTED-string"},7,{"id":12,"n":1},{"id":"c","n":0},{"id":"d","n":2}]"#;
         let mut items = Vec::new();
         let mut elements = Elements::new(None);
-        elements
-            .feed(body, |text| {
-                items.push(record::<Rec>(&call, items.len(), text, model));
-            })
-            .unwrap();
-        elements.finish().unwrap();
+        let reader = |position, bytes: &[u8]| read::<Rec>(&call, position, bytes, model);
+        elements.feed(body, reader, &mut items).unwrap();
+        elements.finish(reader, &mut items).unwrap();
         let ids: Vec<_> = items
             .iter()
             .filter_map(|i| match i {
@@ -140,5 +152,36 @@ mod tests {
             "decoding errors mask values: {text}"
         );
         assert!(skipped[0].reason.contains("invalid type"));
+    }
+
+    #[test]
+    fn bytes_cut_inside_a_token_are_incomplete_not_malformed() {
+        let calls = Calls::for_tests(Vendor::Looker);
+        let call = calls.call(Operation::List, None);
+        for cut in [
+            &b"[1, -"[..],
+            b"{\"a\":\n [tr",
+            b"{\"a\": 1.",
+            b"{\"a\":\n\n\"\\u00",
+        ] {
+            let read = read::<serde_json::Value>(&call, 0, cut, |_| unreachable!("incomplete"));
+            assert!(matches!(read, Read::Incomplete), "{cut:?}: {read:?}");
+        }
+    }
+
+    #[test]
+    fn a_record_that_is_not_json_ends_the_listing_without_quoting_it() {
+        let calls = Calls::for_tests(Vendor::Looker);
+        let call = calls.call(Operation::List, None);
+        let read = read::<serde_json::Value>(&call, 3, br#"{"token": "PLANTED" oops}, 1]"#, |_| {
+            unreachable!("nothing decodes")
+        });
+        match read {
+            Read::Malformed(reason) => {
+                assert!(reason.starts_with("record 3 is not valid JSON"), "{reason}");
+                assert!(!reason.contains("PLANTED"), "{reason}");
+            }
+            other => panic!("expected a malformed record, got {other:?}"),
+        }
     }
 }
