@@ -52,46 +52,27 @@ impl Capabilities {
         Self::default()
     }
 
-    /// With `list` available or not.
-    pub fn with_list(mut self, yes: bool) -> Self {
-        self.list = yes;
-        self
-    }
+    crate::setters::setters! {
+        /// With `list` available or not.
+        pub fn with_list(yes: bool) => list;
 
-    /// With `get` available or not.
-    pub fn with_get(mut self, yes: bool) -> Self {
-        self.get = yes;
-        self
-    }
+        /// With `get` available or not.
+        pub fn with_get(yes: bool) => get;
 
-    /// With `get` working by listing (or not).
-    pub fn with_get_by_listing(mut self, yes: bool) -> Self {
-        self.get_by_listing = yes;
-        self
-    }
+        /// With `get` working by listing (or not).
+        pub fn with_get_by_listing(yes: bool) => get_by_listing;
 
-    /// With `update` available or not.
-    pub fn with_update(mut self, yes: bool) -> Self {
-        self.update = yes;
-        self
-    }
+        /// With `update` available or not.
+        pub fn with_update(yes: bool) => update;
 
-    /// With `test` available or not.
-    pub fn with_test(mut self, yes: bool) -> Self {
-        self.test = yes;
-        self
-    }
+        /// With `test` available or not.
+        pub fn with_test(yes: bool) => test;
 
-    /// With `logout` available or not.
-    pub fn with_logout(mut self, yes: bool) -> Self {
-        self.logout = yes;
-        self
-    }
+        /// With `logout` available or not.
+        pub fn with_logout(yes: bool) => logout;
 
-    /// With integration hubs (and forms) or not.
-    pub fn with_hubs(mut self, yes: bool) -> Self {
-        self.hubs = yes;
-        self
+        /// With integration hubs (and forms) or not.
+        pub fn with_hubs(yes: bool) => hubs;
     }
 
     /// Whether `operation` is available.

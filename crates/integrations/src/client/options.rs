@@ -96,6 +96,11 @@ impl Setting<String> {
     }
 }
 
+/// A value from a typed setter, as a [`ClientOptions`] field holds it.
+fn typed<T: Clone>(value: T) -> Option<Setting<T>> {
+    Some(Setting::typed(value))
+}
+
 /// A duration: a number of seconds (`30`, `1.5`) or a number with a unit (`500ms`, `2m`).
 pub(crate) fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     let parsed = match text.parse::<f64>() {
@@ -281,53 +286,34 @@ impl ClientOptions {
         self
     }
 
-    /// Time allowed for each request, from the moment it is sent (waiting for an in-flight slot
-    /// or a login comes on top).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(Setting::typed(timeout));
-        self
-    }
+    crate::setters::setters! {
+        /// Time allowed for each request, from the moment it is sent (waiting for an in-flight
+        /// slot or a login comes on top).
+        pub fn with_timeout(timeout: Duration) => timeout = typed(timeout);
 
-    /// Time allowed to connect (default 10 s).
-    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(Setting::typed(timeout));
-        self
-    }
+        /// Time allowed to connect (default 10 s).
+        pub fn with_connect_timeout(timeout: Duration) => connect_timeout = typed(timeout);
 
-    /// How many requests a provider sends at once (default 32); more callers wait for a slot,
-    /// without a time limit of their own. A slot is held for the whole call, retries and their
-    /// back-off included. Each request in flight holds one connection, so this also keeps the
-    /// connections opened to the vendor near the bound. Zero is refused by `build`.
-    pub fn with_max_in_flight(mut self, max: usize) -> Self {
-        self.max_in_flight = Some(Setting::typed(max));
-        self
-    }
+        /// How many requests a provider sends at once (default 32); more callers wait for a
+        /// slot, without a time limit of their own. A slot is held for the whole call, retries
+        /// and their back-off included. Each request in flight holds one connection, so this also
+        /// keeps the connections opened to the vendor near the bound. Zero is refused by `build`.
+        pub fn with_max_in_flight(max: usize) => max_in_flight = typed(max);
 
-    /// The most bytes of one response body read (default 512 MiB, room for a listing of
-    /// 100,000 integrations); a longer body ends the call with
-    /// [`Error::ResponseTooLarge`] instead of taking memory without bound. Zero is refused.
-    pub fn with_max_response_bytes(mut self, max: u64) -> Self {
-        self.max_response_bytes = Some(Setting::typed(max));
-        self
-    }
+        /// The most bytes of one response body read (default 512 MiB, room for a listing of
+        /// 100,000 integrations); a longer body ends the call with
+        /// [`Error::ResponseTooLarge`] instead of taking memory without bound. Zero is refused.
+        pub fn with_max_response_bytes(max: u64) => max_response_bytes = typed(max);
 
-    /// Paces calls under `rate` per second (Torq allows 50 per workspace and is paced so by
-    /// default; Looker is not paced). Zero is refused.
-    pub fn with_requests_per_second(mut self, rate: u32) -> Self {
-        self.requests_per_second = Some(Setting::typed(rate));
-        self
-    }
+        /// Paces calls under `rate` per second (Torq allows 50 per workspace and is paced so by
+        /// default; Looker is not paced). Zero is refused.
+        pub fn with_requests_per_second(rate: u32) => requests_per_second = typed(rate);
 
-    /// The `User-Agent` header (default `integrations-rs/<version>`).
-    pub fn with_user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(Setting::typed(agent.into()));
-        self
-    }
+        /// The `User-Agent` header (default `integrations-rs/<version>`).
+        pub fn with_user_agent(agent: impl Into<String>) => user_agent = typed(agent.into());
 
-    /// How long before expiry a token is renewed.
-    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = Some(Setting::typed(margin));
-        self
+        /// How long before expiry a token is renewed.
+        pub fn with_refresh_margin(margin: Duration) => refresh_margin = typed(margin);
     }
 
     /// The retry policy (see [`RetryConfig`]); `retry_max_attempts` and `retry_deadline` given
