@@ -371,86 +371,53 @@ impl ClientOptions {
         defaults: VendorDefaults,
         name: impl Fn(ClientConfigKey) -> String,
     ) -> Result<Resolved> {
-        fn get<T: Clone>(
-            setting: &Option<Setting<T>>,
-            vendor: Vendor,
-            key: String,
-            parse: impl FnOnce(&str) -> std::result::Result<T, String>,
-        ) -> Result<Option<T>> {
-            setting
-                .as_ref()
-                .map(|s| s.resolve(vendor, &key, parse))
-                .transpose()
-        }
-        let positive = |setting: &Option<Setting<Duration>>, key: ClientConfigKey| {
-            get(setting, vendor, name(key), parse_duration)
+        use ClientConfigKey as K;
+        let read = Read {
+            vendor,
+            name: &name,
         };
-        let timeout = positive(&self.timeout, ClientConfigKey::Timeout)?;
-        let connect_timeout = positive(&self.connect_timeout, ClientConfigKey::ConnectTimeout)?;
-        let refresh_margin = get(
-            &self.refresh_margin,
-            vendor,
-            name(ClientConfigKey::RefreshMargin),
-            parse_duration,
-        )?;
-        let max_in_flight = get(
-            &self.max_in_flight,
-            vendor,
-            name(ClientConfigKey::MaxInFlight),
-            parse_count::<usize>,
-        )?
-        .unwrap_or(DEFAULT_MAX_IN_FLIGHT);
-        let max_response_bytes = get(
-            &self.max_response_bytes,
-            vendor,
-            name(ClientConfigKey::MaxResponseBytes),
-            parse_count::<u64>,
-        )?
-        .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
-        let requests_per_second = get(
-            &self.requests_per_second,
-            vendor,
-            name(ClientConfigKey::RequestsPerSecond),
-            parse_count::<u32>,
-        )?
-        .or(defaults.requests_per_second);
-        let user_agent = get(
-            &self.user_agent,
-            vendor,
-            name(ClientConfigKey::UserAgent),
-            |s| Ok(s.to_owned()),
-        )?
-        .unwrap_or_else(|| concat!("integrations-rs/", env!("CARGO_PKG_VERSION")).to_owned());
+        let timeout = read.get(&self.timeout, K::Timeout, parse_duration)?;
+        let connect_timeout = read.get(&self.connect_timeout, K::ConnectTimeout, parse_duration)?;
+        let refresh_margin = read.get(&self.refresh_margin, K::RefreshMargin, parse_duration)?;
+        let max_in_flight = read
+            .get(&self.max_in_flight, K::MaxInFlight, parse_count)?
+            .unwrap_or(DEFAULT_MAX_IN_FLIGHT);
+        let max_response_bytes = read
+            .get(&self.max_response_bytes, K::MaxResponseBytes, parse_count)?
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        let requests_per_second = read
+            .get(&self.requests_per_second, K::RequestsPerSecond, parse_count)?
+            .or(defaults.requests_per_second);
+        let user_agent = read
+            .get(&self.user_agent, K::UserAgent, |s| Ok(s.to_owned()))?
+            .unwrap_or_else(|| concat!("integrations-rs/", env!("CARGO_PKG_VERSION")).to_owned());
         let mut retry = self.retry.clone();
-        if let Some(attempts) = get(
-            &self.retry_max_attempts,
-            vendor,
-            name(ClientConfigKey::RetryMaxAttempts),
-            parse_count::<usize>,
-        )? {
+        if let Some(attempts) =
+            read.get(&self.retry_max_attempts, K::RetryMaxAttempts, parse_count)?
+        {
             retry.max_attempts = attempts;
         }
-        if let Some(deadline) = positive(&self.retry_deadline, ClientConfigKey::RetryDeadline)? {
+        if let Some(deadline) = read.get(&self.retry_deadline, K::RetryDeadline, parse_duration)? {
             retry.deadline = deadline;
         }
-        let zero = |key: ClientConfigKey| Error::Config {
+        let zero = |key: K| Error::Config {
             vendor,
             setting: name(key),
             message: "must be at least 1".into(),
         };
         if max_in_flight == 0 {
-            return Err(zero(ClientConfigKey::MaxInFlight));
+            return Err(zero(K::MaxInFlight));
         }
         if max_response_bytes == 0 {
-            return Err(zero(ClientConfigKey::MaxResponseBytes));
+            return Err(zero(K::MaxResponseBytes));
         }
         if requests_per_second == Some(0) {
-            return Err(zero(ClientConfigKey::RequestsPerSecond));
+            return Err(zero(K::RequestsPerSecond));
         }
         if reqwest::header::HeaderValue::from_str(&user_agent).is_err() {
             return Err(Error::Config {
                 vendor,
-                setting: name(ClientConfigKey::UserAgent),
+                setting: name(K::UserAgent),
                 message: "is not a valid header value".into(),
             });
         }
@@ -482,6 +449,27 @@ impl ClientOptions {
             ClientConfigKey::RetryMaxAttempts => of(&self.retry_max_attempts),
             ClientConfigKey::RetryDeadline => of(&self.retry_deadline),
         }
+    }
+}
+
+/// Reads the settings of one [`ClientOptions::resolve`], naming each key with `name`.
+struct Read<'a, N> {
+    vendor: Vendor,
+    name: &'a N,
+}
+
+impl<N: Fn(ClientConfigKey) -> String> Read<'_, N> {
+    /// The value of `setting`, when given, parsed with `parse` if it is text.
+    fn get<T: Clone>(
+        &self,
+        setting: &Option<Setting<T>>,
+        key: ClientConfigKey,
+        parse: impl FnOnce(&str) -> std::result::Result<T, String>,
+    ) -> Result<Option<T>> {
+        setting
+            .as_ref()
+            .map(|s| s.resolve(self.vendor, &(self.name)(key), parse))
+            .transpose()
     }
 }
 
