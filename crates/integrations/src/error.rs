@@ -93,11 +93,7 @@ impl Operation {
     }
 }
 
-impl std::fmt::Display for Operation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::model::display_as!(Operation, as_str);
 
 /// What is wrong with one field of a rejected update.
 #[derive(

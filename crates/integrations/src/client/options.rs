@@ -10,7 +10,7 @@ use super::call::DEFAULT_MAX_RESPONSE_BYTES;
 use super::limit::DEFAULT_MAX_IN_FLIGHT;
 use super::retry::RetryConfig;
 use crate::error::{Error, Result};
-use crate::model::Vendor;
+use crate::model::{Vendor, by_name};
 
 /// A setting: a typed value from a setter, or text to parse at `build()`; with where it came
 /// from, for errors.
@@ -225,23 +225,16 @@ impl AsRef<str> for ClientConfigKey {
     }
 }
 
-impl std::fmt::Display for ClientConfigKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_ref())
-    }
-}
+crate::model::display_as!(ClientConfigKey, name);
 
 impl FromStr for ClientConfigKey {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_ref().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::UnknownKey {
-                key: s.to_owned(),
-                expected: Self::ALL.iter().map(|k| k.as_ref().to_owned()).collect(),
-            })
+        by_name(&Self::ALL, Self::name, s).ok_or_else(|| Error::UnknownKey {
+            key: s.to_owned(),
+            expected: Self::ALL.iter().map(|k| k.as_ref().to_owned()).collect(),
+        })
     }
 }
 
