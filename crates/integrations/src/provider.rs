@@ -75,6 +75,24 @@ impl Capabilities {
         pub fn with_hubs(yes: bool) => hubs;
     }
 
+    /// What this crate's provider of `vendor` offers ([`LookerProvider`](crate::LookerProvider),
+    /// [`TorqProvider`](crate::TorqProvider)).
+    pub(crate) fn of_vendor(vendor: Vendor) -> Self {
+        match vendor {
+            Vendor::Looker => Self::none()
+                .with_list(true)
+                .with_get(true)
+                .with_update(true)
+                .with_test(true)
+                .with_logout(true)
+                .with_hubs(true),
+            Vendor::Torq => Self::none()
+                .with_list(true)
+                .with_get(true)
+                .with_get_by_listing(true),
+        }
+    }
+
     /// Whether `operation` is available.
     pub fn supports(&self, operation: Operation) -> bool {
         match operation {
@@ -223,6 +241,26 @@ macro_rules! forward_provider {
 }
 
 forward_provider!(Arc<T>, Box<T>);
+
+/// The items of a vendor's [`IntegrationProvider`] impl that only say who it is: `vendor`,
+/// `name` (the provider's `name` field) and `capabilities` ([`Capabilities::of_vendor`]).
+macro_rules! identity {
+    ($vendor:expr) => {
+        fn vendor(&self) -> $crate::model::Vendor {
+            $vendor
+        }
+
+        fn name(&self) -> &str {
+            &self.name
+        }
+
+        fn capabilities(&self) -> $crate::provider::Capabilities {
+            $crate::provider::Capabilities::of_vendor($vendor)
+        }
+    };
+}
+
+pub(crate) use identity;
 
 /// Checks that `id` belongs to `vendor` (a provider is asked only about its own integrations).
 pub(crate) fn own_id(vendor: Vendor, id: &IntegrationId) -> Result<&str> {

@@ -27,7 +27,7 @@ use crate::client::transport::{Auth, Scheme};
 use crate::error::{Error, Operation, Result};
 use crate::listing::{ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
-use crate::provider::{Capabilities, IntegrationProvider, own_id};
+use crate::provider::{IntegrationProvider, identity, own_id};
 
 /// One Looker instance. Make it with [`LookerConfig`].
 #[derive(Debug)]
@@ -117,27 +117,7 @@ impl LookerProvider {
 
 #[async_trait]
 impl IntegrationProvider for LookerProvider {
-    fn vendor(&self) -> Vendor {
-        Vendor::Looker
-    }
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::none()
-            .with_list(true)
-            .with_get(true)
-            .with_update(true)
-            .with_test(true)
-            .with_logout(true)
-            .with_hubs(true)
-    }
-
-    async fn list(&self, filter: &ListFilter) -> Result<Listing> {
-        Listing::from_stream(self.list_stream(filter)).await
-    }
+    identity!(Vendor::Looker);
 
     fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
         self.calls.call(Operation::List, None).stream_listing(
@@ -146,6 +126,10 @@ impl IntegrationProvider for LookerProvider {
             None,
             convert::integration,
         )
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Listing> {
+        Listing::from_stream(self.list_stream(filter)).await
     }
 
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {

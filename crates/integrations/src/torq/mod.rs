@@ -28,7 +28,7 @@ use crate::client::transport::{Auth, Scheme};
 use crate::error::{Error, Operation, Result};
 use crate::listing::{ListItem, ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
-use crate::provider::{Capabilities, IntegrationProvider, own_id};
+use crate::provider::{IntegrationProvider, identity, own_id};
 
 /// One Torq workspace. Make it with [`TorqConfig`].
 #[derive(Debug)]
@@ -112,27 +112,14 @@ impl TorqProvider {
 
 #[async_trait]
 impl IntegrationProvider for TorqProvider {
-    fn vendor(&self) -> Vendor {
-        Vendor::Torq
-    }
+    identity!(Vendor::Torq);
 
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::none()
-            .with_list(true)
-            .with_get(true)
-            .with_get_by_listing(true)
+    fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
+        self.records(Operation::List, filter.kind.as_deref())
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {
         Listing::from_stream(self.list_stream(filter)).await
-    }
-
-    fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
-        self.records(Operation::List, filter.kind.as_deref())
     }
 
     /// Torq has no route for one integration: this reads the listing until `id` comes by.
