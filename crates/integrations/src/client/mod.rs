@@ -67,6 +67,22 @@ impl Setup {
         })
     }
 
+    /// A generated client at `url` (`new` is its `new_with_client`) whose requests go through
+    /// [`transport`](Self::transport)`(auth, paced)`.
+    pub(crate) fn client<C>(
+        &self,
+        new: fn(&str, reqwest::Client, api_hooks::Hooks) -> C,
+        url: &str,
+        auth: transport::Auth,
+        paced: bool,
+    ) -> C {
+        new(
+            url,
+            self.http.clone(),
+            api_hooks::Hooks::new(self.transport(auth, paced)),
+        )
+    }
+
     /// The calls of the provider, bounded by its in-flight setting.
     pub(crate) fn calls(&self) -> call::Calls {
         self.calls_bounded(self.options.max_in_flight)

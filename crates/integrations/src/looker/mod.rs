@@ -83,24 +83,16 @@ impl LookerProvider {
     ) -> Result<Self> {
         let setup = Setup::new(Vendor::Looker, options, verify_tls, &client_secret)?;
         let api_url = format!("{}/api/4.0", http::base(&base_url));
+        let new = looker_api::Client::new_with_client;
         let login = LookerLogin {
-            client: looker_api::Client::new_with_client(
-                &api_url,
-                setup.http.clone(),
-                looker_api::Hooks::new(setup.transport(Auth::None, false)),
-            ),
+            client: setup.client(new, &api_url, Auth::None, false),
             calls: setup.login_calls(),
             client_id,
             client_secret,
         };
         let auth = setup.token_cache(login);
-        let api = looker_api::Client::new_with_client(
-            &api_url,
-            setup.http.clone(),
-            looker_api::Hooks::new(
-                setup.transport(Auth::Token(auth.clone(), Scheme::LookerToken), true),
-            ),
-        );
+        let token = Auth::Token(auth.clone(), Scheme::LookerToken);
+        let api = setup.client(new, &api_url, token, true);
         Ok(Self {
             name,
             api,

@@ -70,22 +70,15 @@ impl TorqProvider {
         options: &Resolved,
     ) -> Result<Self> {
         let setup = Setup::new(Vendor::Torq, options, true, &client_secret)?;
+        let new = torq_api::Client::new_with_client;
+        let key = Auth::basic(&client_id, &client_secret);
         let login = TorqLogin {
-            client: torq_api::Client::new_with_client(
-                &http::base(&auth_url),
-                setup.http.clone(),
-                torq_api::Hooks::new(
-                    setup.transport(Auth::basic(&client_id, &client_secret), false),
-                ),
-            ),
+            client: setup.client(new, &http::base(&auth_url), key, false),
             calls: setup.login_calls(),
         };
         let auth = setup.token_cache(login);
-        let api = torq_api::Client::new_with_client(
-            &http::base(&base_url),
-            setup.http.clone(),
-            torq_api::Hooks::new(setup.transport(Auth::Token(auth.clone(), Scheme::Bearer), true)),
-        );
+        let token = Auth::Token(auth.clone(), Scheme::Bearer);
+        let api = setup.client(new, &http::base(&base_url), token, true);
         Ok(Self {
             name,
             api,
