@@ -243,7 +243,7 @@ macro_rules! forward_provider {
 forward_provider!(Arc<T>, Box<T>);
 
 /// The items of a vendor's [`IntegrationProvider`] impl that only say who it is: `vendor`,
-/// `name` (the provider's `name` field) and `capabilities` ([`Capabilities::of_vendor`]).
+/// `name` (its session's) and `capabilities` ([`Capabilities::of_vendor`]).
 macro_rules! identity {
     ($vendor:expr) => {
         fn vendor(&self) -> $crate::model::Vendor {
@@ -251,7 +251,7 @@ macro_rules! identity {
         }
 
         fn name(&self) -> &str {
-            &self.name
+            &self.session.name
         }
 
         fn capabilities(&self) -> $crate::provider::Capabilities {

@@ -17,13 +17,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use builder::{LookerConfig, LookerConfigKey};
 
-use crate::client::Setup;
 use crate::client::call::{Call, Calls};
 use crate::client::http;
 use crate::client::options::Resolved;
 use crate::client::records::Unusable;
-use crate::client::token::{Grant, Login, TokenCache};
+use crate::client::token::{Grant, Login};
 use crate::client::transport::{Auth, Scheme};
+use crate::client::{Session, Setup};
 use crate::error::{Error, Operation, Result};
 use crate::listing::{ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
@@ -32,10 +32,8 @@ use crate::provider::{IntegrationProvider, identity, own_id};
 /// One Looker instance. Make it with [`LookerConfig`].
 #[derive(Debug)]
 pub struct LookerProvider {
-    name: String,
     api: looker_api::Client,
-    auth: Arc<TokenCache>,
-    calls: Calls,
+    session: Session,
 }
 
 /// Logs in with the API key.
@@ -90,20 +88,15 @@ impl LookerProvider {
             client_id,
             client_secret,
         };
-        let auth = setup.token_cache(login);
-        let token = Auth::Token(auth.clone(), Scheme::LookerToken);
+        let session = setup.session(name, login);
+        let token = Auth::Token(session.auth.clone(), Scheme::LookerToken);
         let api = setup.client(new, &api_url, token, true);
-        Ok(Self {
-            name,
-            api,
-            auth,
-            calls: setup.calls(),
-        })
+        Ok(Self { api, session })
     }
 
     /// How many times this provider logged in (for tests and benchmarks).
     pub fn logins(&self) -> u64 {
-        self.auth.logins()
+        self.session.logins()
     }
 }
 
@@ -112,7 +105,7 @@ impl IntegrationProvider for LookerProvider {
     identity!(Vendor::Looker);
 
     fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
-        self.calls.call(Operation::List, None).stream_listing(
+        self.session.call(Operation::List, None).stream_listing(
             self.api.all_integrations(None, filter.kind.as_deref()),
             |records| records,
             None,
@@ -126,7 +119,7 @@ impl IntegrationProvider for LookerProvider {
 
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Looker, id)?;
-        let call = self.calls.call(Operation::Get, Some(vendor_id));
+        let call = self.session.call(Operation::Get, Some(vendor_id));
         let record = call.send(self.api.integration(vendor_id, None)).await?;
         convert::integration(record).map_err(|u| unusable(&call, u))
     }
@@ -134,7 +127,7 @@ impl IntegrationProvider for LookerProvider {
     async fn update(&self, id: &IntegrationId, patch: &IntegrationPatch) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Looker, id)?;
         let call = self
-            .calls
+            .session
             .call(Operation::Update, Some(vendor_id))
             .sending(patch.secret_values());
         let body = convert::write_model(patch);
@@ -146,12 +139,12 @@ impl IntegrationProvider for LookerProvider {
 
     /// Ends the session: Looker invalidates the current token. The next call logs in again.
     async fn logout(&self) -> Result<()> {
-        if self.auth.fresh().is_none() {
+        if self.session.auth.fresh().is_none() {
             return Ok(());
         }
-        let call = self.calls.call(Operation::Logout, None);
+        let call = self.session.call(Operation::Logout, None);
         let outcome = call.send(self.api.logout()).await;
-        self.auth.take();
+        self.session.auth.take();
         match outcome {
             Ok(_) => Ok(()),
             // A token that is already dead is as logged out as it gets.
@@ -166,7 +159,7 @@ impl IntegrationProvider for LookerProvider {
 
     async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {
         let vendor_id = own_id(Vendor::Looker, id)?;
-        let call = self.calls.call(Operation::Test, Some(vendor_id));
+        let call = self.session.call(Operation::Test, Some(vendor_id));
         let result = call.send(self.api.test_integration(vendor_id)).await?;
         Ok(convert::test_outcome(result))
     }

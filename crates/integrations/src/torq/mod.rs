@@ -19,12 +19,12 @@ use torq_api::types;
 
 pub use builder::{TorqConfig, TorqConfigKey, TorqRegion};
 
-use crate::client::Setup;
 use crate::client::call::Calls;
 use crate::client::http;
 use crate::client::options::Resolved;
-use crate::client::token::{Grant, Login, TokenCache};
+use crate::client::token::{Grant, Login};
 use crate::client::transport::{Auth, Scheme};
+use crate::client::{Session, Setup};
 use crate::error::{Error, Operation, Result};
 use crate::listing::{ListItem, ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
@@ -33,10 +33,8 @@ use crate::provider::{IntegrationProvider, identity, own_id};
 /// One Torq workspace. Make it with [`TorqConfig`].
 #[derive(Debug)]
 pub struct TorqProvider {
-    name: String,
     api: torq_api::Client,
-    auth: Arc<TokenCache>,
-    calls: Calls,
+    session: Session,
 }
 
 /// Exchanges the API key for a bearer token.
@@ -76,25 +74,20 @@ impl TorqProvider {
             client: setup.client(new, &http::base(&auth_url), key, false),
             calls: setup.login_calls(),
         };
-        let auth = setup.token_cache(login);
-        let token = Auth::Token(auth.clone(), Scheme::Bearer);
+        let session = setup.session(name, login);
+        let token = Auth::Token(session.auth.clone(), Scheme::Bearer);
         let api = setup.client(new, &http::base(&base_url), token, true);
-        Ok(Self {
-            name,
-            api,
-            auth,
-            calls: setup.calls(),
-        })
+        Ok(Self { api, session })
     }
 
     /// How many tokens this provider obtained (for tests and benchmarks).
     pub fn logins(&self) -> u64 {
-        self.auth.logins()
+        self.session.logins()
     }
 
     /// The workspace's integrations as Torq's answer arrives, for `operation`.
     fn records<'a>(&'a self, operation: Operation, kind: Option<&'a str>) -> ListStream<'a> {
-        self.calls.call(operation, None).stream_listing(
+        self.session.call(operation, None).stream_listing(
             self.api.list_integrations(kind),
             |answer| answer.integrations,
             Some("integrations"),
