@@ -93,11 +93,7 @@ impl Operation {
     }
 }
 
-impl std::fmt::Display for Operation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::model::display_as!(Operation, as_str);
 
 /// What is wrong with one field of a rejected update.
 #[derive(
@@ -319,42 +315,59 @@ fn response_facts(status: Option<u16>, content_type: Option<&str>) -> String {
 }
 
 impl Error {
-    /// The operation that failed, when the error comes from a call.
-    pub fn operation(&self) -> Option<Operation> {
+    /// The vendor and the operation of an error that comes from a call.
+    fn call(&self) -> Option<(Vendor, Operation)> {
         match self {
-            Error::NotFound { operation, .. }
-            | Error::Unauthorized { operation, .. }
-            | Error::Forbidden { operation, .. }
-            | Error::Validation { operation, .. }
-            | Error::Rejected { operation, .. }
-            | Error::RateLimited { operation, .. }
-            | Error::Unsupported { operation, .. }
-            | Error::Timeout { operation, .. }
-            | Error::Transport { operation, .. }
-            | Error::Server { operation, .. }
-            | Error::BadResponse { operation, .. }
-            | Error::ResponseTooLarge { operation, .. } => Some(*operation),
+            Error::NotFound {
+                vendor, operation, ..
+            }
+            | Error::Unauthorized {
+                vendor, operation, ..
+            }
+            | Error::Forbidden {
+                vendor, operation, ..
+            }
+            | Error::Validation {
+                vendor, operation, ..
+            }
+            | Error::Rejected {
+                vendor, operation, ..
+            }
+            | Error::RateLimited {
+                vendor, operation, ..
+            }
+            | Error::Unsupported {
+                vendor, operation, ..
+            }
+            | Error::Timeout {
+                vendor, operation, ..
+            }
+            | Error::Transport {
+                vendor, operation, ..
+            }
+            | Error::Server {
+                vendor, operation, ..
+            }
+            | Error::BadResponse {
+                vendor, operation, ..
+            }
+            | Error::ResponseTooLarge {
+                vendor, operation, ..
+            } => Some((*vendor, *operation)),
             Error::InvalidId { .. } | Error::UnknownKey { .. } | Error::Config { .. } => None,
         }
+    }
+
+    /// The operation that failed, when the error comes from a call.
+    pub fn operation(&self) -> Option<Operation> {
+        self.call().map(|(_, operation)| operation)
     }
 
     /// The vendor the error is about, when it is about one.
     pub fn vendor(&self) -> Option<Vendor> {
         match self {
-            Error::NotFound { vendor, .. }
-            | Error::Unauthorized { vendor, .. }
-            | Error::Forbidden { vendor, .. }
-            | Error::Validation { vendor, .. }
-            | Error::Rejected { vendor, .. }
-            | Error::RateLimited { vendor, .. }
-            | Error::Unsupported { vendor, .. }
-            | Error::Timeout { vendor, .. }
-            | Error::Transport { vendor, .. }
-            | Error::Server { vendor, .. }
-            | Error::BadResponse { vendor, .. }
-            | Error::ResponseTooLarge { vendor, .. }
-            | Error::Config { vendor, .. } => Some(*vendor),
-            Error::InvalidId { .. } | Error::UnknownKey { .. } => None,
+            Error::Config { vendor, .. } => Some(*vendor),
+            _ => self.call().map(|(vendor, _)| vendor),
         }
     }
 }

@@ -52,6 +52,7 @@ mod model;
 mod provider;
 mod provider_config;
 mod raw;
+mod setters;
 pub mod state;
 mod torq;
 

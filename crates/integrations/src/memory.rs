@@ -274,19 +274,9 @@ impl IntegrationProvider for InMemoryProvider {
         &self.shared.name
     }
 
+    // The vendor's provider's, without hubs (this provider has none).
     fn capabilities(&self) -> Capabilities {
-        match self.shared.vendor {
-            Vendor::Looker => Capabilities::none()
-                .with_list(true)
-                .with_get(true)
-                .with_update(true)
-                .with_test(true)
-                .with_logout(true),
-            Vendor::Torq => Capabilities::none()
-                .with_list(true)
-                .with_get(true)
-                .with_get_by_listing(true),
-        }
+        Capabilities::of_vendor(self.shared.vendor).with_hubs(false)
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {

@@ -38,10 +38,27 @@ impl Vendor {
     }
 }
 
-impl fmt::Display for Vendor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// Implements `Display` for a type named by one of its methods (`$ty::$name(self) -> &str`).
+macro_rules! display_as {
+    ($ty:ty, $name:ident) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.$name())
+            }
+        }
+    };
+}
+
+pub(crate) use display_as;
+
+display_as!(Vendor, as_str);
+
+/// The one of `all` that `name` calls `s` (in any case, blanks around `s` ignored).
+pub(crate) fn by_name<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, s: &str) -> Option<T> {
+    let s = s.trim();
+    all.iter()
+        .copied()
+        .find(|t| name(*t).eq_ignore_ascii_case(s))
 }
 
 impl FromStr for Vendor {

@@ -52,46 +52,45 @@ impl Capabilities {
         Self::default()
     }
 
-    /// With `list` available or not.
-    pub fn with_list(mut self, yes: bool) -> Self {
-        self.list = yes;
-        self
+    crate::setters::setters! {
+        /// With `list` available or not.
+        pub fn with_list(yes: bool) => list;
+
+        /// With `get` available or not.
+        pub fn with_get(yes: bool) => get;
+
+        /// With `get` working by listing (or not).
+        pub fn with_get_by_listing(yes: bool) => get_by_listing;
+
+        /// With `update` available or not.
+        pub fn with_update(yes: bool) => update;
+
+        /// With `test` available or not.
+        pub fn with_test(yes: bool) => test;
+
+        /// With `logout` available or not.
+        pub fn with_logout(yes: bool) => logout;
+
+        /// With integration hubs (and forms) or not.
+        pub fn with_hubs(yes: bool) => hubs;
     }
 
-    /// With `get` available or not.
-    pub fn with_get(mut self, yes: bool) -> Self {
-        self.get = yes;
-        self
-    }
-
-    /// With `get` working by listing (or not).
-    pub fn with_get_by_listing(mut self, yes: bool) -> Self {
-        self.get_by_listing = yes;
-        self
-    }
-
-    /// With `update` available or not.
-    pub fn with_update(mut self, yes: bool) -> Self {
-        self.update = yes;
-        self
-    }
-
-    /// With `test` available or not.
-    pub fn with_test(mut self, yes: bool) -> Self {
-        self.test = yes;
-        self
-    }
-
-    /// With `logout` available or not.
-    pub fn with_logout(mut self, yes: bool) -> Self {
-        self.logout = yes;
-        self
-    }
-
-    /// With integration hubs (and forms) or not.
-    pub fn with_hubs(mut self, yes: bool) -> Self {
-        self.hubs = yes;
-        self
+    /// What this crate's provider of `vendor` offers ([`LookerProvider`](crate::LookerProvider),
+    /// [`TorqProvider`](crate::TorqProvider)).
+    pub(crate) fn of_vendor(vendor: Vendor) -> Self {
+        match vendor {
+            Vendor::Looker => Self::none()
+                .with_list(true)
+                .with_get(true)
+                .with_update(true)
+                .with_test(true)
+                .with_logout(true)
+                .with_hubs(true),
+            Vendor::Torq => Self::none()
+                .with_list(true)
+                .with_get(true)
+                .with_get_by_listing(true),
+        }
     }
 
     /// Whether `operation` is available.
@@ -242,6 +241,26 @@ macro_rules! forward_provider {
 }
 
 forward_provider!(Arc<T>, Box<T>);
+
+/// The items of a vendor's [`IntegrationProvider`] impl that only say who it is: `vendor`,
+/// `name` (its session's) and `capabilities` ([`Capabilities::of_vendor`]).
+macro_rules! identity {
+    ($vendor:expr) => {
+        fn vendor(&self) -> $crate::model::Vendor {
+            $vendor
+        }
+
+        fn name(&self) -> &str {
+            &self.session.name
+        }
+
+        fn capabilities(&self) -> $crate::provider::Capabilities {
+            $crate::provider::Capabilities::of_vendor($vendor)
+        }
+    };
+}
+
+pub(crate) use identity;
 
 /// Checks that `id` belongs to `vendor` (a provider is asked only about its own integrations).
 pub(crate) fn own_id(vendor: Vendor, id: &IntegrationId) -> Result<&str> {

@@ -22,7 +22,7 @@ use crate::model::Vendor;
 ///
 /// The JSON form is the stable interface: it is what the vendor sent, and it changes only when
 /// the vendor does. The generated types behind it follow `spec/` and change whenever the spec
-/// is regenerated, so typed access ([`looker`](Self::looker), [`torq`](Self::torq), and the
+/// is regenerated, so typed access (`RawRecord::looker`, `RawRecord::torq`, and the
 /// re-exported `looker_api` / `torq_api` crates) is behind the opt-in cargo feature
 /// `generated-types`: a user who enables it accepts that a regeneration may change those
 /// types in any release; everyone else only sees JSON. Without the feature, none of it is

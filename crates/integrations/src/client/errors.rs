@@ -304,41 +304,43 @@ mod tests {
         assert!(
             matches!(e(&looker, Operation::Get, Some("x"), 404), Error::NotFound { ref id, .. } if id == "x")
         );
-        assert!(matches!(
-            e(&looker, Operation::Login, None, 404),
-            Error::Unauthorized { .. }
-        ));
-        assert!(matches!(
-            e(&looker, Operation::List, None, 401),
-            Error::Unauthorized { .. }
-        ));
-        assert!(matches!(
-            e(&looker, Operation::List, None, 403),
-            Error::Forbidden { .. }
-        ));
-        assert!(matches!(
-            e(&looker, Operation::Update, Some("x"), 422),
-            Error::Validation { .. }
-        ));
-        assert!(matches!(
-            e(&looker, Operation::List, None, 429),
-            Error::RateLimited { .. }
-        ));
-        assert!(matches!(
-            e(&looker, Operation::List, None, 503),
-            Error::Server { status: 503, .. }
-        ));
-        assert!(matches!(
-            e(&looker, Operation::List, None, 418),
-            Error::BadResponse {
-                status: Some(418),
-                ..
-            }
-        ));
-        assert!(matches!(
-            e(&torq, Operation::List, None, 302),
-            Error::Unauthorized { .. }
-        ));
+        type Expected = fn(&Error) -> bool;
+        let cases: [(&Calls, Operation, Option<&str>, u16, Expected); 8] = [
+            (&looker, Operation::Login, None, 404, |e| {
+                matches!(e, Error::Unauthorized { .. })
+            }),
+            (&looker, Operation::List, None, 401, |e| {
+                matches!(e, Error::Unauthorized { .. })
+            }),
+            (&looker, Operation::List, None, 403, |e| {
+                matches!(e, Error::Forbidden { .. })
+            }),
+            (&looker, Operation::Update, Some("x"), 422, |e| {
+                matches!(e, Error::Validation { .. })
+            }),
+            (&looker, Operation::List, None, 429, |e| {
+                matches!(e, Error::RateLimited { .. })
+            }),
+            (&looker, Operation::List, None, 503, |e| {
+                matches!(e, Error::Server { status: 503, .. })
+            }),
+            (&looker, Operation::List, None, 418, |e| {
+                matches!(
+                    e,
+                    Error::BadResponse {
+                        status: Some(418),
+                        ..
+                    }
+                )
+            }),
+            (&torq, Operation::List, None, 302, |e| {
+                matches!(e, Error::Unauthorized { .. })
+            }),
+        ];
+        for (calls, operation, id, status, expected) in cases {
+            let error = e(calls, operation, id, status);
+            assert!(expected(&error), "{operation} {status}: {error:?}");
+        }
         let documented_400 = from_status(
             &looker.call(Operation::List, None),
             StatusCode::BAD_REQUEST,

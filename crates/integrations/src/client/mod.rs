@@ -15,10 +15,36 @@ pub(crate) mod scrub;
 pub(crate) mod token;
 pub(crate) mod transport;
 
+use crate::error::Operation;
+
 /// The process environment, without the variables whose name or value is not UTF-8 (which
 /// `std::env::vars` would panic on); none of the settings read from it can be such.
 pub(crate) fn utf8_vars() -> impl Iterator<Item = (String, String)> {
     std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+}
+
+/// What a vendor's provider holds besides its generated client: its name, its token cache and
+/// the calls it makes.
+#[derive(Debug)]
+pub(crate) struct Session {
+    /// The provider's name.
+    pub name: String,
+    /// Its tokens.
+    pub auth: std::sync::Arc<token::TokenCache>,
+    /// Its calls, bounded by its in-flight setting.
+    calls: call::Calls,
+}
+
+impl Session {
+    /// A call of the provider (see [`Calls::call`](call::Calls::call)).
+    pub(crate) fn call<'a>(&'a self, operation: Operation, id: Option<&'a str>) -> call::Call<'a> {
+        self.calls.call(operation, id)
+    }
+
+    /// How many logins the provider made.
+    pub(crate) fn logins(&self) -> u64 {
+        self.auth.logins()
+    }
 }
 
 /// What every provider is built from: its HTTP client, the secrets its session knows, and its
@@ -67,9 +93,33 @@ impl Setup {
         })
     }
 
-    /// The calls of the provider, bounded by its in-flight setting.
-    pub(crate) fn calls(&self) -> call::Calls {
-        self.calls_bounded(self.options.max_in_flight)
+    /// A generated client at `url` (`new` is its `new_with_client`) whose requests go through
+    /// [`transport`](Self::transport)`(auth, paced)`.
+    pub(crate) fn client<C>(
+        &self,
+        new: fn(&str, reqwest::Client, api_hooks::Hooks) -> C,
+        url: &str,
+        auth: transport::Auth,
+        paced: bool,
+    ) -> C {
+        new(
+            url,
+            self.http.clone(),
+            api_hooks::Hooks::new(self.transport(auth, paced)),
+        )
+    }
+
+    /// The session of the provider `name`, logging in with `login`.
+    pub(crate) fn session(&self, name: String, login: impl token::Login) -> Session {
+        Session {
+            name,
+            auth: std::sync::Arc::new(token::TokenCache::new(
+                login,
+                self.options.refresh_margin,
+                self.secrets.clone(),
+            )),
+            calls: self.calls_bounded(self.options.max_in_flight),
+        }
     }
 
     /// The calls of its logins: single-flight already, their own slot hands the connection
@@ -85,17 +135,5 @@ impl Setup {
             self.secrets.clone(),
             self.options.max_response_bytes,
         )
-    }
-
-    /// The token cache of the provider, logging in with `login`.
-    pub(crate) fn token_cache(
-        &self,
-        login: impl token::Login,
-    ) -> std::sync::Arc<token::TokenCache> {
-        std::sync::Arc::new(token::TokenCache::new(
-            login,
-            self.options.refresh_margin,
-            self.secrets.clone(),
-        ))
     }
 }

@@ -10,7 +10,7 @@ use super::call::DEFAULT_MAX_RESPONSE_BYTES;
 use super::limit::DEFAULT_MAX_IN_FLIGHT;
 use super::retry::RetryConfig;
 use crate::error::{Error, Result};
-use crate::model::Vendor;
+use crate::model::{Vendor, by_name};
 
 /// A setting: a typed value from a setter, or text to parse at `build()`; with where it came
 /// from, for errors.
@@ -94,6 +94,11 @@ impl Setting<String> {
             message,
         })
     }
+}
+
+/// A value from a typed setter, as a [`ClientOptions`] field holds it.
+fn typed<T: Clone>(value: T) -> Option<Setting<T>> {
+    Some(Setting::typed(value))
 }
 
 /// A duration: a number of seconds (`30`, `1.5`) or a number with a unit (`500ms`, `2m`).
@@ -220,23 +225,16 @@ impl AsRef<str> for ClientConfigKey {
     }
 }
 
-impl std::fmt::Display for ClientConfigKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_ref())
-    }
-}
+crate::model::display_as!(ClientConfigKey, name);
 
 impl FromStr for ClientConfigKey {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_ref().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::UnknownKey {
-                key: s.to_owned(),
-                expected: Self::ALL.iter().map(|k| k.as_ref().to_owned()).collect(),
-            })
+        by_name(&Self::ALL, Self::name, s).ok_or_else(|| Error::UnknownKey {
+            key: s.to_owned(),
+            expected: Self::ALL.iter().map(|k| k.as_ref().to_owned()).collect(),
+        })
     }
 }
 
@@ -281,53 +279,34 @@ impl ClientOptions {
         self
     }
 
-    /// Time allowed for each request, from the moment it is sent (waiting for an in-flight slot
-    /// or a login comes on top).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(Setting::typed(timeout));
-        self
-    }
+    crate::setters::setters! {
+        /// Time allowed for each request, from the moment it is sent (waiting for an in-flight
+        /// slot or a login comes on top).
+        pub fn with_timeout(timeout: Duration) => timeout = typed(timeout);
 
-    /// Time allowed to connect (default 10 s).
-    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(Setting::typed(timeout));
-        self
-    }
+        /// Time allowed to connect (default 10 s).
+        pub fn with_connect_timeout(timeout: Duration) => connect_timeout = typed(timeout);
 
-    /// How many requests a provider sends at once (default 32); more callers wait for a slot,
-    /// without a time limit of their own. A slot is held for the whole call, retries and their
-    /// back-off included. Each request in flight holds one connection, so this also keeps the
-    /// connections opened to the vendor near the bound. Zero is refused by `build`.
-    pub fn with_max_in_flight(mut self, max: usize) -> Self {
-        self.max_in_flight = Some(Setting::typed(max));
-        self
-    }
+        /// How many requests a provider sends at once (default 32); more callers wait for a
+        /// slot, without a time limit of their own. A slot is held for the whole call, retries
+        /// and their back-off included. Each request in flight holds one connection, so this also
+        /// keeps the connections opened to the vendor near the bound. Zero is refused by `build`.
+        pub fn with_max_in_flight(max: usize) => max_in_flight = typed(max);
 
-    /// The most bytes of one response body read (default 512 MiB, room for a listing of
-    /// 100,000 integrations); a longer body ends the call with
-    /// [`Error::ResponseTooLarge`] instead of taking memory without bound. Zero is refused.
-    pub fn with_max_response_bytes(mut self, max: u64) -> Self {
-        self.max_response_bytes = Some(Setting::typed(max));
-        self
-    }
+        /// The most bytes of one response body read (default 512 MiB, room for a listing of
+        /// 100,000 integrations); a longer body ends the call with
+        /// [`Error::ResponseTooLarge`] instead of taking memory without bound. Zero is refused.
+        pub fn with_max_response_bytes(max: u64) => max_response_bytes = typed(max);
 
-    /// Paces calls under `rate` per second (Torq allows 50 per workspace and is paced so by
-    /// default; Looker is not paced). Zero is refused.
-    pub fn with_requests_per_second(mut self, rate: u32) -> Self {
-        self.requests_per_second = Some(Setting::typed(rate));
-        self
-    }
+        /// Paces calls under `rate` per second (Torq allows 50 per workspace and is paced so by
+        /// default; Looker is not paced). Zero is refused.
+        pub fn with_requests_per_second(rate: u32) => requests_per_second = typed(rate);
 
-    /// The `User-Agent` header (default `integrations-rs/<version>`).
-    pub fn with_user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(Setting::typed(agent.into()));
-        self
-    }
+        /// The `User-Agent` header (default `integrations-rs/<version>`).
+        pub fn with_user_agent(agent: impl Into<String>) => user_agent = typed(agent.into());
 
-    /// How long before expiry a token is renewed.
-    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = Some(Setting::typed(margin));
-        self
+        /// How long before expiry a token is renewed.
+        pub fn with_refresh_margin(margin: Duration) => refresh_margin = typed(margin);
     }
 
     /// The retry policy (see [`RetryConfig`]); `retry_max_attempts` and `retry_deadline` given
@@ -385,86 +364,53 @@ impl ClientOptions {
         defaults: VendorDefaults,
         name: impl Fn(ClientConfigKey) -> String,
     ) -> Result<Resolved> {
-        fn get<T: Clone>(
-            setting: &Option<Setting<T>>,
-            vendor: Vendor,
-            key: String,
-            parse: impl FnOnce(&str) -> std::result::Result<T, String>,
-        ) -> Result<Option<T>> {
-            setting
-                .as_ref()
-                .map(|s| s.resolve(vendor, &key, parse))
-                .transpose()
-        }
-        let positive = |setting: &Option<Setting<Duration>>, key: ClientConfigKey| {
-            get(setting, vendor, name(key), parse_duration)
+        use ClientConfigKey as K;
+        let read = Read {
+            vendor,
+            name: &name,
         };
-        let timeout = positive(&self.timeout, ClientConfigKey::Timeout)?;
-        let connect_timeout = positive(&self.connect_timeout, ClientConfigKey::ConnectTimeout)?;
-        let refresh_margin = get(
-            &self.refresh_margin,
-            vendor,
-            name(ClientConfigKey::RefreshMargin),
-            parse_duration,
-        )?;
-        let max_in_flight = get(
-            &self.max_in_flight,
-            vendor,
-            name(ClientConfigKey::MaxInFlight),
-            parse_count::<usize>,
-        )?
-        .unwrap_or(DEFAULT_MAX_IN_FLIGHT);
-        let max_response_bytes = get(
-            &self.max_response_bytes,
-            vendor,
-            name(ClientConfigKey::MaxResponseBytes),
-            parse_count::<u64>,
-        )?
-        .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
-        let requests_per_second = get(
-            &self.requests_per_second,
-            vendor,
-            name(ClientConfigKey::RequestsPerSecond),
-            parse_count::<u32>,
-        )?
-        .or(defaults.requests_per_second);
-        let user_agent = get(
-            &self.user_agent,
-            vendor,
-            name(ClientConfigKey::UserAgent),
-            |s| Ok(s.to_owned()),
-        )?
-        .unwrap_or_else(|| concat!("integrations-rs/", env!("CARGO_PKG_VERSION")).to_owned());
+        let timeout = read.get(&self.timeout, K::Timeout, parse_duration)?;
+        let connect_timeout = read.get(&self.connect_timeout, K::ConnectTimeout, parse_duration)?;
+        let refresh_margin = read.get(&self.refresh_margin, K::RefreshMargin, parse_duration)?;
+        let max_in_flight = read
+            .get(&self.max_in_flight, K::MaxInFlight, parse_count)?
+            .unwrap_or(DEFAULT_MAX_IN_FLIGHT);
+        let max_response_bytes = read
+            .get(&self.max_response_bytes, K::MaxResponseBytes, parse_count)?
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        let requests_per_second = read
+            .get(&self.requests_per_second, K::RequestsPerSecond, parse_count)?
+            .or(defaults.requests_per_second);
+        let user_agent = read
+            .get(&self.user_agent, K::UserAgent, |s| Ok(s.to_owned()))?
+            .unwrap_or_else(|| concat!("integrations-rs/", env!("CARGO_PKG_VERSION")).to_owned());
         let mut retry = self.retry.clone();
-        if let Some(attempts) = get(
-            &self.retry_max_attempts,
-            vendor,
-            name(ClientConfigKey::RetryMaxAttempts),
-            parse_count::<usize>,
-        )? {
+        if let Some(attempts) =
+            read.get(&self.retry_max_attempts, K::RetryMaxAttempts, parse_count)?
+        {
             retry.max_attempts = attempts;
         }
-        if let Some(deadline) = positive(&self.retry_deadline, ClientConfigKey::RetryDeadline)? {
+        if let Some(deadline) = read.get(&self.retry_deadline, K::RetryDeadline, parse_duration)? {
             retry.deadline = deadline;
         }
-        let zero = |key: ClientConfigKey| Error::Config {
+        let zero = |key: K| Error::Config {
             vendor,
             setting: name(key),
             message: "must be at least 1".into(),
         };
         if max_in_flight == 0 {
-            return Err(zero(ClientConfigKey::MaxInFlight));
+            return Err(zero(K::MaxInFlight));
         }
         if max_response_bytes == 0 {
-            return Err(zero(ClientConfigKey::MaxResponseBytes));
+            return Err(zero(K::MaxResponseBytes));
         }
         if requests_per_second == Some(0) {
-            return Err(zero(ClientConfigKey::RequestsPerSecond));
+            return Err(zero(K::RequestsPerSecond));
         }
         if reqwest::header::HeaderValue::from_str(&user_agent).is_err() {
             return Err(Error::Config {
                 vendor,
-                setting: name(ClientConfigKey::UserAgent),
+                setting: name(K::UserAgent),
                 message: "is not a valid header value".into(),
             });
         }
@@ -496,6 +442,27 @@ impl ClientOptions {
             ClientConfigKey::RetryMaxAttempts => of(&self.retry_max_attempts),
             ClientConfigKey::RetryDeadline => of(&self.retry_deadline),
         }
+    }
+}
+
+/// Reads the settings of one [`ClientOptions::resolve`], naming each key with `name`.
+struct Read<'a, N> {
+    vendor: Vendor,
+    name: &'a N,
+}
+
+impl<N: Fn(ClientConfigKey) -> String> Read<'_, N> {
+    /// The value of `setting`, when given, parsed with `parse` if it is text.
+    fn get<T: Clone>(
+        &self,
+        setting: &Option<Setting<T>>,
+        key: ClientConfigKey,
+        parse: impl FnOnce(&str) -> std::result::Result<T, String>,
+    ) -> Result<Option<T>> {
+        setting
+            .as_ref()
+            .map(|s| s.resolve(self.vendor, &(self.name)(key), parse))
+            .transpose()
     }
 }
 

@@ -55,10 +55,9 @@ impl RetryConfig {
         }
     }
 
-    /// With `attempts` in all, the first included (1 = never retry).
-    pub fn with_max_attempts(mut self, attempts: usize) -> Self {
-        self.max_attempts = attempts;
-        self
+    crate::setters::setters! {
+        /// With `attempts` in all, the first included (1 = never retry).
+        pub fn with_max_attempts(attempts: usize) => max_attempts;
     }
 
     /// With waits from `min` growing to `max`.
@@ -68,16 +67,12 @@ impl RetryConfig {
         self
     }
 
-    /// With the longest `Retry-After` honoured.
-    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
-        self.max_retry_after = max;
-        self
-    }
+    crate::setters::setters! {
+        /// With the longest `Retry-After` honoured.
+        pub fn with_max_retry_after(max: Duration) => max_retry_after;
 
-    /// With the time budget for all attempts of one call.
-    pub fn with_deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
-        self
+        /// With the time budget for all attempts of one call.
+        pub fn with_deadline(deadline: Duration) => deadline;
     }
 
     /// The waits between attempts: exponential with jitter (backon).

@@ -207,17 +207,22 @@ mod tests {
         }
     }
 
+    /// A cache renewing 10 s early, whose logins give tokens of `expires_in` seconds; and how
+    /// many logins it made.
+    fn counting(expires_in: i64, secrets: Secrets) -> (TokenCache, Arc<AtomicUsize>) {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let login = Counting {
+            calls: calls.clone(),
+            expires_in: Some(expires_in),
+        };
+        let cache = TokenCache::new(login, Duration::from_secs(10), secrets);
+        (cache, calls)
+    }
+
     #[tokio::test]
     async fn concurrent_callers_share_one_login() {
-        let calls = Arc::new(AtomicUsize::new(0));
-        let cache = Arc::new(TokenCache::new(
-            Counting {
-                calls: calls.clone(),
-                expires_in: Some(3600),
-            },
-            Duration::from_secs(10),
-            Secrets::default(),
-        ));
+        let (cache, calls) = counting(3600, Secrets::default());
+        let cache = Arc::new(cache);
         let tasks: Vec<_> = (0..200)
             .map(|_| {
                 let c = cache.clone();
@@ -232,15 +237,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_rejected_token_is_renewed_once_for_all_who_saw_it() {
-        let calls = Arc::new(AtomicUsize::new(0));
-        let cache = Arc::new(TokenCache::new(
-            Counting {
-                calls: calls.clone(),
-                expires_in: Some(3600),
-            },
-            Duration::from_secs(10),
-            Secrets::default(),
-        ));
+        let (cache, calls) = counting(3600, Secrets::default());
+        let cache = Arc::new(cache);
         let first = cache.get().await.unwrap();
         let tasks: Vec<_> = (0..50)
             .map(|_| {
@@ -260,16 +258,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn tokens_are_renewed_a_margin_before_they_expire() {
-        let calls = Arc::new(AtomicUsize::new(0));
         let secrets = Secrets::default();
-        let cache = TokenCache::new(
-            Counting {
-                calls: calls.clone(),
-                expires_in: Some(60),
-            },
-            Duration::from_secs(10),
-            secrets.clone(),
-        );
+        let (cache, calls) = counting(60, secrets.clone());
         cache.get().await.unwrap();
         assert_eq!(
             secrets.scrub("token-1", &[]),

@@ -19,13 +19,13 @@ use crate::provider::own_id;
 #[async_trait]
 impl IntegrationHubs for LookerProvider {
     async fn list_hubs(&self) -> Result<Vec<IntegrationHub>> {
-        let call = self.calls.call(Operation::ListHubs, None);
+        let call = self.session.call(Operation::ListHubs, None);
         let hubs = call.send(self.api.all_integration_hubs(None)).await?;
         Ok(hubs.into_iter().map(|h| hub(&call, h)).collect())
     }
 
     async fn hub(&self, id: &str) -> Result<IntegrationHub> {
-        let call = self.calls.call(Operation::GetHub, Some(id));
+        let call = self.session.call(Operation::GetHub, Some(id));
         call.send(self.api.integration_hub(id, None))
             .await
             .map(|h| hub(&call, h))
@@ -40,7 +40,7 @@ impl IntegrationHubs for LookerProvider {
                 .map(|t| t.expose_secret().to_owned()),
         };
         let call = self
-            .calls
+            .session
             .call(Operation::CreateHub, None)
             .sending(new.authorization_token.clone());
         call.send(self.api.create_integration_hub(None, &body))
@@ -62,7 +62,7 @@ impl IntegrationHubs for LookerProvider {
             authorization_token: token,
         };
         let call = self
-            .calls
+            .session
             .call(Operation::UpdateHub, Some(id))
             .sending(secret);
         call.send(self.api.update_integration_hub(id, None, &body))
@@ -71,12 +71,12 @@ impl IntegrationHubs for LookerProvider {
     }
 
     async fn delete_hub(&self, id: &str) -> Result<()> {
-        let call = self.calls.call(Operation::DeleteHub, Some(id));
+        let call = self.session.call(Operation::DeleteHub, Some(id));
         call.send(self.api.delete_integration_hub(id)).await
     }
 
     async fn hub_health(&self, id: &str) -> Result<HubHealth> {
-        let call = self.calls.call(Operation::HubHealth, Some(id));
+        let call = self.session.call(Operation::HubHealth, Some(id));
         let health = call
             .send(self.api.get_integration_hub_health(id, None))
             .await?;
@@ -87,7 +87,7 @@ impl IntegrationHubs for LookerProvider {
     }
 
     async fn accept_hub_agreement(&self, id: &str) -> Result<IntegrationHub> {
-        let call = self.calls.call(Operation::AcceptHubAgreement, Some(id));
+        let call = self.session.call(Operation::AcceptHubAgreement, Some(id));
         call.send(self.api.accept_integration_hub_legal_agreement(id))
             .await
             .map(|h| hub(&call, h))
@@ -100,7 +100,7 @@ impl IntegrationHubs for LookerProvider {
     ) -> Result<IntegrationForm> {
         let vendor_id = own_id(Vendor::Looker, id)?;
         let call = self
-            .calls
+            .session
             .call(Operation::Form, Some(vendor_id))
             .sending(values.values().map(|v| SecretString::from(v.clone())));
         let form = call

@@ -17,25 +17,23 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use builder::{LookerConfig, LookerConfigKey};
 
-use crate::client::Setup;
 use crate::client::call::{Call, Calls};
 use crate::client::http;
 use crate::client::options::Resolved;
 use crate::client::records::Unusable;
-use crate::client::token::{Grant, Login, TokenCache};
+use crate::client::token::{Grant, Login};
 use crate::client::transport::{Auth, Scheme};
+use crate::client::{Session, Setup};
 use crate::error::{Error, Operation, Result};
 use crate::listing::{ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
-use crate::provider::{Capabilities, IntegrationProvider, own_id};
+use crate::provider::{IntegrationProvider, identity, own_id};
 
 /// One Looker instance. Make it with [`LookerConfig`].
 #[derive(Debug)]
 pub struct LookerProvider {
-    name: String,
     api: looker_api::Client,
-    auth: Arc<TokenCache>,
-    calls: Calls,
+    session: Session,
 }
 
 /// Logs in with the API key.
@@ -83,64 +81,31 @@ impl LookerProvider {
     ) -> Result<Self> {
         let setup = Setup::new(Vendor::Looker, options, verify_tls, &client_secret)?;
         let api_url = format!("{}/api/4.0", http::base(&base_url));
+        let new = looker_api::Client::new_with_client;
         let login = LookerLogin {
-            client: looker_api::Client::new_with_client(
-                &api_url,
-                setup.http.clone(),
-                looker_api::Hooks::new(setup.transport(Auth::None, false)),
-            ),
+            client: setup.client(new, &api_url, Auth::None, false),
             calls: setup.login_calls(),
             client_id,
             client_secret,
         };
-        let auth = setup.token_cache(login);
-        let api = looker_api::Client::new_with_client(
-            &api_url,
-            setup.http.clone(),
-            looker_api::Hooks::new(
-                setup.transport(Auth::Token(auth.clone(), Scheme::LookerToken), true),
-            ),
-        );
-        Ok(Self {
-            name,
-            api,
-            auth,
-            calls: setup.calls(),
-        })
+        let session = setup.session(name, login);
+        let token = Auth::Token(session.auth.clone(), Scheme::LookerToken);
+        let api = setup.client(new, &api_url, token, true);
+        Ok(Self { api, session })
     }
 
     /// How many times this provider logged in (for tests and benchmarks).
     pub fn logins(&self) -> u64 {
-        self.auth.logins()
+        self.session.logins()
     }
 }
 
 #[async_trait]
 impl IntegrationProvider for LookerProvider {
-    fn vendor(&self) -> Vendor {
-        Vendor::Looker
-    }
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::none()
-            .with_list(true)
-            .with_get(true)
-            .with_update(true)
-            .with_test(true)
-            .with_logout(true)
-            .with_hubs(true)
-    }
-
-    async fn list(&self, filter: &ListFilter) -> Result<Listing> {
-        Listing::from_stream(self.list_stream(filter)).await
-    }
+    identity!(Vendor::Looker);
 
     fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
-        self.calls.call(Operation::List, None).stream_listing(
+        self.session.call(Operation::List, None).stream_listing(
             self.api.all_integrations(None, filter.kind.as_deref()),
             |records| records,
             None,
@@ -148,9 +113,13 @@ impl IntegrationProvider for LookerProvider {
         )
     }
 
+    async fn list(&self, filter: &ListFilter) -> Result<Listing> {
+        Listing::from_stream(self.list_stream(filter)).await
+    }
+
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Looker, id)?;
-        let call = self.calls.call(Operation::Get, Some(vendor_id));
+        let call = self.session.call(Operation::Get, Some(vendor_id));
         let record = call.send(self.api.integration(vendor_id, None)).await?;
         convert::integration(record).map_err(|u| unusable(&call, u))
     }
@@ -158,7 +127,7 @@ impl IntegrationProvider for LookerProvider {
     async fn update(&self, id: &IntegrationId, patch: &IntegrationPatch) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Looker, id)?;
         let call = self
-            .calls
+            .session
             .call(Operation::Update, Some(vendor_id))
             .sending(patch.secret_values());
         let body = convert::write_model(patch);
@@ -170,12 +139,12 @@ impl IntegrationProvider for LookerProvider {
 
     /// Ends the session: Looker invalidates the current token. The next call logs in again.
     async fn logout(&self) -> Result<()> {
-        if self.auth.fresh().is_none() {
+        if self.session.auth.fresh().is_none() {
             return Ok(());
         }
-        let call = self.calls.call(Operation::Logout, None);
+        let call = self.session.call(Operation::Logout, None);
         let outcome = call.send(self.api.logout()).await;
-        self.auth.take();
+        self.session.auth.take();
         match outcome {
             Ok(_) => Ok(()),
             // A token that is already dead is as logged out as it gets.
@@ -190,7 +159,7 @@ impl IntegrationProvider for LookerProvider {
 
     async fn test(&self, id: &IntegrationId) -> Result<TestOutcome> {
         let vendor_id = own_id(Vendor::Looker, id)?;
-        let call = self.calls.call(Operation::Test, Some(vendor_id));
+        let call = self.session.call(Operation::Test, Some(vendor_id));
         let result = call.send(self.api.test_integration(vendor_id)).await?;
         Ok(convert::test_outcome(result))
     }

@@ -10,7 +10,7 @@ use crate::client::options::{ClientConfigKey, VendorDefaults};
 use crate::client::utf8_vars;
 use crate::config::{Common, common_setters};
 use crate::error::{Error, Result};
-use crate::model::Vendor;
+use crate::model::{Vendor, by_name};
 
 /// A Torq region: where its API and its token endpoint live. Parses from (and serializes as)
 /// `us` or `eu`.
@@ -64,24 +64,17 @@ impl TorqRegion {
     }
 }
 
-impl std::fmt::Display for TorqRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::model::display_as!(TorqRegion, as_str);
 
 impl FromStr for TorqRegion {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::Config {
-                vendor: Vendor::Torq,
-                setting: "region".into(),
-                message: format!("`{s}` is not a region: expected `us` or `eu`"),
-            })
+        by_name(&Self::ALL, Self::as_str, s).ok_or_else(|| Error::Config {
+            vendor: Vendor::Torq,
+            setting: "region".into(),
+            message: format!("`{s}` is not a region: expected `us` or `eu`"),
+        })
     }
 }
 

@@ -19,24 +19,22 @@ use torq_api::types;
 
 pub use builder::{TorqConfig, TorqConfigKey, TorqRegion};
 
-use crate::client::Setup;
 use crate::client::call::Calls;
 use crate::client::http;
 use crate::client::options::Resolved;
-use crate::client::token::{Grant, Login, TokenCache};
+use crate::client::token::{Grant, Login};
 use crate::client::transport::{Auth, Scheme};
+use crate::client::{Session, Setup};
 use crate::error::{Error, Operation, Result};
 use crate::listing::{ListItem, ListStream, Listing};
 use crate::model::{Integration, IntegrationId, IntegrationPatch, ListFilter, TestOutcome, Vendor};
-use crate::provider::{Capabilities, IntegrationProvider, own_id};
+use crate::provider::{IntegrationProvider, identity, own_id};
 
 /// One Torq workspace. Make it with [`TorqConfig`].
 #[derive(Debug)]
 pub struct TorqProvider {
-    name: String,
     api: torq_api::Client,
-    auth: Arc<TokenCache>,
-    calls: Calls,
+    session: Session,
 }
 
 /// Exchanges the API key for a bearer token.
@@ -70,38 +68,26 @@ impl TorqProvider {
         options: &Resolved,
     ) -> Result<Self> {
         let setup = Setup::new(Vendor::Torq, options, true, &client_secret)?;
+        let new = torq_api::Client::new_with_client;
+        let key = Auth::basic(&client_id, &client_secret);
         let login = TorqLogin {
-            client: torq_api::Client::new_with_client(
-                &http::base(&auth_url),
-                setup.http.clone(),
-                torq_api::Hooks::new(
-                    setup.transport(Auth::basic(&client_id, &client_secret), false),
-                ),
-            ),
+            client: setup.client(new, &http::base(&auth_url), key, false),
             calls: setup.login_calls(),
         };
-        let auth = setup.token_cache(login);
-        let api = torq_api::Client::new_with_client(
-            &http::base(&base_url),
-            setup.http.clone(),
-            torq_api::Hooks::new(setup.transport(Auth::Token(auth.clone(), Scheme::Bearer), true)),
-        );
-        Ok(Self {
-            name,
-            api,
-            auth,
-            calls: setup.calls(),
-        })
+        let session = setup.session(name, login);
+        let token = Auth::Token(session.auth.clone(), Scheme::Bearer);
+        let api = setup.client(new, &http::base(&base_url), token, true);
+        Ok(Self { api, session })
     }
 
     /// How many tokens this provider obtained (for tests and benchmarks).
     pub fn logins(&self) -> u64 {
-        self.auth.logins()
+        self.session.logins()
     }
 
     /// The workspace's integrations as Torq's answer arrives, for `operation`.
     fn records<'a>(&'a self, operation: Operation, kind: Option<&'a str>) -> ListStream<'a> {
-        self.calls.call(operation, None).stream_listing(
+        self.session.call(operation, None).stream_listing(
             self.api.list_integrations(kind),
             |answer| answer.integrations,
             Some("integrations"),
@@ -112,27 +98,14 @@ impl TorqProvider {
 
 #[async_trait]
 impl IntegrationProvider for TorqProvider {
-    fn vendor(&self) -> Vendor {
-        Vendor::Torq
-    }
+    identity!(Vendor::Torq);
 
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::none()
-            .with_list(true)
-            .with_get(true)
-            .with_get_by_listing(true)
+    fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
+        self.records(Operation::List, filter.kind.as_deref())
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Listing> {
         Listing::from_stream(self.list_stream(filter)).await
-    }
-
-    fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
-        self.records(Operation::List, filter.kind.as_deref())
     }
 
     /// Torq has no route for one integration: this reads the listing until `id` comes by.
