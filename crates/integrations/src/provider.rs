@@ -154,6 +154,11 @@ pub trait IntegrationProvider: Send + Sync + Debug + 'static {
     /// that handles records one by one never holds the whole listing (nor, with Looker and
     /// Torq, the whole answer). An `Err` item ends the stream; the records before it stay good.
     ///
+    /// With Looker and Torq the listing's request holds one of the provider's in-flight slots
+    /// ([`ClientOptions::with_max_in_flight`](crate::ClientOptions::with_max_in_flight)) until
+    /// its body has been read: a caller that makes other calls on the same provider while it
+    /// consumes the stream needs a slot to spare for them.
+    ///
     /// The default lists with [`list`](Self::list) and yields its integrations, then its
     /// skipped records.
     ///

@@ -290,9 +290,6 @@ impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
                 return Some(Err(error));
             }
             if self.ended {
-                if let Some(slot) = self.slot.take() {
-                    slot.release().await;
-                }
                 return None;
             }
             let chunk = self.response.chunk().await;
@@ -315,7 +312,7 @@ impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
                         .error(record, ApiError::<()>::ResponseBodyError(e))
                         .await;
                     self.failed = Some(error);
-                    continue;
+                    Ok(())
                 }
             };
             if let Err(malformed) = read {
@@ -328,6 +325,13 @@ impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
                     reason: malformed.reason,
                     excerpt: self.call.excerpt(self.elements.head()),
                 });
+            }
+            // The body is read (or given up): its slot is free for the provider's next call,
+            // even before the caller has taken every record read.
+            if self.ended
+                && let Some(slot) = self.slot.take()
+            {
+                slot.release().await;
             }
         }
     }

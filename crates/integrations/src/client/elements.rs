@@ -233,13 +233,11 @@ impl Elements {
                     if rest.len() < self.need {
                         return Ok(i);
                     }
-                    // A record is complete only once the byte after it is there: a number at
-                    // the end of the bytes may go on in the next chunk. A record cut short is
-                    // read again once twice its bytes are there; a whole one, at the next byte.
+                    // A record is complete only once a byte after it is there: a number at the
+                    // end of the bytes may go on in the next chunk. A record cut short is read
+                    // again once twice its bytes are there; a whole one, at the next byte.
                     let (item, len) = match read(self.records, rest) {
-                        Read::Record(item, len) if rest[len..].iter().any(|b| !is_space(*b)) => {
-                            (item, len)
-                        }
+                        Read::Record(item, len) if len < rest.len() => (item, len),
                         Read::Record(..) => {
                             self.need = rest.len() + 1;
                             return Ok(i);
@@ -553,6 +551,27 @@ mod tests {
         elements.finish(&mut read, &mut out).unwrap();
         assert_eq!(out, [record]);
         assert!(tries <= 12, "{tries} tries for 1,000 chunks");
+    }
+
+    #[test]
+    fn white_space_after_a_record_ends_it() {
+        let mut elements = Elements::new(None);
+        let mut tries = 0;
+        let mut out = Vec::new();
+        let mut read = |position, bytes: &[u8]| {
+            tries += 1;
+            any_value(position, bytes)
+        };
+        elements
+            .feed(br#"[{"id":"a"}"#, &mut read, &mut out)
+            .unwrap();
+        for _ in 0..1000 {
+            elements.feed(&[b' '; 100], &mut read, &mut out).unwrap();
+        }
+        elements.feed(b"]", &mut read, &mut out).unwrap();
+        elements.finish(&mut read, &mut out).unwrap();
+        assert_eq!(out, [r#"{"id":"a"}"#]);
+        assert_eq!(tries, 2, "read once cut short, once whole");
     }
 
     #[test]

@@ -82,9 +82,35 @@ impl Secrets {
                 mask_members(&mut value);
                 value.to_string()
             }
-            Err(_) => mask_lexically(&text),
+            // Not JSON, or JSON cut short: a known secret may be cut short at the end too.
+            Err(_) => {
+                return one_line(&self.scrub_cut(&mask_lexically(&text), also), EXCERPT_CHARS);
+            }
         };
         one_line(&self.scrub(&masked, also), EXCERPT_CHARS)
+    }
+
+    /// [`scrub`](Self::scrub) for text that may end inside a secret (the start of a body read
+    /// only so far): an end that is the start of a known secret (four characters or more, in
+    /// any of the forms `scrub` replaces) is replaced as well.
+    fn scrub_cut(&self, text: &str, also: &[SecretString]) -> String {
+        let mut out = self.scrub(text, also);
+        let pinned = self.pinned.read().unwrap_or_else(|e| e.into_inner());
+        let known = self.known.read().unwrap_or_else(|e| e.into_inner());
+        for secret in pinned.iter().chain(known.iter()).chain(also) {
+            for form in forms(secret.expose_secret()) {
+                let start = (4..form.len())
+                    .rev()
+                    .filter(|&n| form.is_char_boundary(n))
+                    .find(|&n| out.ends_with(&form[..n]))
+                    .map(|n| out.len() - n);
+                if let Some(start) = start {
+                    out.truncate(start);
+                    out.push_str(MASK);
+                }
+            }
+        }
+        out
     }
 
     /// A decoding error's message with every quoted string masked and every known secret
@@ -106,20 +132,31 @@ impl Secrets {
 
 /// Replaces `secret` in `text` as sent raw, JSON-escaped and percent-encoded.
 fn replace_forms(text: &str, secret: &str) -> String {
-    if secret.is_empty() {
-        return text.to_owned();
+    let mut out = text.to_owned();
+    for form in forms(secret) {
+        out = out.replace(&form, MASK);
     }
-    let mut out = text.replace(secret, MASK);
+    out
+}
+
+/// The forms a secret may take in a body: raw, JSON-escaped, percent-encoded (each once; none
+/// for an empty secret).
+fn forms(secret: &str) -> Vec<String> {
+    let mut forms = Vec::new();
+    if secret.is_empty() {
+        return forms;
+    }
+    forms.push(secret.to_owned());
     let escaped = serde_json::to_string(secret).unwrap_or_default();
     let escaped = escaped.trim_matches('"');
     if escaped != secret && !escaped.is_empty() {
-        out = out.replace(escaped, MASK);
+        forms.push(escaped.to_owned());
     }
     let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-    if encoded != secret {
-        out = out.replace(&encoded, MASK);
+    if !forms.contains(&encoded) {
+        forms.push(encoded);
     }
-    out
+    forms
 }
 
 /// Whether a member named `key` holds a secret.
@@ -365,6 +402,18 @@ mod tests {
         );
         let raw = s.scrub("x tok%2Fen%222 y", &[]);
         assert_eq!(raw, format!("x {MASK} y"));
+    }
+
+    #[test]
+    fn a_known_secret_cut_short_at_the_end_of_a_body_is_replaced() {
+        let s = secrets();
+        for cut in [&b"[{\"note\":\"see client-sec"[..], b"<p>token: tok%2Fe"] {
+            let e = s.excerpt(cut, &[]);
+            assert!(!e.contains("client-sec") && !e.contains("tok%2Fe"), "{e}");
+            assert!(e.ends_with(MASK), "{e}");
+        }
+        // Three characters are not enough to tell.
+        assert!(s.excerpt(b"[\"cli", &[]).ends_with("cli"));
     }
 
     #[test]

@@ -108,36 +108,41 @@ impl IntegrationProvider for TorqProvider {
         Listing::from_stream(self.list_stream(filter)).await
     }
 
-    /// Torq has no route for one integration: this reads the listing until `id` comes by.
+    /// Torq has no route for one integration: this reads the listing until `id` comes by. A
+    /// record of that id that cannot be read is an error only when no readable one follows.
     async fn get(&self, id: &IntegrationId) -> Result<Integration> {
         let vendor_id = own_id(Vendor::Torq, id)?;
         let mut records = self.records(Operation::Get, None);
+        let mut unreadable = None;
         while let Some(item) = records.next().await {
             match item? {
                 ListItem::Integration(found) if found.id.vendor_id() == vendor_id => {
                     return Ok(found);
                 }
-                // The record is there but cannot be read: say so rather than "not found".
                 ListItem::Skipped(skipped) if skipped.id.as_deref() == Some(vendor_id) => {
-                    return Err(Error::BadResponse {
-                        vendor: Vendor::Torq,
-                        operation: Operation::Get,
-                        status: None,
-                        content_type: None,
-                        reason: format!(
-                            "the record of `{vendor_id}` cannot be read: {}",
-                            skipped.reason
-                        ),
-                        excerpt: None,
-                    });
+                    unreadable.get_or_insert(skipped);
                 }
                 _ => {}
             }
         }
-        Err(Error::NotFound {
-            vendor: Vendor::Torq,
-            operation: Operation::Get,
-            id: vendor_id.to_owned(),
+        Err(match unreadable {
+            // The record is there but cannot be read: say so rather than "not found".
+            Some(skipped) => Error::BadResponse {
+                vendor: Vendor::Torq,
+                operation: Operation::Get,
+                status: None,
+                content_type: None,
+                reason: format!(
+                    "the record of `{vendor_id}` cannot be read: {}",
+                    skipped.reason
+                ),
+                excerpt: None,
+            },
+            None => Error::NotFound {
+                vendor: Vendor::Torq,
+                operation: Operation::Get,
+                id: vendor_id.to_owned(),
+            },
         })
     }
 
