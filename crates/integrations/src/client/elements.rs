@@ -2,14 +2,16 @@
 //!
 //! A listing is one JSON array: the whole body (Looker's `[ … ]`) or one member of the body's
 //! object (Torq's `{"integrations": [ … ]}`). [`Elements`] reads the body chunk by chunk, walks
-//! the structure around the records itself (brackets, commas, the envelope's other members) and
-//! hands each record's start to a [reader](Read) that decodes one record and says how long it
-//! was, so each record is parsed once, as soon as it is complete, and neither the whole body nor
-//! every decoded record is ever held at once. Only the record that straddles two chunks is kept
+//! the structure around the records itself (brackets, commas, the envelope's keys; the
+//! envelope's other members are read as JSON and passed over) and hands each record's start to
+//! a [reader](Read) that decodes one record and says how long it was, so each record is parsed
+//! once, as soon as it is complete, and neither the whole body nor every decoded record is ever
+//! held at once. Only the record that straddles two chunks is kept
 //! between them; it is tried again once at least twice as many of its bytes have arrived, so a
 //! record of any size costs at most about twice its parsing.
 
 use memchr::memchr2;
+use serde::de::IgnoredAny;
 
 /// How much of the start of a body is kept, for an error's excerpt.
 const HEAD_BYTES: usize = 4096;
@@ -53,8 +55,10 @@ enum Phase {
     Colon,
     /// After a colon, before the member's value.
     Value,
-    /// In a member that is not the listing, or after it, until the next member or the end.
-    Skip,
+    /// At the first byte of a member's value that is not the listing (read and passed over).
+    Other,
+    /// After a member's value: `,` or the object's end.
+    Member,
     /// Just inside the listing's `[`: a record or `]`.
     Open,
     /// After a record: `,` or `]`.
@@ -73,8 +77,6 @@ pub(crate) struct Elements {
     /// The member of the root object that holds the listing; `None`: the root is the listing.
     member: Option<&'static str>,
     phase: Phase,
-    /// Containers open around the scanner.
-    depth: usize,
     /// The scanner is in a string.
     string: bool,
     /// The previous byte was a backslash in a string.
@@ -100,7 +102,6 @@ impl Elements {
         Self {
             member,
             phase: Phase::Start,
-            depth: 0,
             string: false,
             escaped: false,
             found: false,
@@ -160,8 +161,8 @@ impl Elements {
             let byte = data[i];
             match self.phase {
                 Phase::Start => match byte {
-                    b'[' if self.member.is_none() => self.open(Phase::Open),
-                    b'{' if self.member.is_some() => self.open(Phase::Key),
+                    b'[' if self.member.is_none() => self.phase = Phase::Open,
+                    b'{' if self.member.is_some() => self.phase = Phase::Key,
                     _ if is_space(byte) => {}
                     _ => {
                         return Err(Malformed::new(match self.member {
@@ -178,7 +179,7 @@ impl Elements {
                         self.string = true;
                         self.phase = Phase::KeyText;
                     }
-                    b'}' => self.close_root(),
+                    b'}' => self.phase = Phase::Done,
                     _ if is_space(byte) => {}
                     _ => return Err(Malformed::new("the answer's object is not valid JSON")),
                 },
@@ -196,25 +197,30 @@ impl Elements {
                         )));
                     }
                     self.found = true;
-                    self.open(Phase::Open);
+                    self.phase = Phase::Open;
                 }
                 Phase::Value => {
-                    // Another member: its value is passed over, this byte included.
-                    self.phase = Phase::Skip;
+                    // Another member: its value is read (it must be JSON) and passed over.
+                    self.phase = Phase::Other;
                     continue;
                 }
-                Phase::Skip => match byte {
-                    b'"' => self.string = true,
-                    b'{' | b'[' => self.depth += 1,
-                    b'}' | b']' if self.depth == 1 => {
-                        if byte == b']' {
-                            return Err(Malformed::new("the answer's object is not valid JSON"));
-                        }
-                        self.close_root();
+                Phase::Other => {
+                    let rest = &data[i..];
+                    if rest.len() < self.need {
+                        return Ok(i);
                     }
-                    b'}' | b']' => self.depth -= 1,
-                    b',' if self.depth == 1 => self.phase = Phase::Key,
-                    _ => {}
+                    let Some(((), len)) = self.settle(skip_value(rest), rest.len())? else {
+                        return Ok(i);
+                    };
+                    self.phase = Phase::Member;
+                    i += len;
+                    continue;
+                }
+                Phase::Member => match byte {
+                    b',' => self.phase = Phase::Key,
+                    b'}' => self.phase = Phase::Done,
+                    _ if is_space(byte) => {}
+                    _ => return Err(Malformed::new("the answer's object is not valid JSON")),
                 },
                 Phase::Open | Phase::Comma => match byte {
                     b']' if self.phase == Phase::Open => self.close_list(),
@@ -233,24 +239,12 @@ impl Elements {
                     if rest.len() < self.need {
                         return Ok(i);
                     }
-                    // A record is complete only once a byte after it is there: a number at the
-                    // end of the bytes may go on in the next chunk. A record cut short is read
-                    // again once twice its bytes are there; a whole one, at the next byte.
-                    let (item, len) = match read(self.records, rest) {
-                        Read::Record(item, len) if len < rest.len() => (item, len),
-                        Read::Record(..) => {
-                            self.need = rest.len() + 1;
-                            return Ok(i);
-                        }
-                        Read::Incomplete => {
-                            self.need = rest.len().saturating_mul(2).max(rest.len() + 1);
-                            return Ok(i);
-                        }
-                        Read::Malformed(reason) => return Err(Malformed::new(reason)),
+                    let Some((item, len)) = self.settle(read(self.records, rest), rest.len())?
+                    else {
+                        return Ok(i);
                     };
                     out.extend(Some(item));
                     self.records += 1;
-                    self.need = 0;
                     self.phase = Phase::Next;
                     i += len;
                     continue;
@@ -328,24 +322,41 @@ impl Elements {
         at + 1
     }
 
-    fn open(&mut self, then: Phase) {
-        self.depth += 1;
-        self.phase = then;
+    /// What a reader made of the `available` bytes at a value's start: the value and its
+    /// length once it is complete, `None` to wait for more bytes.
+    ///
+    /// A value is complete only once a byte after it is there: a number at the end of the
+    /// bytes may go on in the next chunk. A value cut short is read again once twice its bytes
+    /// are there; a whole one, at the next byte.
+    fn settle<I>(
+        &mut self,
+        read: Read<I>,
+        available: usize,
+    ) -> Result<Option<(I, usize)>, Malformed> {
+        match read {
+            Read::Record(item, len) if len < available => {
+                self.need = 0;
+                Ok(Some((item, len)))
+            }
+            Read::Record(..) => {
+                self.need = available + 1;
+                Ok(None)
+            }
+            Read::Incomplete => {
+                self.need = available.saturating_mul(2).max(available + 1);
+                Ok(None)
+            }
+            Read::Malformed(reason) => Err(Malformed::new(reason)),
+        }
     }
 
     /// The listing's `]`: the end of the document, or back among the root object's members.
     fn close_list(&mut self) {
-        self.depth -= 1;
-        self.phase = if self.depth == 0 {
+        self.phase = if self.member.is_none() {
             Phase::Done
         } else {
-            Phase::Skip
+            Phase::Member
         };
-    }
-
-    fn close_root(&mut self) {
-        self.depth = 0;
-        self.phase = Phase::Done;
     }
 
     /// Whether the key just read names the listing's member.
@@ -379,6 +390,20 @@ pub(crate) fn cut_short(bytes: &[u8], error: &serde_json::Error) -> bool {
         },
     };
     line_start + error.column() + 1 >= bytes.len()
+}
+
+/// Reads one JSON value of any shape from the start of `bytes`, to pass it over.
+fn skip_value(bytes: &[u8]) -> Read<()> {
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<IgnoredAny>();
+    match values.next() {
+        Some(Ok(_)) => Read::Record((), values.byte_offset()),
+        Some(Err(e)) if !cut_short(bytes, &e) => Read::Malformed(format!(
+            "a member of the answer's object is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        )),
+        _ => Read::Incomplete,
+    }
 }
 
 fn is_space(byte: u8) -> bool {
@@ -525,6 +550,36 @@ mod tests {
                 Some("integrations"),
                 1,
                 "ends before",
+            ),
+            (
+                r#"{"x":1 "integrations":[1]}"#,
+                Some("integrations"),
+                0,
+                "not valid JSON",
+            ),
+            (
+                r#"{"a":[}, "integrations":[1]}"#,
+                Some("integrations"),
+                0,
+                "not valid JSON",
+            ),
+            (
+                r#"{"integrations":[1],"x":}"#,
+                Some("integrations"),
+                1,
+                "ends before",
+            ),
+            (
+                r#"{"integrations":[1],"x":}, "y": 2}"#,
+                Some("integrations"),
+                1,
+                "not valid JSON",
+            ),
+            (
+                r#"{"integrations":[1]]"#,
+                Some("integrations"),
+                1,
+                "not valid JSON",
             ),
         ] {
             let (got, end) = same_for_every_chunking(body, member);
