@@ -155,9 +155,11 @@ pub trait IntegrationProvider: Send + Sync + Debug + 'static {
     /// Torq, the whole answer). An `Err` item ends the stream; the records before it stay good.
     ///
     /// With Looker and Torq the listing's request holds one of the provider's in-flight slots
-    /// ([`ClientOptions::with_max_in_flight`](crate::ClientOptions::with_max_in_flight)) until
-    /// its body has been read: a caller that makes other calls on the same provider while it
-    /// consumes the stream needs a slot to spare for them.
+    /// ([`ClientOptions::with_max_in_flight`](crate::ClientOptions::with_max_in_flight)) while
+    /// its body is being read; the stream reads the body's end as soon as the records it has
+    /// make the whole document, so the slot is free while the caller works through the last of
+    /// them. Until then, a caller that makes other calls on the same provider while it consumes
+    /// the stream needs a slot to spare for them.
     ///
     /// The default lists with [`list`](Self::list) and yields its integrations, then its
     /// skipped records.

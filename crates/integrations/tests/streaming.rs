@@ -153,10 +153,11 @@ async fn an_answer_that_is_not_a_listing_is_refused_at_its_start() {
     assert!(sent < LIMIT / 8, "{sent} bytes sent");
 }
 
-/// A streamed listing keeps its in-flight slot until its body is read: with one slot, another
-/// call waits for the stream to end.
+/// A streamed listing keeps its in-flight slot while its body is being read, and frees it once
+/// it has read the body's end, even before the caller has taken every record: with one slot,
+/// another call waits for an endless body (until the stream is dropped), not for a whole one.
 #[tokio::test]
-async fn a_stream_holds_its_slot_until_its_body_is_read() {
+async fn a_stream_holds_its_slot_while_its_body_is_read() {
     let fake = FakeServers::start().await.unwrap();
     let looker = common::looker_config(&fake.looker)
         .with_max_in_flight(1)
@@ -164,24 +165,50 @@ async fn a_stream_holds_its_slot_until_its_body_is_read() {
         .unwrap();
     let filter = ListFilter::all();
     let first = looker.list(&filter).await.unwrap().integrations[0].clone();
+    let get = || tokio::time::timeout(Duration::from_millis(300), looker.get(&first.id));
 
+    // `[{…},[{…},[{…},…`: one record, then one that never ends.
+    let endless = format!(r#"[{{"id":"{}"}},"#, first.id.vendor_id());
+    fake.looker
+        .control()
+        .answer_once(
+            "all_integrations",
+            RawAnswer::endless(200, endless).header("Content-Type", JSON),
+        )
+        .unwrap();
     let mut items = looker.list_stream(&filter);
     assert!(matches!(
         items.next().await,
         Some(Ok(ListItem::Integration(_)))
     ));
-    let waiting = tokio::time::timeout(Duration::from_millis(300), looker.get(&first.id)).await;
     assert!(
-        waiting.is_err(),
-        "a second call went while the stream held the slot"
+        get().await.is_err(),
+        "a call went while the body was being read"
     );
+    drop(items);
+    assert_eq!(get().await.expect("the slot is free").unwrap().id, first.id);
 
-    while let Some(item) = items.next().await {
-        item.unwrap();
-    }
-    let got = tokio::time::timeout(Duration::from_secs(10), looker.get(&first.id))
-        .await
-        .expect("the slot is free once the body is read")
+    // A small answer arrives whole: its end is read before its first record is handed out.
+    let two = format!(r#"[{{"id":"{0}"}},{{"id":"{0}"}}]"#, first.id.vendor_id());
+    fake.looker
+        .control()
+        .answer_once(
+            "all_integrations",
+            RawAnswer::new(200).header("Content-Type", JSON).body(two),
+        )
         .unwrap();
-    assert_eq!(got.id, first.id);
+    let mut items = looker.list_stream(&filter);
+    assert!(matches!(
+        items.next().await,
+        Some(Ok(ListItem::Integration(_)))
+    ));
+    let got = get()
+        .await
+        .expect("the slot is free once the body has ended");
+    assert_eq!(got.unwrap().id, first.id);
+    assert!(matches!(
+        items.next().await,
+        Some(Ok(ListItem::Integration(_)))
+    ));
+    assert!(items.next().await.is_none());
 }

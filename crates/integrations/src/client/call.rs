@@ -18,7 +18,7 @@ use super::records::{self, Convert};
 use super::scope::{self, CallRecord, ResponseFacts};
 use super::scrub::Secrets;
 use crate::error::{Error, Operation, Result};
-use crate::listing::{ListItem, ListStream, SkippedRecord};
+use crate::listing::{ListItem, ListStream};
 use crate::model::Vendor;
 
 /// Default cap on a response body: 512 MiB, about five times a listing of 100,000 Looker
@@ -136,12 +136,10 @@ impl<'a> Call<'a> {
     ///
     /// The request goes through the generated method as every call does (auth, retries, error
     /// statuses); only a 200 answer's body is read here instead of by the generated method
-    /// (see [`scope::run_keeping_body`]). `records_of` takes the records out of an answer the
-    /// generated method decoded itself, which happens only without the facade's transport.
+    /// (see [`scope::run_keeping_body`]).
     pub(crate) fn stream_listing<'s, A, T, E>(
         self,
         request: impl Future<Output = std::result::Result<ResponseValue<A>, ApiError<E>>> + Send + 's,
-        records_of: impl FnOnce(A) -> Vec<T> + Send + 's,
         member: Option<&'static str>,
         convert: Convert<T>,
     ) -> ListStream<'s>
@@ -154,46 +152,46 @@ impl<'a> Call<'a> {
         let start = async move {
             let slot = self.calls.in_flight.slot().await;
             let (outcome, mut record) = scope::run_keeping_body(request).await;
-            if let Some(response) = record.body.take() {
-                if let Err(e) = self.check_content_type(&record) {
-                    return Start::Done(vec![Err(e)]);
-                }
-                return Start::Reading(Box::new(Reading {
-                    facts: record.response.unwrap_or_default(),
-                    call: self,
-                    slot: Some(slot),
-                    response,
-                    elements: Elements::new(member),
-                    ready: VecDeque::new(),
-                    failed: None,
-                    convert,
-                    ended: false,
-                }));
-            }
-            let items = match outcome {
-                Ok(answer) => match self.check_content_type(&record) {
-                    Ok(()) => records_of(answer.into_inner())
-                        .into_iter()
-                        .enumerate()
-                        .map(|(position, record)| Ok(converted(position, record, convert)))
-                        .collect(),
-                    Err(e) => vec![Err(e)],
+            let started = match (record.body.take(), outcome) {
+                (Some(response), _) => match self.check_content_type(&record) {
+                    Ok(()) => {
+                        return Ok(Box::new(Reading {
+                            facts: record.response.unwrap_or_default(),
+                            call: self,
+                            slot: Some(slot),
+                            response,
+                            elements: Elements::new(member),
+                            ready: VecDeque::new(),
+                            failed: None,
+                            convert,
+                            ended: false,
+                        }));
+                    }
+                    Err(e) => Err(e),
                 },
-                Err(e) => vec![Err(self.error(record, e).await)],
+                (None, Err(e)) => Err(self.error(record, e).await),
+                // The transport keeps every 200 answer of this call; one the generated method
+                // decoded itself did not go through it.
+                (None, Ok(_)) => Err(Error::BadResponse {
+                    vendor: self.vendor(),
+                    operation: self.operation,
+                    status: record.response.map(|facts| facts.status),
+                    content_type: None,
+                    reason: "the listing was not sent through the provider's transport".into(),
+                    excerpt: None,
+                }),
             };
             slot.release().await;
-            Start::Done(items)
+            started
         };
-        Box::pin(futures::stream::once(start).flat_map(|start| {
-            match start {
-                Start::Done(items) => futures::stream::iter(items).left_stream(),
-                Start::Reading(reading) => {
-                    futures::stream::unfold(reading, |mut reading| async move {
-                        let item = reading.next().await?;
-                        Some((item, reading))
-                    })
-                    .right_stream()
-                }
+        Box::pin(futures::stream::once(start).flat_map(|started| {
+            match started {
+                Ok(reading) => futures::stream::unfold(reading, |mut reading| async move {
+                    let item = reading.next().await?;
+                    Some((item, reading))
+                })
+                .left_stream(),
+                Err(e) => futures::stream::iter([Err(e)]).right_stream(),
             }
         }))
     }
@@ -247,13 +245,6 @@ impl<'a> Call<'a> {
     }
 }
 
-/// How a streamed listing begins: with its items already known (an error, or an answer the
-/// generated method decoded), or with a body to read.
-enum Start<'a, T> {
-    Done(Vec<Result<ListItem>>),
-    Reading(Box<Reading<'a, T>>),
-}
-
 /// A streamed listing's body, being read.
 struct Reading<'a, T> {
     call: Call<'a>,
@@ -275,7 +266,10 @@ impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
     /// The next item: from the records read, or from the next chunks of the body.
     async fn next(&mut self) -> Option<Result<ListItem>> {
         loop {
-            if let Some(item) = self.ready.pop_front() {
+            // Once the document is complete, the body's end is read before anything is handed
+            // out, so that the slot is free while the caller works through the records.
+            let read_to_end = self.elements.is_complete() && !self.ended;
+            if !read_to_end && let Some(item) = self.ready.pop_front() {
                 if let ListItem::Skipped(report) = &item {
                     tracing::warn!(
                         position = report.position,
@@ -334,14 +328,6 @@ impl<T: serde::de::DeserializeOwned> Reading<'_, T> {
                 slot.release().await;
             }
         }
-    }
-}
-
-/// An answer's record, decoded already, in the model or reported as skipped.
-fn converted<T>(position: usize, record: T, convert: Convert<T>) -> ListItem {
-    match convert(record) {
-        Ok(integration) => ListItem::Integration(integration),
-        Err(u) => ListItem::Skipped(SkippedRecord::new(position, u.id, u.reason)),
     }
 }
 

@@ -113,6 +113,11 @@ impl Elements {
         }
     }
 
+    /// Whether the document has ended (only white space may follow).
+    pub(crate) fn is_complete(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
     /// The first bytes of the body (at most 4 KiB), for an excerpt.
     pub(crate) fn head(&self) -> &[u8] {
         &self.head
@@ -205,11 +210,11 @@ impl Elements {
                     continue;
                 }
                 Phase::Other => {
-                    let rest = &data[i..];
-                    if rest.len() < self.need {
-                        return Ok(i);
-                    }
-                    let Some(((), len)) = self.settle(skip_value(rest), rest.len())? else {
+                    // A member's value that is not the listing: read (it must be JSON), not kept.
+                    let Some(((), len)) = self.value(&data[i..], |rest| {
+                        skip_value(rest, "a member of the answer's object")
+                    })?
+                    else {
                         return Ok(i);
                     };
                     self.phase = Phase::Member;
@@ -235,11 +240,8 @@ impl Elements {
                     }
                 },
                 Phase::Record => {
-                    let rest = &data[i..];
-                    if rest.len() < self.need {
-                        return Ok(i);
-                    }
-                    let Some((item, len)) = self.settle(read(self.records, rest), rest.len())?
+                    let position = self.records;
+                    let Some((item, len)) = self.value(&data[i..], |rest| read(position, rest))?
                     else {
                         return Ok(i);
                     };
@@ -322,28 +324,31 @@ impl Elements {
         at + 1
     }
 
-    /// What a reader made of the `available` bytes at a value's start: the value and its
-    /// length once it is complete, `None` to wait for more bytes.
+    /// The value at the start of `rest`, read by `read`, with its length once it is complete;
+    /// `None` to wait for more bytes.
     ///
     /// A value is complete only once a byte after it is there: a number at the end of the
     /// bytes may go on in the next chunk. A value cut short is read again once twice its bytes
     /// are there; a whole one, at the next byte.
-    fn settle<I>(
+    fn value<I>(
         &mut self,
-        read: Read<I>,
-        available: usize,
+        rest: &[u8],
+        read: impl FnOnce(&[u8]) -> Read<I>,
     ) -> Result<Option<(I, usize)>, Malformed> {
-        match read {
-            Read::Record(item, len) if len < available => {
+        if rest.len() < self.need {
+            return Ok(None);
+        }
+        match read(rest) {
+            Read::Record(item, len) if len < rest.len() => {
                 self.need = 0;
                 Ok(Some((item, len)))
             }
             Read::Record(..) => {
-                self.need = available + 1;
+                self.need = rest.len() + 1;
                 Ok(None)
             }
             Read::Incomplete => {
-                self.need = available.saturating_mul(2).max(available + 1);
+                self.need = rest.len().saturating_mul(2).max(rest.len() + 1);
                 Ok(None)
             }
             Read::Malformed(reason) => Err(Malformed::new(reason)),
@@ -392,13 +397,14 @@ pub(crate) fn cut_short(bytes: &[u8], error: &serde_json::Error) -> bool {
     line_start + error.column() + 1 >= bytes.len()
 }
 
-/// Reads one JSON value of any shape from the start of `bytes`, to pass it over.
-fn skip_value(bytes: &[u8]) -> Read<()> {
+/// Reads one JSON value of any shape from the start of `bytes`, to pass it over: its length,
+/// or why `what` is not JSON (a position, never the text).
+pub(crate) fn skip_value(bytes: &[u8], what: &str) -> Read<()> {
     let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<IgnoredAny>();
     match values.next() {
         Some(Ok(_)) => Read::Record((), values.byte_offset()),
         Some(Err(e)) if !cut_short(bytes, &e) => Read::Malformed(format!(
-            "a member of the answer's object is not valid JSON (line {}, column {})",
+            "{what} is not valid JSON (line {}, column {})",
             e.line(),
             e.column()
         )),
@@ -413,23 +419,18 @@ fn is_space(byte: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use serde::de::IgnoredAny;
     use serde_json::Value;
 
     use super::*;
 
     /// Reads one JSON value of any kind: its text.
     fn any_value(_position: usize, bytes: &[u8]) -> Read<String> {
-        let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<IgnoredAny>();
-        match values.next() {
-            Some(Ok(_)) => {
-                let len = values.byte_offset();
+        match skip_value(bytes, "a record") {
+            Read::Record((), len) => {
                 Read::Record(String::from_utf8_lossy(&bytes[..len]).into(), len)
             }
-            Some(Err(e)) if !cut_short(bytes, &e) => {
-                Read::Malformed(format!("a record is not valid JSON: {e}"))
-            }
-            _ => Read::Incomplete,
+            Read::Malformed(reason) => Read::Malformed(reason),
+            Read::Incomplete => Read::Incomplete,
         }
     }
 
@@ -589,10 +590,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_record_across_chunks_is_read_again_only_when_it_has_doubled() {
-        let record = format!(r#"{{"s":"{}"}}"#, "x".repeat(100_000));
-        let body = format!("[{record}]");
+    /// The records of a body fed as `chunks`, and how many times a record was read.
+    fn reads<'c>(chunks: impl IntoIterator<Item = &'c [u8]>) -> (Vec<String>, usize) {
         let mut elements = Elements::new(None);
         let mut tries = 0;
         let mut out = Vec::new();
@@ -600,31 +599,29 @@ mod tests {
             tries += 1;
             any_value(position, bytes)
         };
-        for chunk in body.as_bytes().chunks(100) {
+        for chunk in chunks {
             elements.feed(chunk, &mut read, &mut out).unwrap();
         }
         elements.finish(&mut read, &mut out).unwrap();
+        (out, tries)
+    }
+
+    #[test]
+    fn a_record_across_chunks_is_read_again_only_when_it_has_doubled() {
+        let record = format!(r#"{{"s":"{}"}}"#, "x".repeat(100_000));
+        let body = format!("[{record}]");
+        let (out, tries) = reads(body.as_bytes().chunks(100));
         assert_eq!(out, [record]);
         assert!(tries <= 12, "{tries} tries for 1,000 chunks");
     }
 
     #[test]
     fn white_space_after_a_record_ends_it() {
-        let mut elements = Elements::new(None);
-        let mut tries = 0;
-        let mut out = Vec::new();
-        let mut read = |position, bytes: &[u8]| {
-            tries += 1;
-            any_value(position, bytes)
-        };
-        elements
-            .feed(br#"[{"id":"a"}"#, &mut read, &mut out)
-            .unwrap();
-        for _ in 0..1000 {
-            elements.feed(&[b' '; 100], &mut read, &mut out).unwrap();
-        }
-        elements.feed(b"]", &mut read, &mut out).unwrap();
-        elements.finish(&mut read, &mut out).unwrap();
+        let spaces = [b' '; 100];
+        let chunks = std::iter::once(&br#"[{"id":"a"}"#[..])
+            .chain(std::iter::repeat_n(&spaces[..], 1000))
+            .chain([&b"]"[..]]);
+        let (out, tries) = reads(chunks);
         assert_eq!(out, [r#"{"id":"a"}"#]);
         assert_eq!(tries, 2, "read once cut short, once whole");
     }

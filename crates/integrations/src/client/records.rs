@@ -5,10 +5,10 @@
 //! reported with its position, its id when that much is readable, and the decoding error with
 //! its quoted values masked.
 
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 
 use super::call::Call;
-use super::elements::{Read, cut_short};
+use super::elements::{Read, skip_value};
 use super::scrub;
 use crate::listing::{ListItem, SkippedRecord};
 use crate::model::Integration;
@@ -50,19 +50,14 @@ pub(crate) fn read<T: DeserializeOwned>(
         _ => return Read::Incomplete,
     };
     // Not a `T`: the record is passed over, if it is JSON at all.
-    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<IgnoredAny>();
-    match values.next() {
-        Some(Ok(_)) => {
-            let len = values.byte_offset();
+    match skip_value(bytes, &format!("record {position}")) {
+        Read::Record((), len) => {
             let id = readable_id(&bytes[..len], call);
             let report = SkippedRecord::new(position, id, call.decoding_error(&error));
             Read::Record(ListItem::Skipped(report), len)
         }
-        Some(Err(e)) if !cut_short(bytes, &e) => Read::Malformed(format!(
-            "record {position} is not valid JSON ({})",
-            call.decoding_error(&e)
-        )),
-        _ => Read::Incomplete,
+        Read::Malformed(reason) => Read::Malformed(reason),
+        Read::Incomplete => Read::Incomplete,
     }
 }
 

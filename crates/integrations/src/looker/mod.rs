@@ -107,7 +107,6 @@ impl IntegrationProvider for LookerProvider {
     fn list_stream<'a>(&'a self, filter: &'a ListFilter) -> ListStream<'a> {
         self.session.call(Operation::List, None).stream_listing(
             self.api.all_integrations(None, filter.kind.as_deref()),
-            |records| records,
             None,
             convert::integration,
         )

@@ -89,7 +89,6 @@ impl TorqProvider {
     fn records<'a>(&'a self, operation: Operation, kind: Option<&'a str>) -> ListStream<'a> {
         self.session.call(operation, None).stream_listing(
             self.api.list_integrations(kind),
-            |answer| answer.integrations,
             Some("integrations"),
             convert::integration,
         )
