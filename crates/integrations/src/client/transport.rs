@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use api_hooks::{PrepareError, PrepareFuture, ResponseFuture, Transport};
 use http_body_util::LengthLimitError;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
@@ -229,6 +229,8 @@ impl VendorTransport {
                     let mut empty = http::Response::new(reqwest::Body::from(Vec::new()));
                     *empty.status_mut() = response.status();
                     *empty.headers_mut() = response.headers().clone();
+                    // Its length is the kept body's, not this one's.
+                    empty.headers_mut().remove(CONTENT_LENGTH);
                     scope::keep_body(response);
                     return Ok(Response::from(empty));
                 }
