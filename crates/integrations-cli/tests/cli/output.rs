@@ -157,3 +157,34 @@ fn a_providers_integrations_are_written_before_a_slower_one_answers() {
         );
     }
 }
+
+/// An answer cut in the middle: the records that came whole are printed, in the document, and
+/// the provider's failure is reported beside them (exit 10, a bad response).
+#[test]
+fn records_before_a_cut_answer_are_printed_with_its_failure() {
+    let fakes = Fakes::start();
+    let body = format!(
+        r#"{{"integrations": [{}, {}"#,
+        r#"{"id": "d7639fb8-8037-4ce2-80e9-c50bc3345c5a", "display_name": "Alerts"}"#,
+        r#"{"id": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "display_na"#
+    );
+    fakes
+        .torq()
+        .answer_once(
+            "list_integrations",
+            RawAnswer::truncated(200, body, 4096).header("Content-Type", "application/json"),
+        )
+        .unwrap();
+    let run = cli(&["list", "--json"]).envs(fakes.torq_env()).code(10);
+    let document = run.json();
+    let ids: Vec<&str> = document["integrations"]
+        .as_array()
+        .expect("integrations")
+        .iter()
+        .map(|i| i["id"].as_str().expect("an id"))
+        .collect();
+    assert_eq!(ids, ["torq:d7639fb8-8037-4ce2-80e9-c50bc3345c5a"]);
+    let failures = document["failures"].as_array().expect("failures");
+    assert_eq!(failures.len(), 1, "{document}");
+    assert_eq!(failures[0]["error"]["exit_code"], 10, "{document}");
+}
