@@ -575,13 +575,13 @@ async fn update_integration_hub_patches_only_what_is_set() {
         .update_integration_hub("a/b", Some("has_authorization_token"), &body)
         .await
         .unwrap();
-    assert_eq!(updated.has_authorization_token, Some(true));
     let seen = only_request(&server).await.sent(
         "PATCH",
         "/api/4.0/integration_hubs/a%2Fb",
         Some("fields=has_authorization_token"),
     );
     assert_eq!(seen.json_body(), json!({"authorization_token": "rotated"}));
+    assert_eq!(updated.has_authorization_token, Some(true));
 }
 
 #[tokio::test]

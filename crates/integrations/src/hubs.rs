@@ -79,14 +79,14 @@ pub struct IntegrationHub {
     pub official: bool,
     /// Whether an authorization token is set (the token itself is never returned).
     pub has_authorization_token: bool,
+    /// Why the instance could not fetch the hub's integrations, if it could not.
+    pub fetch_error_message: Option<String>,
     /// Whether its integrations need a legal agreement accepted.
     pub legal_agreement_required: bool,
     /// Whether that agreement was accepted.
     pub legal_agreement_signed: bool,
     /// The agreement's text.
     pub legal_agreement_text: Option<String>,
-    /// Why the instance could not fetch the hub's integrations, if it could not.
-    pub fetch_error_message: Option<String>,
 }
 
 impl IntegrationHub {
@@ -98,10 +98,10 @@ impl IntegrationHub {
             url: None,
             official: false,
             has_authorization_token: false,
+            fetch_error_message: None,
             legal_agreement_required: false,
             legal_agreement_signed: false,
             legal_agreement_text: None,
-            fetch_error_message: None,
         }
     }
 
@@ -218,12 +218,12 @@ pub struct FormField {
     pub name: String,
     /// Its name for people.
     pub label: Option<String>,
+    /// Whether it must be filled.
+    pub required: bool,
     /// What it is for.
     pub description: Option<String>,
     /// Its kind: `text`, `password`, `select`, `oauth_link`, …
     pub kind: Option<String>,
-    /// Whether it must be filled.
-    pub required: bool,
     /// Its value so far (never for a `password` field).
     pub default: Option<String>,
     /// The choices of a `select` field: value and label.
