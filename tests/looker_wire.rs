@@ -1,8 +1,10 @@
 //! The generated Looker client on the wire: every operation's request as a server sees it, and a
 //! realistic answer (nulls, an unknown field, an unknown enum value) decoding.
 
-use integrations_tests::{ODD_IDS, answering, error_body, only_request, without_nulls};
-use looker_api::{Client, Hooks, types};
+use std::fmt::Debug;
+
+use integrations_tests::{ODD_IDS, Seen, answering, error_body, only_request, without_nulls};
+use looker_api::{Client, Error, Hooks, ResponseValue, types};
 use serde_json::json;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -16,6 +18,38 @@ async fn serve(status: u16, body: Option<serde_json::Value>) -> (MockServer, Cli
     let server = answering(response).await;
     let client = Client::new(&format!("{}/api/4.0", server.uri()), Hooks::default());
     (server, client)
+}
+
+/// What `call` made of a server's answer, `status` and `body` (none: an empty body), and the only
+/// request it sent; the test fails unless the answer was a success and the request the only one.
+async fn exchange<T, E: Debug>(
+    status: u16,
+    body: Option<serde_json::Value>,
+    call: impl AsyncFnOnce(&Client) -> Result<ResponseValue<T>, Error<E>>,
+) -> (ResponseValue<T>, Seen) {
+    let (server, client) = serve(status, body).await;
+    let answer = call(&client).await.expect("a successful answer");
+    (answer, only_request(&server).await)
+}
+
+/// The typed error body that `call` must get (the test fails otherwise) from a server answering
+/// `status` and `body`.
+async fn refusal<T: Debug, E: Debug>(
+    status: u16,
+    body: serde_json::Value,
+    call: impl AsyncFnOnce(&Client) -> Result<ResponseValue<T>, Error<E>>,
+) -> E {
+    let (_server, client) = serve(status, Some(body)).await;
+    error_body(call(&client).await, status)
+}
+
+/// What `key` says of each item of a list a server may leave out (none: nothing), in order,
+/// passing over the items where it says nothing.
+fn listed<'a, T>(
+    items: &'a Option<Vec<T>>,
+    key: impl Fn(&'a T) -> Option<&'a str>,
+) -> Vec<&'a str> {
+    items.iter().flatten().filter_map(key).collect()
 }
 
 /// An error body as Looker sends it, saying `message`.
@@ -58,17 +92,14 @@ fn slack() -> serde_json::Value {
 
 #[tokio::test]
 async fn all_integrations_sends_its_filters_and_decodes_a_realistic_list() {
-    let (server, client) = serve(200, Some(json!([slack()]))).await;
-    let list = client
-        .all_integrations(Some("id,label,params"), Some("1"))
-        .await
-        .unwrap()
-        .into_inner();
-    only_request(&server).await.sent(
-        "GET",
-        "/api/4.0/integrations",
-        Some("fields=id%2Clabel%2Cparams&integration_hub_id=1"),
-    );
+    let (list, seen) = exchange(200, Some(json!([slack()])), async |client| {
+        client
+            .all_integrations(Some("id,label,params"), Some("1"))
+            .await
+    })
+    .await;
+    let query = "fields=id%2Clabel%2Cparams&integration_hub_id=1";
+    seen.sent("GET", "/api/4.0/integrations", Some(query));
     assert_eq!(list.len(), 1);
     let slack = &list[0];
     assert_eq!(slack.id.as_deref(), Some("1::slack"));
@@ -106,37 +137,34 @@ async fn all_integrations_sends_its_filters_and_decodes_a_realistic_list() {
 
 #[tokio::test]
 async fn all_integrations_without_filters_sends_no_query() {
-    let (server, client) = serve(200, Some(json!([]))).await;
-    assert!(
-        client
-            .all_integrations(None, None)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(only_request(&server).await.query, None);
+    let (list, seen) = exchange(200, Some(json!([])), async |client| {
+        client.all_integrations(None, None).await
+    })
+    .await;
+    assert!(list.is_empty());
+    seen.sent("GET", "/api/4.0/integrations", None);
 }
 
 #[tokio::test]
 async fn integration_and_integration_hub_percent_encode_odd_ids() {
     for (id, encoded) in ODD_IDS {
-        let (server, client) = serve(200, Some(slack())).await;
-        let integration = client.integration(id, Some("id")).await.unwrap();
-        let (hub_server, client) = serve(200, Some(acme_hub())).await;
-        let hub = client.integration_hub(id, Some("id,url")).await.unwrap();
+        let (integration, seen) = exchange(200, Some(slack()), async |client| {
+            client.integration(id, Some("id")).await
+        })
+        .await;
+        let path = format!("/api/4.0/integrations/{encoded}");
+        seen.sent("GET", &path, Some("fields=id"));
+        let (hub, seen) = exchange(200, Some(acme_hub()), async |client| {
+            client.integration_hub(id, Some("id,url")).await
+        })
+        .await;
+        let path = format!("/api/4.0/integration_hubs/{encoded}");
+        seen.sent("GET", &path, Some("fields=id%2Curl"));
         assert_eq!(
             (integration.label.as_deref(), hub.label.as_deref()),
             (Some("Slack"), Some("ACME actions")),
             "id {id:?}"
         );
-        let path = format!("/api/4.0/integrations/{encoded}");
-        only_request(&server)
-            .await
-            .sent("GET", &path, Some("fields=id"));
-        let path = format!("/api/4.0/integration_hubs/{encoded}");
-        only_request(&hub_server)
-            .await
-            .sent("GET", &path, Some("fields=id%2Curl"));
     }
 }
 
@@ -205,7 +233,6 @@ async fn a_missing_or_expired_token_is_a_typed_401_on_every_operation_but_login(
 
 #[tokio::test]
 async fn update_integration_sends_json_and_decodes_the_result() {
-    let (server, client) = serve(200, Some(slack())).await;
     let body = types::IntegrationWrite {
         enabled: Some(false),
         params: vec![types::IntegrationParamWrite {
@@ -215,16 +242,15 @@ async fn update_integration_sends_json_and_decodes_the_result() {
         }],
         ..Default::default()
     };
-    let updated = client
-        .update_integration("a/b", Some("id,enabled"), &body)
-        .await
-        .unwrap();
+    let (updated, seen) = exchange(200, Some(slack()), async |client| {
+        client
+            .update_integration("a/b", Some("id,enabled"), &body)
+            .await
+    })
+    .await;
     assert_eq!(updated.enabled, Some(true));
-    let seen = only_request(&server).await.sent(
-        "PATCH",
-        "/api/4.0/integrations/a%2Fb",
-        Some("fields=id%2Cenabled"),
-    );
+    let path = "/api/4.0/integrations/a%2Fb";
+    let seen = seen.sent("PATCH", path, Some("fields=id%2Cenabled"));
     assert_eq!(
         seen.json_body(),
         json!({"enabled": false, "params": [{"name": "channel", "value": ""}]})
@@ -233,12 +259,11 @@ async fn update_integration_sends_json_and_decodes_the_result() {
 
 /// The JSON body `update_integration` sends for `body`.
 async fn sent_update(body: &types::IntegrationWrite) -> serde_json::Value {
-    let (server, client) = serve(200, Some(slack())).await;
-    client
-        .update_integration("1::slack", None, body)
-        .await
-        .unwrap();
-    only_request(&server).await.json_body()
+    let (_, seen) = exchange(200, Some(slack()), async |client| {
+        client.update_integration("1::slack", None, body).await
+    })
+    .await;
+    seen.json_body()
 }
 
 #[tokio::test]
@@ -312,15 +337,12 @@ async fn update_integration_validation_error_lists_each_field() {
         ],
         "documentation_url": "https://cloud.google.com/looker/docs/"
     });
-    let (_server, client) = serve(422, Some(body)).await;
     let write = types::IntegrationWrite::default();
-    let error = error_body(client.update_integration("slack", None, &write).await, 422);
-    let fields: Vec<_> = error
-        .errors
-        .iter()
-        .flatten()
-        .filter_map(|e| e.field.as_deref())
-        .collect();
+    let error = refusal(422, body, async |client| {
+        client.update_integration("slack", None, &write).await
+    })
+    .await;
+    let fields = listed(&error.errors, |e| e.field.as_deref());
     assert_eq!(fields, ["params[0].name", "enabled"]);
 }
 
@@ -333,8 +355,10 @@ async fn test_integration_posts_and_decodes_delegate_results() {
             {"name": "Acme workspace", "installation_target_id": "T0123", "installation_id": "I9", "success": true}
         ]
     });
-    let (server, client) = serve(200, Some(body)).await;
-    let result = client.test_integration("1::slack").await.unwrap();
+    let (result, seen) = exchange(200, Some(body), async |client| {
+        client.test_integration("1::slack").await
+    })
+    .await;
     assert_eq!(result.success, Some(false));
     assert_eq!(
         result.delegate_oauth_result.as_ref().unwrap()[0]
@@ -342,25 +366,19 @@ async fn test_integration_posts_and_decodes_delegate_results() {
             .as_deref(),
         Some("T0123")
     );
-    let path = "/api/4.0/integrations/1::slack/test";
-    only_request(&server).await.sent_nothing("POST", path);
+    seen.sent_nothing("POST", "/api/4.0/integrations/1::slack/test");
 }
 
 #[tokio::test]
 async fn login_posts_a_form_and_decodes_a_token_without_refresh_token() {
-    let (server, client) = serve(
-        200,
-        Some(json!({"access_token": "tok-123", "token_type": "Bearer", "expires_in": 3599})),
-    )
-    .await;
+    let answer = json!({"access_token": "tok-123", "token_type": "Bearer", "expires_in": 3599});
     let body = types::LoginRequest {
         client_id: "id 1".into(),
         client_secret: "s&cret=".into(),
     };
-    let token = client.login(&body).await.unwrap();
+    let (token, seen) = exchange(200, Some(answer), async |client| client.login(&body).await).await;
     assert_eq!(token.expires_in, Some(3599));
     assert_eq!(token.refresh_token, None);
-    let seen = only_request(&server).await;
     assert_eq!(seen.query, None, "credentials never travel in the URL");
     let seen = seen.sent("POST", "/api/4.0/login", None);
     assert_eq!(
@@ -371,12 +389,9 @@ async fn login_posts_a_form_and_decodes_a_token_without_refresh_token() {
 
 #[tokio::test]
 async fn logout_accepts_an_empty_204() {
-    let (server, client) = serve(204, None).await;
-    let rv = client.logout().await.unwrap();
+    let (rv, seen) = exchange(204, None, async |client| client.logout().await).await;
     assert_eq!(rv.status().as_u16(), 204);
-    only_request(&server)
-        .await
-        .sent("DELETE", "/api/4.0/logout", None);
+    seen.sent("DELETE", "/api/4.0/logout", None);
 }
 
 #[tokio::test]
@@ -460,17 +475,14 @@ async fn all_integration_hubs_sends_fields_and_decodes_hubs_without_their_token(
     let official = json!({"id": "1", "url": "https://actions.looker.com/", "label": "Looker Action Hub",
         "official": true, "fetch_error_message": null, "has_authorization_token": false,
         "legal_agreement_signed": true, "legal_agreement_required": false, "legal_agreement_text": null});
-    let (server, client) = serve(200, Some(json!([official, acme_hub()]))).await;
-    let hubs = client
-        .all_integration_hubs(Some("id,label,has_authorization_token"))
-        .await
-        .unwrap()
-        .into_inner();
-    only_request(&server).await.sent(
-        "GET",
-        "/api/4.0/integration_hubs",
-        Some("fields=id%2Clabel%2Chas_authorization_token"),
-    );
+    let (hubs, seen) = exchange(200, Some(json!([official, acme_hub()])), async |client| {
+        client
+            .all_integration_hubs(Some("id,label,has_authorization_token"))
+            .await
+    })
+    .await;
+    let query = "fields=id%2Clabel%2Chas_authorization_token";
+    seen.sent("GET", "/api/4.0/integration_hubs", Some(query));
     assert_eq!(hubs.len(), 2);
     assert_eq!(hubs[0].official, Some(true));
     assert_eq!(hubs[0].has_authorization_token, Some(false));
@@ -503,34 +515,29 @@ async fn all_integration_hubs_sends_fields_and_decodes_hubs_without_their_token(
 async fn a_hub_token_a_server_slips_in_is_not_a_field_of_the_read_model() {
     let mut hub = acme_hub();
     hub["authorization_token"] = json!("leaked");
-    let (_server, client) = serve(200, Some(hub)).await;
-    let got = client
-        .integration_hub("2", None)
-        .await
-        .unwrap()
-        .into_inner();
+    let (got, _) = exchange(200, Some(hub), async |client| {
+        client.integration_hub("2", None).await
+    })
+    .await;
     assert_eq!(got.has_authorization_token, Some(true));
     assert_eq!(got.extra.get("authorization_token"), Some(&json!("leaked")));
 }
 
 #[tokio::test]
 async fn create_integration_hub_sends_the_write_model_as_json() {
-    let (server, client) = serve(200, Some(acme_hub())).await;
     let body = types::IntegrationHubWrite {
         url: Some("https://actions.acme.example/".into()),
         authorization_token: Some("s3cret".into()),
     };
-    let created = client
-        .create_integration_hub(Some("id,has_authorization_token"), &body)
-        .await
-        .unwrap();
+    let (created, seen) = exchange(200, Some(acme_hub()), async |client| {
+        let fields = Some("id,has_authorization_token");
+        client.create_integration_hub(fields, &body).await
+    })
+    .await;
     assert_eq!(created.id.as_deref(), Some("2"));
     assert_eq!(created.has_authorization_token, Some(true));
-    let seen = only_request(&server).await.sent(
-        "POST",
-        "/api/4.0/integration_hubs",
-        Some("fields=id%2Chas_authorization_token"),
-    );
+    let query = "fields=id%2Chas_authorization_token";
+    let seen = seen.sent("POST", "/api/4.0/integration_hubs", Some(query));
     assert_eq!(
         seen.json_body(),
         json!({"url": "https://actions.acme.example/", "authorization_token": "s3cret"}),
@@ -540,106 +547,87 @@ async fn create_integration_hub_sends_the_write_model_as_json() {
 
 #[tokio::test]
 async fn create_integration_hub_conflict_and_validation_errors_are_typed() {
-    let (_server, client) = serve(
-        409,
-        Some(json!({"message": "Integration Hub already exists", "documentation_url": null})),
-    )
-    .await;
     let body = types::IntegrationHubWrite {
         url: Some("https://actions.acme.example/".into()),
         ..Default::default()
     };
-    let error = error_body(client.create_integration_hub(None, &body).await, 409);
+    let create = async |client: &Client| client.create_integration_hub(None, &body).await;
+    let conflict = json!({"message": "Integration Hub already exists", "documentation_url": null});
+    let error = refusal(409, conflict, create).await;
     assert_eq!(
         error.message.as_deref(),
         Some("Integration Hub already exists")
     );
-    let (_server, client) = serve(
-        422,
-        Some(json!({"message": "Validation Failed", "documentation_url": null,
-            "errors": [{"field": "url", "code": "invalid", "message": "is not a URL", "documentation_url": null}]})),
-    )
-    .await;
-    let error = error_body(client.create_integration_hub(None, &body).await, 422);
+    let invalid = json!({"message": "Validation Failed", "documentation_url": null,
+        "errors": [{"field": "url", "code": "invalid", "message": "is not a URL", "documentation_url": null}]});
+    let error = refusal(422, invalid, create).await;
     assert_eq!(error.errors.unwrap()[0].field.as_deref(), Some("url"));
 }
 
 #[tokio::test]
 async fn update_integration_hub_patches_only_what_is_set() {
-    let (server, client) = serve(200, Some(acme_hub())).await;
     let body = types::IntegrationHubWrite {
         authorization_token: Some("rotated".into()),
         ..Default::default()
     };
-    let updated = client
-        .update_integration_hub("a/b", Some("has_authorization_token"), &body)
-        .await
-        .unwrap();
-    let seen = only_request(&server).await.sent(
-        "PATCH",
-        "/api/4.0/integration_hubs/a%2Fb",
-        Some("fields=has_authorization_token"),
-    );
+    let (updated, seen) = exchange(200, Some(acme_hub()), async |client| {
+        let fields = Some("has_authorization_token");
+        client.update_integration_hub("a/b", fields, &body).await
+    })
+    .await;
+    let path = "/api/4.0/integration_hubs/a%2Fb";
+    let seen = seen.sent("PATCH", path, Some("fields=has_authorization_token"));
     assert_eq!(seen.json_body(), json!({"authorization_token": "rotated"}));
     assert_eq!(updated.has_authorization_token, Some(true));
 }
 
 #[tokio::test]
 async fn delete_integration_hub_accepts_an_empty_204() {
-    let (server, client) = serve(204, None).await;
-    let rv = client.delete_integration_hub("50% off é").await.unwrap();
+    let (rv, seen) = exchange(204, None, async |client| {
+        client.delete_integration_hub("50% off é").await
+    })
+    .await;
     assert_eq!(rv.status().as_u16(), 204);
     let path = "/api/4.0/integration_hubs/50%25%20off%20%C3%A9";
-    only_request(&server).await.sent_nothing("DELETE", path);
+    seen.sent_nothing("DELETE", path);
 }
 
 #[tokio::test]
 async fn get_integration_hub_health_sends_fields_and_decodes_the_result() {
-    let (server, client) = serve(
-        200,
-        Some(json!({"success": false, "message": "Connection refused", "checked_from": "eu"})),
-    )
+    let answer = json!({"success": false, "message": "Connection refused", "checked_from": "eu"});
+    let (health, seen) = exchange(200, Some(answer), async |client| {
+        client
+            .get_integration_hub_health("a b", Some("success,message"))
+            .await
+    })
     .await;
-    let health = client
-        .get_integration_hub_health("a b", Some("success,message"))
-        .await
-        .unwrap()
-        .into_inner();
     assert_eq!(health.success, Some(false));
     assert_eq!(health.message.as_deref(), Some("Connection refused"));
     assert_eq!(health.extra.get("checked_from"), Some(&json!("eu")));
-    only_request(&server).await.sent(
-        "GET",
-        "/api/4.0/integration_hubs/a%20b/health",
-        Some("fields=success%2Cmessage"),
-    );
+    let path = "/api/4.0/integration_hubs/a%20b/health";
+    seen.sent("GET", path, Some("fields=success%2Cmessage"));
 }
 
 #[tokio::test]
 async fn accept_integration_hub_legal_agreement_posts_no_body_and_decodes_the_hub() {
     let mut signed = acme_hub();
     signed["legal_agreement_signed"] = json!(true);
-    let (server, client) = serve(200, Some(signed)).await;
-    let hub = client
-        .accept_integration_hub_legal_agreement("a/b")
-        .await
-        .unwrap();
+    let (hub, seen) = exchange(200, Some(signed), async |client| {
+        client.accept_integration_hub_legal_agreement("a/b").await
+    })
+    .await;
     assert_eq!(hub.legal_agreement_signed, Some(true));
     let path = "/api/4.0/integration_hubs/a%2Fb/accept_legal_agreement";
-    only_request(&server).await.sent_nothing("POST", path);
+    seen.sent_nothing("POST", path);
 }
 
 #[tokio::test]
 async fn accept_integration_hub_legal_agreement_validation_error_is_typed() {
-    let (_server, client) = serve(
-        422,
-        Some(json!({"message": "No legal agreement to accept", "documentation_url": null, "errors": null})),
-    )
+    let body = json!({"message": "No legal agreement to accept", "documentation_url": null, "errors": null});
+    let error = refusal(422, body, async |client| {
+        client.accept_integration_hub_legal_agreement("1").await
+    })
     .await;
-    let error = error_body(
-        client.accept_integration_hub_legal_agreement("1").await,
-        422,
-    );
     assert_eq!(
         error.message.as_deref(),
         Some("No legal agreement to accept")
@@ -666,20 +654,18 @@ fn slack_form() -> serde_json::Value {
 
 #[tokio::test]
 async fn fetch_integration_form_posts_a_json_map_and_decodes_the_form() {
-    let (server, client) = serve(200, Some(slack_form())).await;
     let values = [
         ("channel".to_owned(), "#alerts".to_owned()),
         ("note".to_owned(), "a \"quoted\" é".to_owned()),
     ]
     .into_iter()
     .collect();
-    let form = client
-        .fetch_integration_form("1::slack/x", &values)
-        .await
-        .unwrap()
-        .into_inner();
+    let (form, seen) = exchange(200, Some(slack_form()), async |client| {
+        client.fetch_integration_form("1::slack/x", &values).await
+    })
+    .await;
     let path = "/api/4.0/integrations/1::slack%2Fx/form";
-    let seen = only_request(&server).await.sent("POST", path, None);
+    let seen = seen.sent("POST", path, None);
     assert_eq!(
         seen.json_body(),
         json!({"channel": "#alerts", "note": "a \"quoted\" é"})
@@ -692,12 +678,7 @@ async fn fetch_integration_form_posts_a_json_map_and_decodes_the_form() {
     assert_eq!(fields.len(), 2);
     assert_eq!(fields[0].type_.as_deref(), Some("select"));
     assert_eq!(fields[0].interactive, Some(true));
-    let options: Vec<_> = fields[0]
-        .options
-        .iter()
-        .flatten()
-        .filter_map(|o| o.name.as_deref())
-        .collect();
+    let options = listed(&fields[0].options, |o| o.name.as_deref());
     assert_eq!(options, ["#alerts", "#ops"]);
     assert_eq!(
         fields[1].oauth_url.as_deref(),
@@ -710,7 +691,7 @@ async fn fetch_integration_form_posts_a_json_map_and_decodes_the_form() {
         "unknown members are kept"
     );
     assert_eq!(
-        serde_json::to_value(&form).unwrap(),
+        serde_json::to_value(form.into_inner()).unwrap(),
         without_nulls(slack_form()),
         "serializing gives back everything the hub sent"
     );
@@ -720,30 +701,26 @@ async fn fetch_integration_form_posts_a_json_map_and_decodes_the_form() {
 /// sends `{}`.
 #[tokio::test]
 async fn fetch_integration_form_with_no_values_sends_an_empty_object() {
-    let (server, client) = serve(200, Some(json!({"fields": []}))).await;
-    let form = client
-        .fetch_integration_form("1::slack", &Default::default())
-        .await
-        .unwrap();
+    let (form, seen) = exchange(200, Some(json!({"fields": []})), async |client| {
+        client
+            .fetch_integration_form("1::slack", &Default::default())
+            .await
+    })
+    .await;
     assert_eq!(form.fields, Some(vec![]));
     assert_eq!(form.state, None);
-    let seen = only_request(&server).await;
-    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
-    assert_eq!(seen.body, "{}");
+    assert_eq!(seen.body_as("application/json"), "{}");
 }
 
 #[tokio::test]
 async fn fetch_integration_form_validation_error_is_typed() {
-    let (_server, client) = serve(
-        422,
-        Some(json!({"message": "Validation Failed", "documentation_url": null,
-            "errors": [{"field": "channel", "code": "missing", "message": "required", "documentation_url": null}]})),
-    )
+    let body = json!({"message": "Validation Failed", "documentation_url": null,
+        "errors": [{"field": "channel", "code": "missing", "message": "required", "documentation_url": null}]});
+    let error = refusal(422, body, async |client| {
+        client
+            .fetch_integration_form("1::slack", &Default::default())
+            .await
+    })
     .await;
-    let values = Default::default();
-    let error = error_body(
-        client.fetch_integration_form("1::slack", &values).await,
-        422,
-    );
     assert_eq!(error.errors.unwrap()[0].code.as_deref(), Some("missing"));
 }
