@@ -14,7 +14,10 @@ use crate::document::{
 use crate::error::{CliError, ErrorKind};
 
 mod hubs;
+mod nested;
 mod state;
+
+use nested::write_nested;
 
 /// How a sensitive value that is set is shown: never the value itself.
 pub const MASK: &str = "••••";
@@ -96,7 +99,6 @@ impl Output {
             rows: Vec::new(),
             skipped: Vec::new(),
             line: Vec::new(),
-            scratch: Vec::new(),
         })
     }
 
@@ -182,9 +184,8 @@ pub struct ListWriter<'a> {
     rows: Vec<Vec<String>>,
     /// The records that could not be read, reported at the end.
     skipped: Vec<SkippedDocument>,
-    /// The record being written, and serde_json's scratch space (reused).
+    /// The record being written (reused).
     line: Vec<u8>,
-    scratch: Vec<u8>,
 }
 
 /// The indentation of the `--json` document's integrations.
@@ -206,7 +207,7 @@ impl ListWriter<'_> {
             Format::Json => {
                 line.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
                 line.extend_from_slice(ITEM);
-                nested_json(line, &mut self.scratch, "integrations", &doc, true)?;
+                write_nested(line, 2, &doc).map_err(|e| written(e.into()))?;
             }
             Format::JsonLines => {
                 serde_json::to_writer(&mut *line, &doc).map_err(|e| written(e.into()))?;
@@ -266,12 +267,11 @@ impl ListWriter<'_> {
         } = self;
         match out.format {
             Format::Json => {
-                let mut line = Vec::new();
                 let mut text = Vec::from(if count == 0 { &b"]"[..] } else { b"\n  ]" });
                 text.extend_from_slice(b",\n  \"failures\": ");
-                nested_json(&mut text, &mut line, "failures", failures, false)?;
+                write_nested(&mut text, 1, failures).map_err(|e| written(e.into()))?;
                 text.extend_from_slice(b",\n  \"skipped\": ");
-                nested_json(&mut text, &mut line, "skipped", &skipped, false)?;
+                write_nested(&mut text, 1, &skipped).map_err(|e| written(e.into()))?;
                 text.extend_from_slice(b"\n}\n");
                 out.stdout.write_all(&text).map_err(written)?;
             }
@@ -310,44 +310,6 @@ fn list_row(doc: &IntegrationDocument) -> Vec<String> {
         yes_no_dash(it.enabled),
         doc.provider.clone(),
     ]
-}
-
-/// Appends `value` pretty-printed as it stands in the document `{ key: value }` (`{ key: [value]
-/// }` when `in_array`), its first line where the caller has placed it: that document is
-/// serialized with serde_json's own layout, into `scratch`, and the part that is `value` kept.
-fn nested_json<T: Serialize + ?Sized>(
-    out: &mut Vec<u8>,
-    scratch: &mut Vec<u8>,
-    key: &str,
-    value: &T,
-    in_array: bool,
-) -> Result {
-    use serde::ser::{SerializeMap, Serializer};
-    scratch.clear();
-    let mut ser = serde_json::Serializer::pretty(&mut *scratch);
-    let mut map = ser.serialize_map(Some(1)).map_err(|e| written(e.into()))?;
-    if in_array {
-        map.serialize_entry(key, &[value])
-    } else {
-        map.serialize_entry(key, value)
-    }
-    .and_then(|()| map.end())
-    .map_err(|e| written(e.into()))?;
-    let (head, tail) = if in_array {
-        (format!("{{\n  \"{key}\": [\n    "), "\n  ]\n}")
-    } else {
-        (format!("{{\n  \"{key}\": "), "\n}")
-    };
-    let part = scratch
-        .strip_prefix(head.as_bytes())
-        .and_then(|rest| rest.strip_suffix(tail.as_bytes()))
-        .ok_or_else(|| {
-            written(io::Error::other(
-                "serde_json laid out a document unexpectedly",
-            ))
-        })?;
-    out.extend_from_slice(part);
-    Ok(())
 }
 
 /// An integration for people: its fields, then its parameters.
