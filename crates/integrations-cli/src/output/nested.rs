@@ -79,51 +79,49 @@ impl Nested {
     }
 }
 
+/// The four methods of a container (array or object): open, close, before each item (an
+/// array's element, an object's key), after each item's value.
+macro_rules! container {
+    ($begin:ident, $end:ident, $item:ident, $after:ident, $open:literal, $close:literal) => {
+        fn $begin<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+            self.begin(writer, $open)
+        }
+
+        fn $end<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+            self.end(writer, $close)
+        }
+
+        fn $item<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+            self.item(writer, first)
+        }
+
+        fn $after<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+            self.has_value = true;
+            Ok(())
+        }
+    };
+}
+
 impl Formatter for Nested {
-    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.begin(writer, b"[")
-    }
-
-    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.end(writer, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.item(writer, first)
-    }
-
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.begin(writer, b"{")
-    }
-
-    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.end(writer, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.item(writer, first)
-    }
+    container!(
+        begin_array,
+        end_array,
+        begin_array_value,
+        end_array_value,
+        b"[",
+        b"]"
+    );
+    container!(
+        begin_object,
+        end_object,
+        begin_object_key,
+        end_object_value,
+        b"{",
+        b"}"
+    );
 
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
         writer.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
     }
 }
 
