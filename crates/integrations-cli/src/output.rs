@@ -188,8 +188,12 @@ pub struct ListWriter<'a> {
     line: Vec<u8>,
 }
 
-/// The indentation of the `--json` document's integrations.
+/// How deep the `--json` document's integrations stand (`{"integrations": [here]}`).
+const ITEM_DEPTH: usize = 2;
+/// The indentation of an integration's first line, which the writer places itself.
 const ITEM: &[u8] = b"    ";
+/// How deep the document's other members' values stand (`{"failures": here}`).
+const MEMBER_DEPTH: usize = 1;
 
 impl ListWriter<'_> {
     /// Writes an integration `provider` listed (to the buffered stdout: see
@@ -207,7 +211,7 @@ impl ListWriter<'_> {
             Format::Json => {
                 line.extend_from_slice(if self.count == 0 { b"\n" } else { b",\n" });
                 line.extend_from_slice(ITEM);
-                write_nested(line, 2, &doc).map_err(|e| written(e.into()))?;
+                write_nested(line, ITEM_DEPTH, &doc).map_err(|e| written(e.into()))?;
             }
             Format::JsonLines => {
                 serde_json::to_writer(&mut *line, &doc).map_err(|e| written(e.into()))?;
@@ -269,9 +273,9 @@ impl ListWriter<'_> {
             Format::Json => {
                 let mut text = Vec::from(if count == 0 { &b"]"[..] } else { b"\n  ]" });
                 text.extend_from_slice(b",\n  \"failures\": ");
-                write_nested(&mut text, 1, failures).map_err(|e| written(e.into()))?;
+                write_nested(&mut text, MEMBER_DEPTH, failures).map_err(|e| written(e.into()))?;
                 text.extend_from_slice(b",\n  \"skipped\": ");
-                write_nested(&mut text, 1, &skipped).map_err(|e| written(e.into()))?;
+                write_nested(&mut text, MEMBER_DEPTH, &skipped).map_err(|e| written(e.into()))?;
                 text.extend_from_slice(b"\n}\n");
                 out.stdout.write_all(&text).map_err(written)?;
             }
